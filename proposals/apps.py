@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProposalsConfig(AppConfig):
+    name = "proposals"
+    verbose_name = _("Propositions et projets")
+
+    def ready(self):
+        from . import search  # noqa: F401  (registers the SQLite unaccent function)

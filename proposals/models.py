@@ -1,0 +1,234 @@
+"""The convention's proposals, their yearly follow-up, and the projects that carry them out."""
+
+from django.db import models
+from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Institution(models.TextChoices):
+    """Who carries a proposal or a project. The codes are the `porteur` filter values."""
+
+    VILLE = "ville", _("Ville")
+    METROPOLE = "metropole", _("Métropole")
+    VILLE_METROPOLE = "ville_metropole", _("Ville et Métropole")
+    NONE = "aucun", _("Aucune (hors compétences)")
+
+
+class Status(models.TextChoices):
+    """Where a proposal stands in a given year. Only IMPLEMENTED counts in the rates."""
+
+    IMPLEMENTED = "implemented", _("Mise en œuvre")
+    UNDERWAY = "underway", _("En cours")
+    NOT_IMPLEMENTED = "not_implemented", _("Non mise en œuvre à ce jour")
+    OUT_OF_SCOPE = "out_of_scope", _("Hors compétences")
+    NOT_ASSESSED = "not_assessed", _("Non évaluée")
+
+    @property
+    def is_implemented(self) -> bool:
+        return self is Status.IMPLEMENTED
+
+
+class Axis(models.Model):
+    name = models.CharField(_("nom"), max_length=100)
+    slug = models.SlugField(
+        _("identifiant"), max_length=50, unique=True, help_text=_("Valeur du filtre « axe » des URL.")
+    )
+    description = models.TextField(_("description courte"), blank=True)
+    order = models.PositiveSmallIntegerField(_("ordre d'affichage"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("axe de transition")
+        verbose_name_plural = _("axes de transition")
+
+    def __str__(self):
+        return self.name
+
+
+class ProposalQuerySet(models.QuerySet):
+    def with_status_as_of(self, year: int):
+        """Annotate `status_as_of` (and `status_year`): the latest yearly status with
+        year <= `year`, or NOT_ASSESSED when there is none. One subquery, whatever the size."""
+        latest = YearlyStatus.objects.filter(proposal=OuterRef("pk"), year__lte=year).order_by("-year")
+        return self.annotate(
+            status_as_of=Coalesce(
+                Subquery(latest.values("status")[:1]),
+                Value(Status.NOT_ASSESSED.value),
+                output_field=models.CharField(),
+            ),
+            status_year=Subquery(latest.values("year")[:1]),
+        )
+
+
+class Proposal(models.Model):
+    key = models.SlugField(
+        _("clé"),
+        max_length=80,
+        unique=True,
+        help_text=_("Identifiant stable, utilisé dans l'adresse de la page et dans les imports."),
+    )
+    number = models.PositiveSmallIntegerField(
+        _("numéro officiel"), null=True, blank=True, help_text=_("Laisser vide s'il n'est pas connu.")
+    )
+    axis = models.ForeignKey(Axis, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("axe"))
+    title = models.CharField(
+        _("intitulé"),
+        max_length=300,
+        blank=True,
+        help_text=_("Laisser vide tant que l'intitulé n'est pas connu : le site affiche « Intitulé à compléter »."),
+    )
+    text = models.TextField(_("texte de la Convention"), blank=True)
+    summary = models.TextField(_("résumé en langage clair"), blank=True)
+    lead = models.CharField(
+        _("porteur"),
+        max_length=20,
+        choices=Institution,
+        blank=True,
+        help_text=_("Institution chargée de la mise en œuvre ; vide si elle n'est pas connue."),
+    )
+    order = models.PositiveSmallIntegerField(_("ordre dans l'axe"), default=0)
+
+    history = HistoricalRecords()
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["axis__order", "order", "key"]
+        verbose_name = _("proposition")
+        verbose_name_plural = _("propositions")
+        constraints = [
+            # An official number identifies one proposal; many have none (NULLs don't clash).
+            models.UniqueConstraint(fields=["number"], name="proposals_proposal_unique_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.key} — {self.display_title}"
+
+    @property
+    def display_title(self) -> str:
+        return self.title or str(_("Intitulé à compléter"))
+
+    @property
+    def has_title(self) -> bool:
+        return bool(self.title)
+
+    def get_absolute_url(self):
+        return reverse("proposals:proposal-detail", args=[self.key])
+
+    def status_as_of(self, year: int) -> Status:
+        """The status for one proposal (a query); lists use `with_status_as_of`."""
+        latest = self.yearly_statuses.filter(year__lte=year).order_by("-year").first()
+        return Status(latest.status) if latest else Status.NOT_ASSESSED
+
+
+class YearlyStatus(models.Model):
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="yearly_statuses", verbose_name=_("proposition")
+    )
+    year = models.PositiveSmallIntegerField(_("année du bilan"))
+    status = models.CharField(_("statut"), max_length=20, choices=Status)
+    explanation = models.TextField(_("explication publique"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["proposal", "-year"]
+        verbose_name = _("suivi annuel")
+        verbose_name_plural = _("suivis annuels")
+        constraints = [
+            # The status of a proposal "as of a year" must be unambiguous.
+            models.UniqueConstraint(fields=["proposal", "year"], name="proposals_yearlystatus_one_per_year"),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=2000, year__lte=2100), name="proposals_yearlystatus_year_range"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values), name="proposals_yearlystatus_known_status"
+            ),
+        ]
+        indexes = [
+            # The "status as of year" subquery looks up (proposal, year <= Y) for every row.
+            models.Index(fields=["proposal", "-year"], name="proposals_ys_prop_year_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.proposal.key} {self.year} : {self.get_status_display()}"
+
+    @property
+    def status_enum(self) -> Status:
+        return Status(self.status)
+
+
+class Source(models.Model):
+    """Where a yearly status comes from: a deliberation, the review document, a page."""
+
+    yearly_status = models.ForeignKey(
+        YearlyStatus, on_delete=models.CASCADE, related_name="sources", verbose_name=_("suivi annuel")
+    )
+    label = models.CharField(_("libellé"), max_length=300)
+    url = models.URLField(_("adresse (URL)"), max_length=500, blank=True)
+    reference = models.CharField(
+        _("référence du document"), max_length=200, blank=True, help_text=_("Par exemple le numéro d'une délibération.")
+    )
+    date = models.DateField(_("date"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [F("date").asc(nulls_last=True), "pk"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return self.label
+
+
+class ProjectState(models.TextChoices):
+    DELIVERED = "delivered", _("Réalisé")
+    IN_PROGRESS = "in_progress", _("En cours")
+
+
+class Project(models.Model):
+    slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
+    title = models.CharField(_("titre"), max_length=200)
+    summary = models.TextField(_("résumé"), blank=True)
+    focus = models.TextField(_("texte du focus"), blank=True, help_text=_("Paragraphes séparés par une ligne vide."))
+    lead = models.CharField(_("porteur"), max_length=20, choices=Institution, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("année de lancement"), null=True, blank=True)
+    state = models.CharField(_("état"), max_length=20, choices=ProjectState, default=ProjectState.IN_PROGRESS)
+    proposals = models.ManyToManyField(
+        Proposal, related_name="projects", blank=True, verbose_name=_("propositions mises en œuvre")
+    )
+
+    history = HistoricalRecords(m2m_fields=[proposals])
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("projet")
+        verbose_name_plural = _("projets")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("proposals:project-detail", args=[self.slug])
+
+
+class KeyFigure(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="key_figures", verbose_name=_("projet"))
+    label = models.CharField(_("libellé"), max_length=200)
+    value = models.DecimalField(_("valeur"), max_digits=14, decimal_places=2)
+    unit = models.CharField(_("unité"), max_length=20, blank=True, help_text=_("Par exemple « € » ou « ha »."))
+    year = models.PositiveSmallIntegerField(_("année"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "order", "pk"]
+        verbose_name = _("chiffre clé")
+        verbose_name_plural = _("chiffres clés")
+
+    def __str__(self):
+        return f"{self.label} : {self.value} {self.unit}".strip()

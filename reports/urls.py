@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("<int:year>/", views.review_detail, name="review-detail"),
+    path("<int:year>.json", views.review_json, name="review-json"),
+]
