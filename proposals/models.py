@@ -106,6 +106,9 @@ class Proposal(models.Model):
     def __str__(self):
         return f"{self.key} — {self.display_title}"
 
+    def get_absolute_url(self):
+        return reverse("proposals:proposal-detail", args=[self.key])
+
     @property
     def display_title(self) -> str:
         return self.title or str(_("Intitulé à compléter"))
@@ -113,9 +116,6 @@ class Proposal(models.Model):
     @property
     def has_title(self) -> bool:
         return bool(self.title)
-
-    def get_absolute_url(self):
-        return reverse("proposals:proposal-detail", args=[self.key])
 
     def status_as_of(self, year: int) -> Status:
         """The status for one proposal (a query); lists use `with_status_as_of`."""

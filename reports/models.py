@@ -55,6 +55,9 @@ class AnnualReview(models.Model):
     def __str__(self):
         return str(_("Bilan %(year)s") % {"year": self.year})
 
+    def get_absolute_url(self):
+        return reverse("reports:review-detail", args=[self.year])
+
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
@@ -62,9 +65,6 @@ class AnnualReview(models.Model):
     def publish(self, when=None):
         self.published_at = when or timezone.now()
         self.save(update_fields=["published_at"])
-
-    def get_absolute_url(self):
-        return reverse("reports:review-detail", args=[self.year])
 
 
 class Deliberation(models.Model):

@@ -70,9 +70,7 @@ class Summary:
         return {
             "year": self.year,
             "totals": _tally_dict(self.totals),
-            "axes": [
-                {"slug": tally.axis.slug, "name": tally.axis.name, **_tally_dict(tally)} for tally in self.axes
-            ],
+            "axes": [{"slug": tally.axis.slug, "name": tally.axis.name, **_tally_dict(tally)} for tally in self.axes],
         }
 
 

@@ -13,6 +13,12 @@ def get_review_for_user(request, year: int) -> AnnualReview:
 
 
 @require_safe
+def review_list(request):
+    reviews = AnnualReview.objects.published()
+    return render(request, "reports/review_list.html", {"reviews": reviews})
+
+
+@require_safe
 def review_detail(request, year: int):
     review = get_review_for_user(request, year)
     return render(request, "reports/review_detail.html", {"review": review, "summary": review_summary(year)})

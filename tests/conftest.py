@@ -1,0 +1,64 @@
+"""The world every test may use: a citizen, an editor, a clerk and a superuser."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.test import Client
+
+EDITORS = "Rédaction"
+CLERKS = "Greffe"
+
+
+def _member_of(group_name: str, username: str) -> User:
+    user = User.objects.create_user(username=username, password="motdepasse-test", is_staff=True)
+    group, _ = Group.objects.get_or_create(name=group_name)
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def citizen() -> Client:
+    """An anonymous visitor."""
+    return Client()
+
+
+@pytest.fixture
+def editor(db) -> User:
+    return _member_of(EDITORS, "redaction")
+
+
+@pytest.fixture
+def clerk(db) -> User:
+    return _member_of(CLERKS, "greffe")
+
+
+@pytest.fixture
+def superuser(db) -> User:
+    return User.objects.create_superuser(username="admin", password="motdepasse-test", email="admin@example.org")
+
+
+@pytest.fixture
+def editor_client(editor) -> Client:
+    client = Client()
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def clerk_client(clerk) -> Client:
+    client = Client()
+    client.force_login(clerk)
+    return client
+
+
+@pytest.fixture
+def superuser_client(superuser) -> Client:
+    client = Client()
+    client.force_login(superuser)
+    return client
+
+
+@pytest.fixture
+def clermont(db):
+    """The real Clermont-Ferrand data, as `make run` loads it."""
+    call_command("loaddata", "clermont", verbosity=0)

@@ -1,0 +1,78 @@
+"""Small builders for test data: each makes exactly the rows a test needs."""
+
+import datetime
+import itertools
+
+from django.utils import timezone
+
+from proposals.models import Axis, KeyFigure, Project, Proposal, Source, YearlyStatus
+from reports.models import AnnualReview
+
+_counter = itertools.count(1)
+
+
+def make_axis(**kwargs) -> Axis:
+    n = next(_counter)
+    kwargs.setdefault("slug", f"axe-{n}")
+    kwargs.setdefault("name", f"Axe {n}")
+    kwargs.setdefault("order", n)
+    return Axis.objects.create(**kwargs)
+
+
+def make_proposal(axis: Axis | None = None, **kwargs) -> Proposal:
+    n = next(_counter)
+    kwargs.setdefault("key", f"proposition-{n}")
+    kwargs.setdefault("title", f"Proposition {n}")
+    return Proposal.objects.create(axis=axis or make_axis(), **kwargs)
+
+
+def set_status(proposal: Proposal, year: int, status: str, *, source: bool = True, **kwargs) -> YearlyStatus:
+    """The yearly status of `proposal` for `year`, with one source unless `source=False`."""
+    yearly = YearlyStatus.objects.create(proposal=proposal, year=year, status=status, **kwargs)
+    if source:
+        Source.objects.create(
+            yearly_status=yearly,
+            label=f"Délibération du conseil municipal {year}",
+            url="https://example.org/deliberation",
+            date=datetime.date(year, 12, 15),
+        )
+    return yearly
+
+
+def make_project(proposals=(), **kwargs) -> Project:
+    n = next(_counter)
+    kwargs.setdefault("slug", f"projet-{n}")
+    kwargs.setdefault("title", f"Projet {n}")
+    project = Project.objects.create(**kwargs)
+    project.proposals.set(proposals)
+    return project
+
+
+def make_key_figure(project: Project, **kwargs) -> KeyFigure:
+    kwargs.setdefault("label", "places")
+    kwargs.setdefault("value", 10)
+    return KeyFigure.objects.create(project=project, **kwargs)
+
+
+def make_review(year: int, *, published: bool = True, **kwargs) -> AnnualReview:
+    kwargs.setdefault("situation_date", datetime.date(year, 12, 1))
+    if published:
+        kwargs.setdefault("published_at", timezone.now())
+    return AnnualReview.objects.create(year=year, **kwargs)
+
+
+def make_convention(n_proposals: int, *, year: int = 2025, axes: int = 3) -> list[Proposal]:
+    """A convention of `n_proposals` spread over `axes` axes, each with a status and a project."""
+    axis_list = [make_axis() for _ in range(axes)]
+    statuses = ["implemented", "implemented", "underway", "not_implemented", "out_of_scope"]
+    proposals = Proposal.objects.bulk_create(
+        Proposal(key=f"gen-{year}-{i}", title=f"Proposition générée {i}", axis=axis_list[i % axes], order=i)
+        for i in range(n_proposals)
+    )
+    yearly = YearlyStatus.objects.bulk_create(
+        YearlyStatus(proposal=p, year=year, status=statuses[i % len(statuses)]) for i, p in enumerate(proposals)
+    )
+    Source.objects.bulk_create(Source(yearly_status=y, label="Bilan", date=datetime.date(year, 12, 1)) for y in yearly)
+    project = make_project()
+    project.proposals.add(*proposals)
+    return proposals
