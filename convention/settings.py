@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -69,6 +70,8 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
+    "csp",
+    "convention",
     "proposals",
     "reports",
 ]
@@ -77,6 +80,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # whitenoise right after SecurityMiddleware: static files skip the rest of the stack.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag on every page and document, 304 on If-None-Match / If-Modified-Since.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -85,6 +91,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # After the auth stack: it only serves visitors without a session (convention/cache.py).
+    "convention.middleware.PublicPageCacheMiddleware",
+    "convention.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "convention.urls"
@@ -114,6 +123,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail fast when PostgreSQL is down: the outage page answers instead of a hung worker.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = envint("DJANGO_DB_CONNECT_TIMEOUT", 3)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -150,6 +162,57 @@ STORAGES = {
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 
 LOGIN_URL = "admin:login"
+
+# Cache: local memory by default (one per process). With several servers, point
+# DJANGO_CACHE_URL-style settings at a shared cache (see README, "Cache").
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "convention"),
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+# Whole public pages for anonymous visitors (0 disables it). The cache key holds the
+# content version, bumped on every change of public data (convention/cache.py).
+# Off in tests, which turn it on where they test it (rows change under a fixed version there).
+PAGE_CACHE_SECONDS = envint("DJANGO_PAGE_CACHE_SECONDS", 0 if TESTING else 3600)
+# How long a process may trust its copy of the content version (seconds): the staleness
+# bound between workers. Changes made by the process itself are seen at once.
+PAGE_CACHE_VERSION_TTL = float(os.environ.get("DJANGO_PAGE_CACHE_VERSION_TTL", "1"))
+PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/sante/", "/static/")
+
+# Security headers. The proxy in front terminates TLS and sets X-Forwarded-Proto.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if not (DEBUG or TESTING):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # The container's health check speaks plain HTTP from inside.
+    SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
+    SECURE_HSTS_SECONDS = envint("DJANGO_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = envbool("DJANGO_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp): our own files only, no inline script or style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # The name the site gives itself; another city changes it here or in the environment.
 SITE_NAME = os.environ.get("SITE_NAME", "Suivi de la Convention citoyenne pour Clermont")

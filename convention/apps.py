@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConventionConfig(AppConfig):
+    """Site-wide concerns: health, page cache and its invalidation, outage page."""
+
+    name = "convention"
+    verbose_name = _("Site")
+
+    def ready(self):
+        from . import cache  # noqa: F401  (connects the invalidation receivers)

@@ -1,0 +1,97 @@
+"""The public page cache: whole responses for anonymous visitors, dropped on every change.
+
+Every save or delete of a public model (proposals and reports apps) bumps the single
+`ContentVersion` row; the cache key holds the version, so a change anywhere makes every
+cached page stale at once, in every worker and on every server. Each process reads the
+version at most once per PAGE_CACHE_VERSION_TTL seconds (one tiny query), and at once after
+its own changes.
+"""
+
+import hashlib
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, transaction
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from .models import ContentVersion
+
+PUBLIC_APPS = {"proposals", "reports"}
+
+
+@dataclass
+class Stamp:
+    version: int
+    changed_at: datetime
+    read_at: float
+
+
+_stamp: Stamp | None = None
+
+
+def current_stamp() -> Stamp:
+    """The content version, from this process's memory when fresh enough.
+
+    When the database does not answer, the last known version is kept, so pages already
+    cached are still served during an outage."""
+    global _stamp
+    now = time.monotonic()
+    if _stamp is not None and now - _stamp.read_at < settings.PAGE_CACHE_VERSION_TTL:
+        return _stamp
+    try:
+        row, _ = ContentVersion.objects.get_or_create(pk=1)
+    except DatabaseError:
+        if _stamp is None:
+            raise
+        return _stamp
+    _stamp = Stamp(row.version, row.changed_at, now)
+    return _stamp
+
+
+def bump_version() -> None:
+    """Mark all public pages stale (called after every change to public data)."""
+    global _stamp
+    updated = ContentVersion.objects.filter(pk=1).update(version=F("version") + 1, changed_at=timezone.now())
+    if not updated:
+        ContentVersion.objects.get_or_create(pk=1)
+    _stamp = None
+
+
+def page_key(request, stamp: Stamp) -> str:
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"page:{stamp.version}:{digest}"
+
+
+@receiver(post_save)
+@receiver(post_delete)
+@receiver(m2m_changed)
+def public_data_changed(sender, raw=False, **kwargs):
+    # History rows (simple_history) live in the same apps: they change nothing public but
+    # always come with a change that does, so bumping again would only cost a query.
+    if raw or sender._meta.app_label not in PUBLIC_APPS or sender.__name__.startswith("Historical"):
+        return
+    transaction.on_commit(bump_version)
+
+
+def cacheable(request) -> bool:
+    """Anonymous GET/HEAD requests to public pages (no session cookie: no staff preview)."""
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path.startswith(settings.PAGE_CACHE_EXCLUDED_PREFIXES)
+    )
+
+
+def get_cached(key: str):
+    return cache.get(key)
+
+
+def store(key: str, response) -> None:
+    cache.set(key, response, settings.PAGE_CACHE_SECONDS)

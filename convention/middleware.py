@@ -1,0 +1,60 @@
+import logging
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.http import http_date
+
+from . import cache
+
+logger = logging.getLogger(__name__)
+
+
+class PublicPageCacheMiddleware:
+    """Serve anonymous public pages from the cache (see convention/cache.py), with a
+    Last-Modified date: the last change of public data."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not cache.cacheable(request):
+            return self.get_response(request)
+        try:
+            stamp = cache.current_stamp()
+        except (OperationalError, InterfaceError):
+            return DatabaseUnavailableMiddleware.maintenance_response()
+        key = cache.page_key(request, stamp)
+        response = cache.get_cached(key)
+        if response is None:
+            response = self.get_response(request)
+            if response.status_code == 200 and not response.streaming and not response.has_header("Set-Cookie"):
+                response.headers.setdefault("Last-Modified", http_date(stamp.changed_at.timestamp()))
+                cache.store(key, response)
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """When the database does not answer, a French maintenance page with 503 and
+    Retry-After instead of a 500; persistent connections with health checks reconnect by
+    themselves once it is back."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OperationalError | InterfaceError):
+            logger.warning("Database unavailable: %s", exception)
+            return self.maintenance_response()
+        return None
+
+    @staticmethod
+    def maintenance_response() -> HttpResponse:
+        # Rendered without a request: no context processor may touch the database.
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        response["Cache-Control"] = "no-store"
+        return response

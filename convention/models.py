@@ -1,0 +1,23 @@
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ContentVersion(models.Model):
+    """A single row, bumped whenever anything the public sees changes.
+
+    It keys the page cache (so every server and worker drops stale pages) and gives the
+    pages their Last-Modified date. See convention/cache.py."""
+
+    version = models.PositiveBigIntegerField(default=1)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("version du contenu public")
+        constraints = [
+            # There is one row: pk 1.
+            models.CheckConstraint(condition=models.Q(pk=1), name="convention_contentversion_single_row"),
+        ]
+
+    def __str__(self):
+        return f"v{self.version} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

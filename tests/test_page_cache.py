@@ -1,0 +1,108 @@
+import pytest
+from django.core.cache import cache as django_cache
+from django.db import OperationalError
+
+from convention import cache
+from proposals.models import Proposal
+from tests.factory import make_convention, make_review
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 3600
+    settings.PAGE_CACHE_VERSION_TTL = 60
+    django_cache.clear()
+    cache._stamp = None
+    yield
+    django_cache.clear()
+    cache._stamp = None
+
+
+@pytest.fixture
+def convention():
+    proposals = make_convention(12)
+    make_review(2025)
+    return proposals
+
+
+def test_a_cached_page_costs_no_query(citizen, convention, page_cache, django_assert_num_queries):
+    first = citizen.get("/propositions/")
+
+    with django_assert_num_queries(0):
+        second = citizen.get("/propositions/")
+
+    assert second.status_code == 200
+    assert second.content == first.content
+
+
+def test_a_change_drops_the_cached_pages_at_once(citizen, convention, page_cache, django_capture_on_commit_callbacks):
+    assert "Titre changé" not in citizen.get("/propositions/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = Proposal.objects.get(pk=convention[0].pk)
+        proposal.title = "Titre changé"
+        proposal.save()
+
+    assert "Titre changé" in citizen.get("/propositions/").content.decode()
+
+
+def test_each_query_string_is_its_own_page(citizen, convention, page_cache):
+    citizen.get("/propositions/")
+
+    assert citizen.get("/propositions/nexiste-pas/").status_code == 404
+    assert citizen.get("/bilans/2025.json").json()["year"] == 2025
+
+
+def test_logged_in_staff_are_never_served_from_the_cache(superuser_client, convention, page_cache):
+    superuser_client.get("/propositions/")
+    proposal = Proposal.objects.get(pk=convention[0].pk)
+    Proposal.objects.filter(pk=proposal.pk).update(title="Changé sans signal")
+
+    assert "Changé sans signal" in superuser_client.get("/propositions/").content.decode()
+
+
+def test_pages_answer_not_modified_to_a_conditional_get(citizen, convention, page_cache):
+    response = citizen.get("/propositions/")
+    assert response.has_header("ETag")
+    assert response.has_header("Last-Modified")
+
+    assert citizen.get("/propositions/", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+    assert citizen.get("/propositions/", HTTP_IF_MODIFIED_SINCE=response["Last-Modified"]).status_code == 304
+
+
+def test_documents_answer_not_modified_to_a_conditional_get(citizen, convention):
+    response = citizen.get("/bilans/2025.json")
+
+    assert citizen.get("/bilans/2025.json", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+
+def database_down(monkeypatch):
+    def unavailable(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("django.db.backends.utils.CursorWrapper.execute", unavailable)
+
+
+def test_a_database_outage_gives_the_french_maintenance_page(citizen, monkeypatch):
+    database_down(monkeypatch)
+
+    response = citizen.get("/propositions/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    html = response.content.decode()
+    assert "momentanément indisponible" in html
+    assert "Traceback" not in html and "OperationalError" not in html
+
+
+def test_a_cached_page_is_still_served_when_the_database_is_down(citizen, convention, page_cache, monkeypatch):
+    cached = citizen.get("/propositions/")
+    cache._stamp.read_at -= 3600  # the version must be read again…
+    database_down(monkeypatch)
+
+    response = citizen.get("/propositions/")  # …and the database does not answer
+
+    assert response.status_code == 200
+    assert response.content == cached.content

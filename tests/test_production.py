@@ -1,0 +1,135 @@
+"""Production start-up: settings from the environment, `check --deploy`, bin/start's headers."""
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def production_env(tmp_path, **overrides) -> dict:
+    env = {key: value for key, value in os.environ.items() if key != "PYTEST_VERSION"}
+    env.update(
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        # The suite's PostgreSQL cluster when there is one (its `app` database, not the test one).
+        DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    env.update(overrides)
+    return {key: value for key, value in env.items() if value is not None}
+
+
+def manage(env, *args) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_is_clean_with_the_required_variables(tmp_path):
+    result = manage(production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("variable", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+def test_a_missing_required_variable_stops_the_start_clearly(tmp_path, variable):
+    result = manage(production_env(tmp_path, **{variable: None}), "check")
+
+    assert result.returncode != 0
+    assert f"{variable} is required" in result.stderr
+
+
+def test_a_mistyped_boolean_stops_the_start(tmp_path):
+    result = manage(production_env(tmp_path, DJANGO_DEBUG="yes"), "check")
+
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be 'true' or 'false'" in result.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url, headers=None):
+    request = urllib.request.Request(url, headers=headers or {})
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+@pytest.fixture(scope="module")
+def started_site(tmp_path_factory):
+    """bin/start (migrate, load the Clermont data, gunicorn) on a loopback port."""
+    port = free_port()
+    env = production_env(
+        tmp_path, PORT=str(port), BIND="127.0.0.1", WEB_CONCURRENCY="1", DJANGO_LOAD_FIXTURES="clermont"
+    )
+    process = subprocess.Popen(
+        ["bin/start"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            if fetch(f"{base}/sante/")[0] == 200:
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        process.kill()
+        pytest.fail(f"bin/start did not answer:\n{process.stdout.read().decode()}")
+    yield base
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def test_bin_start_serves_the_data_with_the_security_headers(started_site):
+    status, headers, body = fetch(f"{started_site}/bilans/2025.json", {"X-Forwarded-Proto": "https"})
+
+    assert status == 200
+    assert b'"rate": 85.0' in body
+    assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert "unsafe-inline" not in headers["Content-Security-Policy"]
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["ETag"]
+
+
+def test_bin_start_redirects_plain_http_but_not_the_health_check(started_site):
+    status, headers, _ = fetch(f"{started_site}/propositions/")
+
+    assert status == 301
+    assert headers["Location"].startswith("https://")
+    assert fetch(f"{started_site}/sante/")[0] == 200
+
+
+def test_bin_start_serves_hashed_static_files_cached_for_a_year(started_site):
+    _, _, page = fetch(f"{started_site}/propositions/", {"X-Forwarded-Proto": "https"})
+    css = next(part.split('"')[0] for part in page.decode().split('href="') if part.startswith("/static/css/site."))
+
+    status, headers, _ = fetch(f"{started_site}{css}", {"X-Forwarded-Proto": "https", "Accept-Encoding": "gzip"})
+
+    assert status == 200
+    assert "max-age=31536000" in headers["Cache-Control"]
+    assert headers["Content-Encoding"] == "gzip"
