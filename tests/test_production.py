@@ -82,7 +82,11 @@ def started_site(tmp_path_factory):
     """bin/start (migrate, load the Clermont data, gunicorn) on a loopback port."""
     port = free_port()
     env = production_env(
-        tmp_path, PORT=str(port), BIND="127.0.0.1", WEB_CONCURRENCY="1", DJANGO_LOAD_FIXTURES="clermont"
+        tmp_path_factory.mktemp("site"),
+        PORT=str(port),
+        BIND="127.0.0.1",
+        WEB_CONCURRENCY="1",
+        DJANGO_LOAD_FIXTURES="clermont",
     )
     process = subprocess.Popen(
         ["bin/start"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
