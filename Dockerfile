@@ -1,0 +1,28 @@
+# syntax=docker/dockerfile:1
+# Build: docker build -t convention .   Run: see docker-compose.yml and README ("Production").
+
+FROM python:3.11-slim-bookworm AS build
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
+RUN python -m venv /venv
+COPY requirements.lock /tmp/requirements.lock
+RUN /venv/bin/pip install -r /tmp/requirements.lock
+
+FROM python:3.11-slim-bookworm
+# WeasyPrint (the council PDF) needs Pango and fonts from Debian.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --create-home --uid 1000 convention
+COPY --from=build /venv /venv
+ENV PATH=/venv/bin:$PATH PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
+WORKDIR /app
+COPY --chown=convention:convention . /app
+# Hashed, compressed static files, collected at build time with throwaway settings.
+RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=build \
+    python manage.py collectstatic --noinput -v0 \
+ && chown -R convention:convention /app/staticfiles
+USER convention
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/sante/', timeout=4).status != 200)"
+CMD ["bin/start"]
