@@ -9,4 +9,6 @@ class ConventionConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
-        from . import cache  # noqa: F401  (connects the invalidation receivers)
+        from .cache import connect_invalidation
+
+        connect_invalidation()

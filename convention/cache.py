@@ -12,12 +12,13 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
+from django.db.transaction import get_connection as transactions_connection
 from django.utils import timezone
 
 from .models import ContentVersion
@@ -68,15 +69,24 @@ def page_key(request, stamp: Stamp) -> str:
     return f"page:{stamp.version}:{digest}"
 
 
-@receiver(post_save)
-@receiver(post_delete)
-@receiver(m2m_changed)
-def public_data_changed(sender, raw=False, **kwargs):
-    # History rows (simple_history) live in the same apps: they change nothing public but
-    # always come with a change that does, so bumping again would only cost a query.
-    if raw or sender._meta.app_label not in PUBLIC_APPS or sender.__name__.startswith("Historical"):
-        return
-    transaction.on_commit(bump_version)
+def public_data_changed(sender, using=None, **kwargs):
+    """Bump the version once the change is committed; once per transaction, however many
+    rows an import or a fixture writes (a rolled-back change bumps nothing)."""
+    connection = transactions_connection(using)
+    if not any(func is bump_version for _, func, *_ in connection.run_on_commit):
+        transaction.on_commit(bump_version, using=using)
+
+
+def connect_invalidation() -> None:
+    """Listen to the public models only (history rows change nothing public)."""
+    for label in PUBLIC_APPS:
+        for model in apps.get_app_config(label).get_models():
+            if model.__name__.startswith("Historical"):
+                continue
+            post_save.connect(public_data_changed, sender=model)
+            post_delete.connect(public_data_changed, sender=model)
+            for field in model._meta.local_many_to_many:
+                m2m_changed.connect(public_data_changed, sender=field.remote_field.through)
 
 
 def cacheable(request) -> bool:

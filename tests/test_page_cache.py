@@ -1,10 +1,10 @@
 import pytest
 from django.core.cache import cache as django_cache
-from django.db import OperationalError
+from django.db import OperationalError, transaction
 
 from convention import cache
 from proposals.models import Proposal
-from tests.factory import make_convention, make_review
+from tests.factory import make_convention, make_project, make_review
 
 pytestmark = pytest.mark.django_db
 
@@ -37,13 +37,13 @@ def test_a_cached_page_costs_no_query(citizen, convention, page_cache, django_as
     assert second.content == first.content
 
 
-def test_a_change_drops_the_cached_pages_at_once(citizen, convention, page_cache, django_capture_on_commit_callbacks):
+@pytest.mark.django_db(transaction=True)  # real commits: the version is bumped on commit
+def test_a_change_drops_the_cached_pages_at_once(citizen, convention, page_cache):
     assert "Titre changé" not in citizen.get("/propositions/").content.decode()
 
-    with django_capture_on_commit_callbacks(execute=True):
-        proposal = Proposal.objects.get(pk=convention[0].pk)
-        proposal.title = "Titre changé"
-        proposal.save()
+    proposal = Proposal.objects.get(pk=convention[0].pk)
+    proposal.title = "Titre changé"
+    proposal.save()
 
     assert "Titre changé" in citizen.get("/propositions/").content.decode()
 
@@ -53,6 +53,19 @@ def test_each_query_string_is_its_own_page(citizen, convention, page_cache):
 
     assert citizen.get("/propositions/nexiste-pas/").status_code == 404
     assert citizen.get("/bilans/2025.json").json()["year"] == 2025
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_change_keeps_the_cache_and_later_changes_still_count(citizen, convention, page_cache):
+    first = citizen.get("/propositions/")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Proposal.objects.filter(pk=convention[0].pk).get().delete()
+        raise RuntimeError
+
+    assert citizen.get("/propositions/").content == first.content
+
+    make_project(proposals=[convention[1]], title="Nouveau projet")
+    assert "Nouveau projet" in citizen.get("/propositions/").content.decode()
 
 
 def test_logged_in_staff_are_never_served_from_the_cache(superuser_client, convention, page_cache):
