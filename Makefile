@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres install system-deps lint lock bench messages
+.PHONY: run test test-sqlite test-postgres install system-deps lint lock bench outage messages
 
 $(VENV)/.installed: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,3 +48,13 @@ lock: install
 
 messages: install
 	$(PY) manage.py makemessages -l fr --ignore=.venv
+
+## Requests per second and p99 of the public pages against a static file of the same size
+## (gunicorn + PostgreSQL on loopback, wrk); about four minutes.
+bench: install
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
+	bin/with-postgres $(PY) bench/pages.py
+
+## PostgreSQL stopped under load, then restarted: counts of each status code per phase.
+outage: install
+	bin/with-postgres $(PY) bench/outage.py

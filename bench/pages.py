@@ -1,0 +1,168 @@
+"""Requests per second and p99 latency of the public pages, beside a static file of the same size.
+
+Run by `make bench` inside bin/with-postgres (DATABASE_URL points at a throwaway cluster):
+for the Clermont data and for a generated convention of 4,000 proposals, with the page cache
+on and off, gunicorn on 127.0.0.1 serves the site and wrk (Debian's) measures each page for a
+few seconds. Prints one line per page:
+
+    ratio <page>/static: X.XX (N req/s, p99 M ms)
+
+Loopback only, bounded: about four minutes in all.
+"""
+
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DURATION = os.environ.get("BENCH_SECONDS", "3")
+HEADERS = {"X-Forwarded-Proto": "https"}  # as the TLS proxy in front would send
+
+
+def pages(dataset: str) -> dict[str, str]:
+    proposal = "eco-vegetalisation" if dataset == "clermont" else "proposition-2"
+    return {
+        "home": "/",
+        "table": "/propositions/",
+        "filtered": "/propositions/?axe=ecologique&statut=implemented",
+        "proposal": f"/propositions/{proposal}/",
+        "review": "/bilans/2025/",
+        "pdf": "/bilans/2025.pdf",
+    }
+
+
+def env(**extra) -> dict:
+    values = dict(os.environ)
+    values.pop("PYTEST_VERSION", None)
+    values.update(
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_LOG_LEVEL="ERROR",
+    )
+    values.update(extra)
+    return values
+
+
+def manage(*args, **extra) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env(**extra), check=True, stdout=subprocess.DEVNULL)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> bytes:
+    request = urllib.request.Request(url, headers=HEADERS)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.read()
+
+
+class Server:
+    """gunicorn through bin/start (2 workers, access log off for the measure)."""
+
+    def __init__(self, **extra):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            ["bin/start"],
+            cwd=ROOT,
+            env=env(BIND="127.0.0.1", PORT=str(self.port), WEB_CONCURRENCY="2", **extra),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                fetch(f"{self.base}/sante/")
+                return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise SystemExit("gunicorn did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def wrk(url: str) -> tuple[float, float]:
+    """(requests per second, p99 latency in ms) over DURATION seconds, 2 threads, 8 connections."""
+    out = subprocess.run(
+        ["wrk", "-t2", "-c8", f"-d{DURATION}s", "--latency", "-H", "X-Forwarded-Proto: https", url],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=int(DURATION) + 30,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups()
+    p99 = float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+    if "Non-2xx" in out:
+        raise SystemExit(f"{url} answered errors under load:\n{out}")
+    return rps, p99
+
+
+def bench(dataset: str) -> None:
+    static_dir = ROOT / "staticfiles" / "bench"
+    manage("collectstatic", "--noinput", "-v0")
+    # The static twin of each page: a file of the same size, served by the same whitenoise.
+    probe = Server()
+    try:
+        urls = {}
+        for name, path in pages(dataset).items():
+            try:
+                body = fetch(probe.base + path)
+            except OSError as error:
+                print(f"{dataset}: {name} skipped ({error})")
+                continue
+            urls[name] = path
+            static_dir.mkdir(parents=True, exist_ok=True)
+            (static_dir / f"{name}.txt").write_bytes(b"x" * len(body))
+            print(f"{dataset}: {name} {path} is {len(body):,} bytes".replace(",", " "))
+    finally:
+        probe.stop()
+    for label, extra in [("cached", {}), ("uncached", {"DJANGO_PAGE_CACHE_SECONDS": "0"})]:
+        server = Server(**extra)
+        try:
+            for name, path in urls.items():
+                fetch(server.base + path)  # warm the cache and the connections
+                static_rps, _ = wrk(f"{server.base}/static/bench/{name}.txt")
+                rps, p99 = wrk(server.base + path)
+                print(
+                    f"[{dataset}, {label}] ratio {name}/static: {rps / static_rps:.2f} "
+                    f"({rps:.0f} req/s, p99 {p99:.1f} ms; static {static_rps:.0f} req/s)",
+                    flush=True,
+                )
+        finally:
+            server.stop()
+    shutil.rmtree(static_dir, ignore_errors=True)
+
+
+def main() -> None:
+    if not os.environ.get("DATABASE_URL", "").startswith("postgresql"):
+        raise SystemExit("Run through `make bench` (bin/with-postgres sets DATABASE_URL).")
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install -y wrk")
+    started = time.monotonic()
+    manage("migrate", "--noinput", "-v0")
+    manage("loaddata", "clermont", "-v0")
+    bench("clermont")
+    manage("generate_convention", "--proposals", "4000", "--yes")
+    bench("4000")
+    print(f"done in {time.monotonic() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
