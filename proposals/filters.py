@@ -20,17 +20,25 @@ SEARCH_MAX_LENGTH = 200
 # With no published review, no status is public: "as of" a year before any status.
 NO_PUBLIC_YEAR = 0
 
+# Statuses and institutions sort in the order of their enum, not alphabetically by code.
 STATUS_RANK = Case(
     *[When(status_as_of=status.value, then=Value(rank)) for rank, status in enumerate(Status)],
     output_field=IntegerField(),
 )
+LEAD_RANK = Case(
+    *[When(lead=institution.value, then=Value(rank)) for rank, institution in enumerate(Institution)],
+    default=Value(len(Institution)),  # unknown institution: last
+    output_field=IntegerField(),
+)
+UNTITLED_LAST = Case(When(title="", then=Value(1)), default=Value(0), output_field=IntegerField())
 
 # `tri` value -> ordering; "-value" reverses it. The default order breaks ties.
 SORTS = {
-    "titre": (_("Proposition"), [F("number").asc(nulls_last=True), "title"]),
+    # Numbered proposals first, then by title ignoring accents and case, untitled ones last.
+    "titre": (_("Proposition"), [F("number"), UNTITLED_LAST, searchable("title")]),
     "axe": (_("Axe"), ["axis__order", "axis__name"]),
     "statut": (_("Statut"), [STATUS_RANK]),
-    "porteur": (_("Porteur"), ["lead"]),
+    "porteur": (_("Porteur"), [LEAD_RANK]),
 }
 DEFAULT_ORDER = ["axis__order", "order", "key"]
 

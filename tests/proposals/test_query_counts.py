@@ -36,6 +36,13 @@ def convention(request):
     return request.param
 
 
+def test_a_missing_proposal_costs_two_queries(citizen, django_assert_num_queries, convention):
+    with django_assert_num_queries(2):  # the year, the proposal
+        response = citizen.get("/propositions/inconnue/")
+
+    assert response.status_code == 404
+
+
 @pytest.mark.parametrize("url, queries", PAGES.items())
 def test_the_page_runs_a_fixed_number_of_queries(citizen, django_assert_num_queries, convention, url, queries):
     with django_assert_num_queries(queries):

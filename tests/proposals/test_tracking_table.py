@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from tests.factory import make_proposal, make_review, set_status
+
 pytestmark = pytest.mark.django_db
 
 
@@ -187,3 +189,42 @@ def test_the_status_badge_is_text_and_not_assessed_looks_neutral(citizen, small_
 
     assert '<span class="badge badge-not-assessed">Non évaluée</span>' in page
     assert '<span class="badge badge-not-implemented">Non mise en œuvre à ce jour</span>' in page
+
+
+def test_sorting_by_title_ignores_accents_and_puts_untitled_proposals_last(citizen, small_world):
+    make_proposal(small_world["soc"], key="soc-ecoles", title="Écoles ouvertes", order=5)
+    make_proposal(small_world["soc"], key="soc-numero", title="Zéro exclusion", number=7, order=6)
+
+    assert rows(citizen.get("/propositions/?tri=titre")) == [
+        "soc-numero",  # a known number comes first
+        "soc-demarches",
+        "eco-velo",
+        "soc-ecoles",
+        "eco-vegetalisation",
+        "eco-sans-titre",
+    ]
+
+
+def test_sorting_by_institution_follows_their_order_unknown_last(citizen, small_world):
+    assert rows(citizen.get("/propositions/?tri=porteur")) == [
+        "eco-vegetalisation",
+        "soc-demarches",
+        "eco-velo",
+        "eco-sans-titre",
+    ]
+
+
+def test_without_any_published_review_no_status_is_shown(citizen, db):
+    proposal = make_proposal(key="brouillon")
+    set_status(proposal, 2025, "implemented")
+    make_review(2025, published=False)
+
+    response = citizen.get("/propositions/?statut=implemented")
+
+    assert response.status_code == 200
+    assert rows(response) == []
+    page = text(citizen.get("/propositions/"))
+    assert "aucun bilan publié" in page
+    assert "badge-implemented" not in page
+    assert '<span class="badge badge-not-assessed">Non évaluée</span>' in page
+    assert "badge-implemented" not in text(citizen.get("/propositions/brouillon/"))
