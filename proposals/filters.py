@@ -68,7 +68,9 @@ class ProposalFilter(django_filters.FilterSet):
     porteur = django_filters.ChoiceFilter(
         label=_("Porteur"), field_name="lead", choices=Institution.choices, empty_label=_("Tous les porteurs")
     )
-    annee = django_filters.ChoiceFilter(label=_("Bilan"), choices=(), empty_label=None, method="filter_nothing")
+    annee = django_filters.ChoiceFilter(
+        label=_("Année du bilan"), choices=(), empty_label=None, method="filter_nothing"
+    )
     q = django_filters.CharFilter(
         label=_("Rechercher"),
         method="filter_search",
