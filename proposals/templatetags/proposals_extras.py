@@ -1,8 +1,19 @@
-from django import template
+"""Formatting for the public pages: statuses, French numbers, the main navigation."""
 
-from proposals.models import Status
+from decimal import Decimal
+
+from django import template
+from django.urls import reverse
+from django.utils import formats, numberformat
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from proposals.models import ProjectState, Status
 
 register = template.Library()
+
+# The site's numbers are French first (PRODUCT.md: fr-FR formats), whatever the active language.
+NUMBER_LOCALE = "fr"
 
 
 @register.filter
@@ -12,3 +23,87 @@ def status_label(code: str) -> str:
         return Status(code).label
     except ValueError:
         return Status.NOT_ASSESSED.label
+
+
+@register.filter
+def status_badge(code: str):
+    """The status as a badge: always its text; the colour only repeats it."""
+    try:
+        status = Status(code)
+    except ValueError:
+        status = Status.NOT_ASSESSED
+    return format_html('<span class="badge badge-{}">{}</span>', status.value.replace("_", "-"), status.label)
+
+
+@register.filter
+def state_badge(code: str):
+    try:
+        state = ProjectState(code)
+    except ValueError:
+        return ""
+    return format_html('<span class="badge badge-state-{}">{}</span>', state.value.replace("_", "-"), state.label)
+
+
+def _decimal_places(value: Decimal) -> int:
+    """How many decimals `value` needs: 2.50 -> 1, 25000.00 -> 0."""
+    if value == value.to_integral_value():
+        return 0
+    return max(0, -value.normalize().as_tuple().exponent)
+
+
+@register.filter
+def fr_number(value, decimal_pos=None) -> str:
+    """A number in French: «25 000», «2,5»; useless decimals dropped unless `decimal_pos` is given."""
+    if value is None or value == "":
+        return ""
+    value = Decimal(str(value))
+    places = _decimal_places(value) if decimal_pos is None else int(decimal_pos)
+    return numberformat.format(
+        value,
+        formats.get_format("DECIMAL_SEPARATOR", NUMBER_LOCALE),
+        decimal_pos=places,
+        grouping=formats.get_format("NUMBER_GROUPING", NUMBER_LOCALE),
+        thousand_sep=formats.get_format("THOUSAND_SEPARATOR", NUMBER_LOCALE),
+        force_grouping=True,
+    )
+
+
+@register.filter
+def with_unit(value, unit: str = "") -> str:
+    """«25 000 €», «2,5 ha», «66»: the number in French, a no-break space, the unit."""
+    number = fr_number(value)
+    return f"{number}\u00a0{unit}" if unit else number
+
+
+@register.filter
+def percent(rate) -> str:
+    """A rate with one decimal, in French: «87,5 %»."""
+    return f"{fr_number(rate, 1)}\u00a0%"
+
+
+NAV = [
+    ("proposals:home", _("Accueil")),
+    ("proposals:proposal-list", _("Propositions")),
+    ("proposals:project-list", _("Projets")),
+    ("reports:review-list", _("Bilans")),
+    ("proposals:opendata", _("Données ouvertes")),
+]
+
+
+@register.inclusion_tag("includes/nav.html", takes_context=True)
+def main_nav(context):
+    """The header's links; `current` is "page" on the page itself, "true" inside its section."""
+    request = context.get("request")
+    path = request.path if request else ""
+    links = []
+    home = reverse("proposals:home")
+    for name, label in NAV:
+        url = reverse(name)
+        if path == url:
+            current = "page"
+        elif url != home and path.startswith(url):
+            current = "true"
+        else:
+            current = ""
+        links.append({"url": url, "label": label, "current": current})
+    return {"links": links}

@@ -1,0 +1,61 @@
+"""The RSS feed of published status changes: one item per yearly status of a published year."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from reports.models import AnnualReview
+
+from .models import YearlyStatus
+
+MAX_ITEMS = 200
+
+
+class StatusFeed(Feed):
+    title = gettext_lazy("Suivi des propositions : les statuts publiés")
+    description = gettext_lazy("Chaque statut annuel publié d'une proposition de la Convention citoyenne.")
+    language = "fr"
+
+    def link(self):
+        return reverse("proposals:proposal-list")
+
+    def items(self):
+        # Statuses of a draft year stay private: nothing after the latest published review.
+        reviews = dict(AnnualReview.objects.published().values_list("year", "published_at"))
+        if not reviews:
+            return []
+        items = list(
+            YearlyStatus.objects.filter(year__lte=max(reviews))
+            .select_related("proposal")
+            .only("year", "status", "explanation", "proposal__key", "proposal__title")
+            .order_by("-year", "proposal__axis__order", "proposal__order", "proposal__key")[:MAX_ITEMS]
+        )
+        for item in items:
+            item.published_at = reviews.get(item.year)
+        return items
+
+    def item_title(self, item):
+        return _("%(year)s · %(proposal)s : %(status)s") % {
+            "year": item.year,
+            "proposal": item.proposal.display_title,
+            "status": item.get_status_display(),
+        }
+
+    def item_description(self, item):
+        return item.explanation or item.get_status_display()
+
+    def item_link(self, item):
+        return f"{item.proposal.get_absolute_url()}#suivi-{item.year}"
+
+    def item_guid(self, item):
+        return f"{item.proposal.key}-{item.year}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def feed_copyright(self):
+        return settings.SITE_NAME

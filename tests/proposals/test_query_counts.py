@@ -1,0 +1,51 @@
+"""Every public page runs a small, fixed number of queries, whatever the number of proposals."""
+
+import pytest
+
+from tests.factory import make_convention, make_key_figure, make_review
+
+pytestmark = pytest.mark.django_db
+
+PAGES = {
+    # url: expected queries
+    "/": 3,  # the year, the axes, the counts per axis and status
+    "/propositions/": 4,  # the years, the axes, the proposals with their status, their projects
+    "/propositions/?statut=implemented&annee=2025&q=generee&tri=-statut": 4,
+    "/propositions/gen-2025-5/": 7,  # year, proposal, timeline, sources, projects, previous, next
+    "/projets/": 3,  # projects, their proposals, the axes
+    "/projets/grand-projet/": 4,  # year, project, key figures, proposals with status
+    "/propositions.csv": 4,
+    "/propositions.json": 4,
+    "/donnees/": 1,
+    "/accessibilite/": 0,
+    "/flux/": 2,  # the published reviews, the statuses with their proposal
+    "/sitemap.xml": 4,  # a count and a page of proposals, the same for projects
+}
+
+
+@pytest.fixture(params=[40, 400])
+def convention(request):
+    proposals = make_convention(request.param)
+    project = proposals[0].projects.get()
+    project.slug = "grand-projet"
+    project.save()
+    make_key_figure(project, value=25000, unit="€")
+    make_key_figure(project, value="2.5", unit="ha")
+    make_review(2024)
+    make_review(2025)
+    return request.param
+
+
+def test_a_missing_proposal_costs_two_queries(citizen, django_assert_num_queries, convention):
+    with django_assert_num_queries(2):  # the year, the proposal
+        response = citizen.get("/propositions/inconnue/")
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("url, queries", PAGES.items())
+def test_the_page_runs_a_fixed_number_of_queries(citizen, django_assert_num_queries, convention, url, queries):
+    with django_assert_num_queries(queries):
+        response = citizen.get(url)
+
+    assert response.status_code == 200
