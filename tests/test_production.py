@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def production_env(tmp_path, **overrides) -> dict:
-    env = {key: value for key, value in os.environ.items() if key != "PYTEST_VERSION"}
+    # Not the test run's own switches (pytest's marker, the browser tests' async permission).
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_VERSION", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
