@@ -2,6 +2,7 @@
 
 import csv
 
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -37,18 +38,27 @@ def home(request):
     return render(request, "proposals/home.html", {"year": year, "summary": summary})
 
 
+# A city's whole convention fits on one page (Clermont: 40); a very large one is paged.
+TABLE_PAGE_SIZE = 200
+
+
 @require_safe
 def proposal_list(request):
     filterset = _proposal_filter(request)
     proposals = filterset.qs.select_related("axis").prefetch_related(
         Prefetch("projects", queryset=Project.objects.only("slug", "title").order_by("title"))
     )
+    # get_page: a missing, odd or out-of-range `page` gives the first or last page, never an error.
+    page = Paginator(proposals, TABLE_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filterset": filterset,
-        "proposals": list(proposals),
+        "proposals": page.object_list,
+        "page": page,
         "year": filterset.year,
         "columns": filterset.columns(),
         "querystring": filterset.querystring(),
+        "previous_querystring": filterset.querystring(page=page.number - 1),
+        "next_querystring": filterset.querystring(page=page.number + 1),
     }
     return render(request, "proposals/proposal_list.html", context)
 

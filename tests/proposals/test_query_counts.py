@@ -9,8 +9,8 @@ pytestmark = pytest.mark.django_db
 PAGES = {
     # url: expected queries
     "/": 3,  # the year, the axes, the counts per axis and status
-    "/propositions/": 4,  # the years, the axes, the proposals with their status, their projects
-    "/propositions/?statut=implemented&annee=2025&q=generee&tri=-statut": 4,
+    "/propositions/": 5,  # the years, the axes, the count, the page of proposals with their status, their projects
+    "/propositions/?statut=implemented&annee=2025&q=generee&tri=-statut": 5,
     "/propositions/gen-2025-5/": 7,  # year, proposal, timeline, sources, projects, previous, next
     "/projets/": 3,  # projects, their proposals, the axes
     "/projets/grand-projet/": 4,  # year, project, key figures, proposals with status

@@ -1,0 +1,46 @@
+import re
+
+import pytest
+
+from proposals.views import TABLE_PAGE_SIZE
+from tests.factory import make_convention, make_review
+
+pytestmark = pytest.mark.django_db
+
+ROW = re.compile(r'href="/propositions/gen-[^"]+/"')
+
+
+@pytest.fixture
+def large_convention():
+    make_convention(TABLE_PAGE_SIZE * 2 + 50)
+    make_review(2025)
+
+
+def test_a_large_convention_is_paged_with_its_full_count(citizen, large_convention):
+    html = citizen.get("/propositions/").content.decode()
+
+    assert len(ROW.findall(html)) == TABLE_PAGE_SIZE
+    assert f"{TABLE_PAGE_SIZE * 2 + 50} propositions" in html.replace("\u202f", "").replace("\xa0", "")
+    assert "Page 1 sur 3" in html
+    assert 'rel="next"' in html and 'rel="prev"' not in html
+
+
+def test_the_last_page_has_the_rest_and_the_links_keep_the_filters(citizen, large_convention):
+    html = citizen.get("/propositions/?page=3&annee=2025").content.decode()
+
+    assert len(ROW.findall(html)) == 50
+    assert 'href="?annee=2025&amp;page=2" rel="prev"' in html
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "99999999999999999999", ""])
+def test_an_odd_page_number_gives_a_page_not_an_error(citizen, large_convention, page):
+    response = citizen.get(f"/propositions/?page={page}")
+
+    assert response.status_code == 200
+    assert len(ROW.findall(response.content.decode())) in (TABLE_PAGE_SIZE, 50)
+
+
+def test_the_clermont_table_fits_on_one_page(citizen, clermont):
+    html = citizen.get("/propositions/").content.decode()
+
+    assert "Page 1 sur" not in html
