@@ -11,14 +11,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, ODS, XLSX
+from import_export.forms import ExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from reports.models import AnnualReview
 
 from .forms import BulkStatusForm, SourceInlineFormSet, SpreadsheetImportForm, YearlyStatusForm
 from .models import Axis, KeyFigure, Project, Proposal, Source, Status, YearlyStatus
-from .resources import ProjectResource, ProposalResource, YearlyStatusResource
+from .resources import FORMATS, ProjectResource, ProposalResource, YearlyStatusResource
 from .services import latest_review_year, yearly_status_set_bulk
 
 
@@ -28,8 +28,10 @@ class SpreadsheetAdmin(ImportExportMixin, SimpleHistoryAdmin):
     Import needs the model's add and change permissions (editors); export needs the view
     permission (clerks too). An import writes nothing unless every row is valid."""
 
-    formats = [CSV, XLSX, ODS]
+    formats = FORMATS
     import_form_class = SpreadsheetImportForm
+    # Every column, always: the file an export gives is the file an import takes.
+    export_form_class = ExportForm
 
     def has_import_permission(self, request):
         opts = self.opts

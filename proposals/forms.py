@@ -119,7 +119,7 @@ class SpreadsheetImportForm(ImportForm):
             self.add_error(
                 "import_file",
                 _("Ce fichier n'est pas un fichier %(format)s lisible. Vérifiez le format choisi.")
-                % {"format": input_format.get_title()},
+                % {"format": input_format.get_title().upper()},
             )
             return cleaned
         if not dataset.headers or len(dataset) == 0:

@@ -10,9 +10,28 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
+from import_export.formats import base_formats
 
 from .models import Axis, Institution, Project, ProjectState, Proposal, Source, Status, YearlyStatus
 from .services import year_is_allowed, year_range_message
+
+
+class ODS(base_formats.ODS):
+    """An ODS file is a zip archive: read it as bytes. django-import-export 4.4 reads it as text
+    and fails on every ODS import (fixed upstream by django-import-export PR #2176)."""
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def create_dataset(self, in_stream, **kwargs):
+        return base_formats.TablibFormat.create_dataset(self, in_stream, **kwargs)
+
+
+# The formats the back office imports and exports.
+FORMATS = [base_formats.CSV, base_formats.XLSX, ODS]
 
 
 class KeyForeignKeyWidget(widgets.ForeignKeyWidget):
@@ -103,6 +122,18 @@ class FrenchResource(resources.ModelResource):
     def missing_columns(self, headers) -> list[str]:
         headers = {str(header).strip() for header in headers or []}
         return [column for column in self.required_columns() if column not in headers]
+
+    def import_row(self, row, instance_loader, **kwargs):
+        # Name the columns of the file, not the model's fields, in the row's errors.
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        error = row_result.validation_error
+        if error is not None and hasattr(error, "error_dict"):
+            columns = {field.attribute: field.column_name for field in self.fields.values() if field.attribute}
+            columns.update({name: field.column_name for name, field in self.fields.items()})
+            row_result.validation_error = ValidationError(
+                {columns.get(key, key): messages for key, messages in error.error_dict.items()}
+            )
+        return row_result
 
     def before_import(self, dataset, **kwargs):
         missing = self.missing_columns(dataset.headers)
