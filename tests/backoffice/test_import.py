@@ -14,6 +14,7 @@ from tests.factory import make_axis, make_project, make_proposal, set_status
 from .helpers import STATUS_HEADERS, export, import_and_confirm, import_errors, spreadsheet, upload
 
 pytestmark = pytest.mark.django_db
+URL = "https://example.org/b"
 
 
 @pytest.fixture
