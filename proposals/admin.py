@@ -4,6 +4,7 @@ projects and key figures. Who may do what is in the groups the migration 0003_ro
 from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count, Max
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -242,6 +243,7 @@ class ProposalAdmin(SpreadsheetAdmin):
 
 class SourceInline(admin.TabularInline):
     model = Source
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     formset = SourceInlineFormSet
     fields = ["label", "url", "reference", "date"]
     extra = 1

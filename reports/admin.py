@@ -3,6 +3,7 @@ preview every document and publish the year."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -20,8 +21,12 @@ DOCUMENT_FORMATS = ["pdf", "xlsx", "ods", "csv", "json"]
 REVIEW_FIELDS = ["year", "situation_date", "introduction", "is_final", "published_at"]
 
 
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class DeliberationInline(admin.TabularInline):
     model = Deliberation
+    formfield_overrides = URL_FIELDS
     fields = ["body", "date", "reference", "url"]
     extra = 0
 
@@ -110,3 +115,4 @@ class DeliberationAdmin(SimpleHistoryAdmin):
     list_filter = ["body", "review"]
     list_select_related = ["review"]
     search_fields = ["reference"]
+    formfield_overrides = URL_FIELDS
