@@ -1,6 +1,7 @@
 """The back office for the convention's content: proposals, yearly statuses and their sources,
 projects and key figures. Who may do what is in the groups the migration 0003_roles creates."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
@@ -54,6 +55,12 @@ class SpreadsheetAdmin(ImportExportMixin, SimpleHistoryAdmin):
         form.add_error("import_file", gettext("Ce fichier n'est pas lisible dans le format choisi."))
 
 
+# The back office names itself after the site (SITE_NAME), not "Administration de Django".
+admin.site.site_header = settings.SITE_NAME
+admin.site.site_title = settings.SITE_NAME
+admin.site.index_title = _("Back-office")
+
+
 @admin.register(Axis)
 class AxisAdmin(SimpleHistoryAdmin):
     list_display = ["name", "slug", "order"]
@@ -101,11 +108,11 @@ class StatusAsOfFilter(admin.SimpleListFilter):
 
 
 class ToCheckFilter(admin.SimpleListFilter):
-    title = _("à vérifier")
+    title = _("mise à jour")
     parameter_name = "a_verifier"
 
     def lookups(self, request, model_admin):
-        return [("oui", _("Statut plus ancien que le dernier bilan"))]
+        return [("oui", _("À vérifier : statut plus ancien que le dernier bilan"))]
 
     def queryset(self, request, queryset):
         if self.value() == "oui":
@@ -208,7 +215,7 @@ class ProposalAdmin(SpreadsheetAdmin):
     def set_status_for_year(self, request, queryset):
         """An intermediate page asks once for the year, status, explanation and source; the
         form posts back here (with `apply`) and every selected proposal gets that status."""
-        form = BulkStatusForm(request.POST if "apply" in request.POST else None)
+        form = BulkStatusForm(request.POST if "apply" in request.POST else None, initial={"year": latest_review_year()})
         if form.is_valid():
             try:
                 saved = yearly_status_set_bulk(
@@ -293,7 +300,7 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 class KeyFigureInline(admin.TabularInline):
     model = KeyFigure
-    extra = 0
+    extra = 1  # an empty row: a figure can be added without JavaScript
 
 
 @admin.register(Project)

@@ -28,7 +28,7 @@ class DeliberationInline(admin.TabularInline):
     model = Deliberation
     formfield_overrides = URL_FIELDS
     fields = ["body", "date", "reference", "url"]
-    extra = 0
+    extra = 1  # an empty row: a deliberation can be recorded without JavaScript
 
 
 @admin.register(AnnualReview)
