@@ -30,8 +30,21 @@ class ODS(base_formats.ODS):
         return base_formats.TablibFormat.create_dataset(self, in_stream, **kwargs)
 
 
+class CSV(base_formats.CSV):
+    """Comma-separated, as exported; also reads the semicolon-separated CSV that a spreadsheet
+    program set up in French saves."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes) and self.encoding:
+            in_stream = in_stream.decode(self.encoding)
+        header = in_stream.split("\n", 1)[0]
+        if ";" in header and "," not in header:
+            kwargs.setdefault("delimiter", ";")
+        return super().create_dataset(in_stream, **kwargs)
+
+
 # The formats the back office imports and exports.
-FORMATS = [base_formats.CSV, base_formats.XLSX, ODS]
+FORMATS = [CSV, base_formats.XLSX, ODS]
 
 
 class KeyForeignKeyWidget(widgets.ForeignKeyWidget):

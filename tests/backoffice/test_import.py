@@ -49,6 +49,14 @@ def test_it_imports_yearly_statuses_with_their_source(editor_client, proposals, 
     assert p1.history.get().history_user.username == "redaction"
 
 
+def test_it_reads_a_semicolon_separated_csv(editor_client, proposals):
+    content = "\n".join([";".join(STATUS_HEADERS), "p1;2025;implemented;Fait, enfin;Bilan;https://e.org;;2025-12-01"])
+
+    import_and_confirm(editor_client, "yearlystatus", content.encode("utf-8"), "csv")
+
+    assert YearlyStatus.objects.get(proposal__key="p1").explanation == "Fait, enfin"
+
+
 def test_the_preview_writes_nothing(editor_client, proposals):
     content = spreadsheet(STATUS_HEADERS, [status_row("p1")], "csv")
 

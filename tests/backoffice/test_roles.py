@@ -254,3 +254,15 @@ def test_anonymous_is_sent_to_the_login_page(citizen, world, url):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_a_staff_member_without_a_role_cannot_export(world, django_user_model):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(django_user_model.objects.create_user("stagiaire", is_staff=True))
+
+    assert client.get(reverse("admin:proposals_proposal_changelist")).status_code == 403
+    assert client.get(reverse("admin:proposals_proposal_export")).status_code == 403
+    assert client.post(reverse("admin:proposals_proposal_export"), {"format": "0"}).status_code == 403
+    assert client.get(reverse("admin:proposals_proposal_import")).status_code == 403
