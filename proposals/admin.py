@@ -9,7 +9,9 @@ from django.db import models
 from django.db.models import Count, Max
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
@@ -50,6 +52,11 @@ class SpreadsheetAdmin(ImportExportMixin, SimpleHistoryAdmin):
         # The confirmed import runs again from the file: roll everything back on any invalid row.
         kwargs["rollback_on_validation_errors"] = True
         return kwargs
+
+    def get_export_filename(self, request, queryset, file_format):
+        # e.g. suivis-annuels-2025-12-15.xlsx
+        name = slugify(str(self.opts.verbose_name_plural))
+        return f"{name}-{timezone.localdate().isoformat()}.{file_format.get_extension()}"
 
     def add_data_read_fail_error_to_form(self, form, e):
         form.add_error("import_file", gettext("Ce fichier n'est pas lisible dans le format choisi."))
@@ -227,7 +234,7 @@ class ProposalAdmin(SpreadsheetAdmin):
                     user=request.user,
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                form.add_error(None, exc.messages)
             else:
                 self.message_user(
                     request,

@@ -7,6 +7,7 @@ import os
 import openpyxl
 import pytest
 import tablib
+from django.urls import reverse
 
 from proposals.models import Axis, Project, Proposal, Source, YearlyStatus
 from tests.factory import make_axis, make_project, make_proposal, set_status
@@ -239,6 +240,8 @@ def test_the_export_has_the_french_columns(clerk_client, proposals):
 
     content = export(clerk_client, "yearlystatus", "csv").decode("utf-8")
 
+    response = clerk_client.post(reverse("admin:proposals_yearlystatus_export"), {"format": "0"})
+    assert 'filename="suivis-annuels-' in response["Content-Disposition"]
     header, row = content.splitlines()[:2]
     assert header == ",".join(STATUS_HEADERS)
     assert row.startswith("p1,2025,implemented,")
