@@ -37,6 +37,8 @@ class SpreadsheetAdmin(ImportExportMixin, SimpleHistoryAdmin):
     # Every column, always: the file an export gives is the file an import takes.
     export_form_class = ExportForm
 
+    # django-import-export 4.4 lets every staff member import and export unless the settings
+    # IMPORT_EXPORT_*_PERMISSION_CODE are set: the model's own permissions decide here instead.
     def has_import_permission(self, request):
         opts = self.opts
         return all(
