@@ -1,5 +1,6 @@
 """The convention's proposals, their yearly follow-up, and the projects that carry them out."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -60,6 +61,16 @@ class ProposalQuerySet(models.QuerySet):
                 output_field=models.CharField(),
             ),
             status_year=Subquery(latest.values("year")[:1]),
+        )
+
+    def to_check(self, review_year: int | None):
+        """«À vérifier»: proposals whose latest yearly status is older than `review_year`
+        (the latest review, draft or not), or that have none. Nothing when there is no review."""
+        if review_year is None:
+            return self.none()
+        latest_year = YearlyStatus.objects.filter(proposal=OuterRef("pk")).order_by("-year").values("year")[:1]
+        return self.alias(latest_status_year=Subquery(latest_year)).filter(
+            models.Q(latest_status_year__lt=review_year) | models.Q(latest_status_year__isnull=True)
         )
 
 
@@ -159,6 +170,29 @@ class YearlyStatus(models.Model):
     def status_enum(self) -> Status:
         return Status(self.status)
 
+    def needs_source(self) -> bool:
+        """The source rule: a status that differs from the previous year's (or the first
+        status of a proposal) must say where it comes from. One query."""
+        previous = (
+            YearlyStatus.objects.filter(proposal_id=self.proposal_id, year__lt=self.year)
+            .order_by("-year")
+            .values_list("status", flat=True)
+            .first()
+        )
+        return previous != self.status
+
+    def validate_sources(self, sources) -> None:
+        """Raise a ValidationError unless the rule above is met by `sources` (Source
+        instances, saved or not). The admin, the import and the bulk action all call this."""
+        if self.needs_source() and not any(source.is_complete for source in sources):
+            raise ValidationError(SOURCE_REQUIRED_MESSAGE, code="source_required")
+
+
+SOURCE_REQUIRED_MESSAGE = _(
+    "Ce statut est nouveau ou diffère de celui de l'année précédente : indiquez au moins une source "
+    "avec un libellé, une adresse (URL) ou une référence, et une date."
+)
+
 
 class Source(models.Model):
     """Where a yearly status comes from: a deliberation, the review document, a page."""
@@ -182,6 +216,11 @@ class Source(models.Model):
 
     def __str__(self):
         return self.label
+
+    @property
+    def is_complete(self) -> bool:
+        """Enough to find the document again: a label, a URL or a reference, and a date."""
+        return bool(self.label and (self.url or self.reference) and self.date)
 
 
 class ProjectState(models.TextChoices):

@@ -1,6 +1,9 @@
 """The world every test may use: a citizen, an editor, a clerk and a superuser."""
 
+from importlib import import_module
+
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.test import Client
@@ -9,7 +12,15 @@ EDITORS = "Rédaction"
 CLERKS = "Greffe"
 
 
+def _ensure_roles() -> None:
+    """The groups come from the migration proposals 0003_roles; a transactional test (the
+    browser tests) empties the database afterwards, so create them again the same way."""
+    if Group.objects.filter(name__in=[EDITORS, CLERKS], permissions__isnull=False).distinct().count() < 2:
+        import_module("proposals.migrations.0003_roles").create_roles(apps, None)
+
+
 def _member_of(group_name: str, username: str) -> User:
+    _ensure_roles()
     user = User.objects.create_user(username=username, password="motdepasse-test", is_staff=True)
     group, _ = Group.objects.get_or_create(name=group_name)
     user.groups.add(group)

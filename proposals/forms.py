@@ -1,0 +1,136 @@
+"""Back-office forms: they validate and normalise; the workflows live in services.py."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+from import_export.forms import ImportForm
+
+from .models import Status, YearlyStatus
+from .services import SourceData, last_allowed_year, year_is_allowed, year_range_message
+
+# Bigger files are refused before they are parsed (a convention has tens of rows, not millions).
+MAX_IMPORT_SIZE = 2 * 1024 * 1024
+
+
+class YearlyStatusForm(forms.ModelForm):
+    class Meta:
+        model = YearlyStatus
+        fields = ["proposal", "year", "status", "explanation"]
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year is not None and not year_is_allowed(year):
+            raise ValidationError(year_range_message())
+        return year
+
+
+class SourceInlineFormSet(BaseInlineFormSet):
+    """The sources of a yearly status; enforces the source rule across the whole page."""
+
+    def clean(self):
+        super().clean()
+        yearly = self.instance
+        if any(self.errors) or not (yearly.proposal_id and yearly.year and yearly.status):
+            return
+        sources = [
+            form.instance
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and (form.instance.pk or form.has_changed())
+        ]
+        yearly.validate_sources(sources)
+
+
+class BulkStatusForm(forms.Form):
+    """The intermediate page of the «Fixer le statut pour l'année…» action."""
+
+    year = forms.IntegerField(label=_("Année"))
+    status = forms.ChoiceField(label=_("Statut"), choices=Status.choices)
+    explanation = forms.CharField(
+        label=_("Explication publique"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    source_label = forms.CharField(label=_("Source : libellé"), max_length=300, required=False)
+    source_url = forms.URLField(
+        label=_("Source : adresse (URL)"), max_length=500, required=False, assume_scheme="https"
+    )
+    source_reference = forms.CharField(label=_("Source : référence du document"), max_length=200, required=False)
+    source_date = forms.DateField(
+        label=_("Source : date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].min_value = None
+        self.fields["year"].help_text = _("Au plus %(last)s.") % {"last": last_allowed_year()}
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not year_is_allowed(year):
+            raise ValidationError(year_range_message())
+        return year
+
+    def clean(self):
+        cleaned = super().clean()
+        described = any(cleaned.get(name) for name in ["source_url", "source_reference", "source_date"])
+        if described and not cleaned.get("source_label"):
+            self.add_error("source_label", _("Donnez un libellé à la source."))
+        return cleaned
+
+    def source(self) -> SourceData | None:
+        data = self.cleaned_data
+        if not data.get("source_label"):
+            return None
+        return SourceData(
+            label=data["source_label"],
+            url=data.get("source_url") or "",
+            reference=data.get("source_reference") or "",
+            date=data.get("source_date"),
+        )
+
+
+class SpreadsheetImportForm(ImportForm):
+    """The import form, which also refuses files that cannot be imported before any row is read:
+    too big, not a spreadsheet of the chosen format, empty, or without the expected columns."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.import_formats = formats
+        self.import_resources = resources
+        self.fields["import_file"].help_text = _(
+            "CSV (UTF-8), XLSX ou ODS, 2 Mo au plus, avec les colonnes d'un export."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("import_file")
+        format_index = cleaned.get("format")
+        if not upload or format_index in (None, ""):
+            return cleaned
+        if upload.size > MAX_IMPORT_SIZE:
+            self.add_error("import_file", _("Fichier trop volumineux : 2 Mo au plus."))
+            return cleaned
+        input_format = self.import_formats[int(format_index)]()
+        data = b"".join(upload.chunks())
+        try:
+            if not input_format.is_binary():
+                data = data.decode("utf-8-sig")
+            dataset = input_format.create_dataset(data)
+        except Exception:  # noqa: BLE001 - each spreadsheet parser raises its own exceptions
+            self.add_error(
+                "import_file",
+                _("Ce fichier n'est pas un fichier %(format)s lisible. Vérifiez le format choisi.")
+                % {"format": input_format.get_title().upper()},
+            )
+            return cleaned
+        if not dataset.headers or len(dataset) == 0:
+            self.add_error("import_file", _("Le fichier ne contient aucune ligne à importer."))
+            return cleaned
+        resource_class = self.import_resources[int(cleaned.get("resource") or 0)]
+        missing = resource_class().missing_columns(dataset.headers)
+        if missing:
+            self.add_error(
+                "import_file",
+                _("Colonnes manquantes : %(columns)s. Partez d'un export pour avoir les bonnes colonnes.")
+                % {"columns": ", ".join(missing)},
+            )
+        return cleaned

@@ -1,0 +1,71 @@
+"""The back office in a real browser: an editor records a new year's status with its source,
+a clerk publishes that year, and the public table shows the new status."""
+
+import pytest
+
+from proposals.models import Proposal
+from proposals.services import last_allowed_year
+from tests.factory import make_review
+
+PASSWORD = "motdepasse-test"
+
+
+@pytest.fixture
+def log_in(browser, clermont_live):
+    """A browser of its own for each user, logged in through the admin login page."""
+    contexts = []
+
+    def log_in(username):
+        context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(f"{clermont_live.url}/admin/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("input[type=submit]")
+        page.wait_for_selector("#user-tools")
+        return page
+
+    yield log_in
+    for context in contexts:  # before the live server stops: no request left half-way
+        context.close()
+
+
+def test_an_editor_records_a_status_a_clerk_publishes_and_the_public_sees_it(
+    page, clermont_live, log_in, editor, clerk
+):
+    live_server = clermont_live
+    proposal = Proposal.objects.get(key="eco-vegetalisation")
+    assert proposal.status_as_of(2025) == "implemented"
+    year = last_allowed_year()
+    review = make_review(year, published=False)
+
+    # The editor goes from the proposal to a new yearly status and gives its source.
+    editor_page = log_in(editor.username)
+    editor_page.goto(f"{live_server.url}/admin/proposals/proposal/{proposal.pk}/change/")
+    editor_page.get_by_role("link", name="Ajouter le statut d'une année").click()
+    editor_page.fill("#id_year", str(year))
+    editor_page.select_option("#id_status", "underway")
+    editor_page.fill("#id_explanation", "De nouveaux parcs sont à l'étude.")
+    editor_page.click("input[name=_save]")
+    # Without a source, the change is refused with a French message.
+    assert "indiquez au moins une source" in editor_page.inner_text("#content")
+    editor_page.fill("#id_sources-0-label", f"Délibération du conseil municipal, décembre {year}")
+    editor_page.fill("#id_sources-0-url", "https://example.org/deliberation")
+    editor_page.fill("#id_sources-0-date", f"15/12/{year}")
+    editor_page.click("input[name=_save]")
+    editor_page.wait_for_selector(".messagelist .success")
+    assert proposal.status_as_of(year) == "underway"
+
+    # The clerk publishes the year, after a confirmation.
+    clerk_page = log_in(clerk.username)
+    clerk_page.goto(f"{live_server.url}/admin/reports/annualreview/{review.pk}/change/")
+    clerk_page.get_by_role("button", name="Publier ce bilan…").click()
+    clerk_page.get_by_role("button", name=f"Oui, publier le bilan {year}").click()
+    clerk_page.wait_for_selector(".messagelist .success")
+
+    # The public table shows the new status for that year.
+    page.goto(f"{live_server.url}/propositions/?annee={year}")
+    row = page.locator("tr", has=page.get_by_role("link", name=proposal.title))
+    assert "En cours" in row.inner_text()
