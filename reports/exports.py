@@ -27,7 +27,7 @@ from proposals.models import Proposal, Status
 from proposals.opendata import PROPOSAL_COLUMNS, proposal_rows
 
 from .charts import rate_chart, status_chart
-from .summary import ReviewReport, review_report
+from .summary import ReviewReport, review_dict, review_report, review_summary
 
 DRAFT_COLUMN = "brouillon"
 
@@ -58,7 +58,7 @@ def filename(review, fmt: str) -> str:
 
 
 def render_json(review, base_url: str) -> bytes:
-    data = review_report(review).as_dict()
+    data = review_dict(review, review_summary(review.year))
     return json.dumps(data, ensure_ascii=False, indent=2).encode()
 
 

@@ -7,6 +7,7 @@ Plain functions, so the PDF, the page and the tests share them; the template fil
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -50,3 +51,9 @@ def fr_points(value) -> str:
     sign = "+" if value > 0 else ""
     unit = ngettext("point", "points", 2 if abs(value) >= 2 else 1)
     return f"{sign}{fr_decimal(value)}{NBSP}{unit}"
+
+
+def fr_date(value) -> str:
+    """A date in words, as French writes it: « 29 août 2025 », « 1er décembre 2024 »."""
+    day = _("1er") if value.day == 1 else str(value.day)
+    return f"{day} {date_format(value, 'F Y')}"

@@ -8,6 +8,7 @@ proposals.
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 
@@ -198,13 +199,14 @@ class Row:
 
 @dataclass
 class ReviewReport:
+    """A review with its figures. The lists a document may not need (the proposals not
+    implemented, the deliberations) are only queried when read."""
+
     review: object  # AnnualReview
     summary: Summary
     history: list[Summary]  # the published years before this one, then this one, oldest first
     comparison: Comparison | None
-    deliberations: list
-    pending: list[PendingGroup]
-    proposals: list[Proposal] | None  # every proposal, only when a document lists them
+    proposals: list[Proposal] | None = None  # every proposal, only when a document lists them
 
     @property
     def year(self) -> int:
@@ -214,56 +216,57 @@ class ReviewReport:
     def is_draft(self) -> bool:
         return not self.review.is_published
 
+    @cached_property
+    def pending(self) -> list[PendingGroup]:
+        if self.proposals is not None:
+            return pending_groups(self.proposals)
+        not_implemented = review_proposals(self.year).exclude(status_as_of=Status.IMPLEMENTED)
+        return pending_groups(not_implemented.prefetch_related(None))
+
+    @cached_property
+    def deliberations(self) -> list:
+        return list(self.review.deliberations.all())
+
     def rows(self, total_label: str) -> list[Row]:
         """The axes, then the whole convention, each with its change when there is one."""
+        comparison = self.comparison
         rows = [
-            Row(
-                label=tally.axis.name,
-                tally=tally,
-                change=self.comparison.axes[tally.axis.pk] if self.comparison else None,
-            )
+            Row(label=tally.axis.name, tally=tally, change=comparison.axes[tally.axis.pk] if comparison else None)
             for tally in self.summary.axes
         ]
         rows.append(
             Row(
                 label=total_label,
                 tally=self.summary.totals,
-                change=self.comparison.totals if self.comparison else None,
+                change=comparison.totals if comparison else None,
                 is_total=True,
             )
         )
         return rows
 
     def as_dict(self) -> dict:
-        """PRODUCT.md's JSON shape, with `"draft": true` for a review not yet published."""
-        data = {"year": self.year, "final": self.review.is_final, **self.summary.as_dict()}
-        if self.is_draft:
-            data["draft"] = True
-        return data
+        return review_dict(self.review, self.summary)
+
+
+def review_dict(review, summary: Summary) -> dict:
+    """PRODUCT.md's JSON shape, with `"draft": true` for a review not yet published."""
+    data = {"year": review.year, "final": review.is_final, **summary.as_dict()}
+    if not review.is_published:
+        data["draft"] = True
+    return data
 
 
 def review_report(review, *, with_proposals: bool = False) -> ReviewReport:
-    """Gather the figures of `review` (an AnnualReview): its summary, the earlier published
-    years with the change since the latest of them, its deliberations and the proposals not
-    implemented; every proposal too when `with_proposals` (the PDF lists them all)."""
+    """Gather the figures of `review` (an AnnualReview): its summary, and the earlier published
+    years with the change since the latest of them; every proposal too when `with_proposals`
+    (the PDF lists them all)."""
     earlier = review.earlier_published_years()
     summaries = review_summaries([*earlier, review.year])
     summary = summaries[review.year]
-    comparison = compare(summary, summaries[earlier[-1]]) if earlier else None
-    if with_proposals:
-        proposals = list(review_proposals(review.year))
-        pending = pending_groups(proposals)
-    else:
-        proposals = None
-        pending = pending_groups(
-            review_proposals(review.year).exclude(status_as_of=Status.IMPLEMENTED).prefetch_related(None)
-        )
     return ReviewReport(
         review=review,
         summary=summary,
         history=list(summaries.values()),
-        comparison=comparison,
-        deliberations=list(review.deliberations.all()),
-        pending=pending,
-        proposals=proposals,
+        comparison=compare(summary, summaries[earlier[-1]]) if earlier else None,
+        proposals=list(review_proposals(review.year)) if with_proposals else None,
     )

@@ -28,3 +28,9 @@ def fr_fraction(tally) -> str:
 def fr_points(value) -> str:
     """A change of rate -> « +6,2 points »."""
     return formatting.fr_points(value)
+
+
+@register.filter
+def fr_date(value) -> str:
+    """« 29 août 2025 », « 1er décembre 2024 »."""
+    return formatting.fr_date(value)
