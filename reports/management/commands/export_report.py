@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from reports.exports import FORMATS, export_review
 from reports.models import AnnualReview
@@ -25,15 +26,26 @@ class Command(BaseCommand):
 
     def handle(self, *args, year, fmt, output, base_url, **options):
         if fmt not in FORMATS:
-            raise CommandError(f"Format inconnu : « {fmt} ». Formats possibles : {', '.join(FORMATS)}.")
+            raise CommandError(
+                _("Format inconnu : « %(fmt)s ». Formats possibles : %(formats)s.")
+                % {"fmt": fmt, "formats": ", ".join(FORMATS)}
+            )
         review = AnnualReview.objects.filter(year=year).first()
         if review is None:
             known = ", ".join(str(y) for y in AnnualReview.objects.order_by("year").values_list("year", flat=True))
-            raise CommandError(f"Aucun bilan pour l'année {year}. Bilans existants : {known or 'aucun'}.")
+            raise CommandError(
+                _("Aucun bilan pour l'année %(year)s. Bilans existants : %(known)s.")
+                % {"year": year, "known": known or _("aucun")}
+            )
         content = export_review(review, fmt, base_url=base_url.rstrip("/"))
         try:
             output.write_bytes(content)
         except OSError as error:
-            raise CommandError(f"Impossible d'écrire {output} : {error.strerror}.") from error
-        draft = "" if review.is_published else " (brouillon)"
-        self.stdout.write(f"Bilan {year}{draft} écrit dans {output} ({len(content)} octets).")
+            raise CommandError(
+                _("Impossible d'écrire %(output)s : %(error)s.") % {"output": output, "error": error.strerror}
+            ) from error
+        draft = "" if review.is_published else _(" (brouillon)")
+        self.stdout.write(
+            _("Bilan %(year)s%(draft)s écrit dans %(output)s (%(size)s octets).")
+            % {"year": year, "draft": draft, "output": output, "size": len(content)}
+        )
