@@ -48,7 +48,7 @@ class Segment:
     @property
     def box_width(self) -> float:
         """The white label under the number on a patterned fill."""
-        return 9 * len(self.count_text) + 8
+        return 10 * len(self.count_text) + 8
 
     @property
     def box_x(self) -> float:
@@ -76,20 +76,20 @@ class Bar:
 
     @property
     def label_y(self) -> float:
-        return self.y + 16
+        return self.y + 17
 
     @property
     def bar_y(self) -> float:
-        return self.y + 24
+        return self.y + 25
 
     @property
     def text_y(self) -> float:
         """The baseline of the numbers inside the bar."""
-        return self.bar_y + 20
+        return self.bar_y + 21
 
     @property
     def box_y(self) -> float:
-        return self.bar_y + 6
+        return self.bar_y + 5
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ class LegendItem:
 
     @property
     def text_y(self) -> float:
-        return self.y + 14
+        return self.y + 15
 
 
 @dataclass(frozen=True)
@@ -118,9 +118,9 @@ class StatusChart:
     looks: dict
 
 
-BAR_ROW = 64  # label line + bar + gap
+BAR_ROW = 66  # label line + bar + gap
 BAR_HEIGHT = 30
-LEGEND_ROW = 26
+LEGEND_ROW = 28
 
 
 def _segments(tally: Tally) -> list[Segment]:
