@@ -274,3 +274,24 @@ def test_the_query_count_of_each_document_does_not_grow(citizen, django_assert_n
 
     with django_assert_num_queries(QUERIES[fmt]):
         assert get(citizen, 2025, fmt).status_code == 200
+
+
+def test_a_title_that_looks_like_a_formula_stays_text_in_the_xlsx(citizen):
+    set_status(make_proposal(axis=make_axis(), title='=HYPERLINK("https://example.org","x")'), 2025, Status.UNDERWAY)
+    make_review(2025)
+
+    workbook = load_workbook(io.BytesIO(get(citizen, 2025, "xlsx").content))
+
+    cell = workbook["Propositions"]["E2"]
+    assert cell.value == '=HYPERLINK("https://example.org","x")'
+    assert cell.data_type == "s"
+
+
+def test_the_spreadsheets_are_dated_by_the_situation_not_the_export(citizen, clermont):
+    xlsx = zipfile.ZipFile(io.BytesIO(get(citizen, 2025, "xlsx").content))
+    ods = zipfile.ZipFile(io.BytesIO(get(citizen, 2025, "ods").content))
+
+    core = xlsx.read("docProps/core.xml").decode()
+    assert ">2025-08-29T00:00:00Z</dcterms:modified>" in core
+    assert {info.date_time[:3] for info in xlsx.infolist() + ods.infolist()} == {(2025, 8, 29)}
+    assert ods.namelist()[0] == "mimetype"
