@@ -183,6 +183,8 @@ def render_ods(review, base_url: str) -> bytes:
     """tablib fills the sheets (as `Databook.export("ods")` does); we add a one-decimal number
     style to the rates and changes, and save once."""
     from odf import number, style
+    from odf.element import Element
+    from odf.namespaces import nsdict
     from odf.opendocument import OpenDocumentSpreadsheet
     from odf.table import Table, TableCell, TableRow
     from tablib.formats._ods import ODSFormat, bold
@@ -204,6 +206,9 @@ def render_ods(review, base_url: str) -> bytes:
         cells = row.getElementsByType(TableCell)
         for index in decimal_columns.all():
             cells[index].setAttribute("stylename", decimal_cell)
+    # odfpy declares every namespace any element of this process has used so far, in the order
+    # met: a fixed, complete table makes the file the same whatever ran before.
+    Element.namespaces = dict(sorted(nsdict.items()))
     output = io.BytesIO()
     document.save(output)
     return _reproducible_zip(output.getvalue(), _situation_time(review))
