@@ -62,6 +62,11 @@ class AnnualReview(models.Model):
     def is_published(self) -> bool:
         return self.published_at is not None
 
+    def earlier_published_years(self) -> list[int]:
+        """The published years before this one, oldest first (for the change and the history)."""
+        years = AnnualReview.objects.published().filter(year__lt=self.year).order_by("year")
+        return list(years.values_list("year", flat=True))
+
     def publish(self, when=None):
         self.published_at = when or timezone.now()
         self.save(update_fields=["published_at"])

@@ -1,17 +1,23 @@
 """The review's figures: how many proposals stand where, per axis and overall, as of a year.
 
 Plain functions over plain data. Every page and document of a review takes its figures from
-`review_summary`, so they can never disagree. Two queries, whatever the number of proposals.
+here (`review_summary`, and `review_report` which gathers a whole review), so they can never
+disagree. The query count depends on the number of published years, never on the number of
+proposals.
 """
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 
-from proposals.models import Axis, Proposal, Status
+from proposals.models import Axis, Project, Proposal, Status, YearlyStatus
 
 ONE_DECIMAL = Decimal("0.1")
+
+# The reasons a proposal is not (yet) counted as implemented, in the order the review gives them.
+PENDING_STATUSES = [Status.UNDERWAY, Status.NOT_IMPLEMENTED, Status.OUT_OF_SCOPE, Status.NOT_ASSESSED]
 
 
 def rate(implemented: int, total: int) -> Decimal:
@@ -83,11 +89,8 @@ def _tally_dict(tally: Tally) -> dict:
     }
 
 
-def review_summary(year: int) -> Summary:
-    """Counts and rates of every axis and overall, with each proposal's status as of `year`.
-
-    Every axis appears, even one without proposals (rate 0.0)."""
-    axes = {axis.pk: AxisTally(axis=axis) for axis in Axis.objects.all()}
+def _summarise(year: int, axes: list[Axis]) -> Summary:
+    tallies = {axis.pk: AxisTally(axis=axis) for axis in axes}
     totals = Tally()
     counts = (
         Proposal.objects.with_status_as_of(year)
@@ -96,6 +99,174 @@ def review_summary(year: int) -> Summary:
         .annotate(count=Count("pk"))
     )
     for row in counts:
-        axes[row["axis_id"]].add(row["status_as_of"], row["count"])
+        tallies[row["axis_id"]].add(row["status_as_of"], row["count"])
         totals.add(row["status_as_of"], row["count"])
-    return Summary(year=year, axes=list(axes.values()), totals=totals)
+    return Summary(year=year, axes=list(tallies.values()), totals=totals)
+
+
+def review_summary(year: int) -> Summary:
+    """Counts and rates of every axis and overall, with each proposal's status as of `year`.
+
+    Every axis appears, even one without proposals (rate 0.0)."""
+    return _summarise(year, list(Axis.objects.all()))
+
+
+def review_summaries(years) -> dict[int, Summary]:
+    """`review_summary` for several years: one query for the axes, then one per year."""
+    axes = list(Axis.objects.all())
+    return {year: _summarise(year, axes) for year in years}
+
+
+# The change since the previous published year.
+
+
+@dataclass(frozen=True)
+class RateChange:
+    previous: Decimal
+    current: Decimal
+
+    @property
+    def points(self) -> Decimal:
+        """The difference of the two rates as printed (one decimal), so a reader can check it."""
+        return self.current - self.previous
+
+
+@dataclass
+class Comparison:
+    """How each axis (and the whole) moved between a previous review and this one."""
+
+    previous_year: int
+    axes: dict[int, RateChange]  # by axis pk
+    totals: RateChange
+
+
+def compare(current: Summary, previous: Summary) -> Comparison:
+    before = {tally.axis.pk: tally.rate for tally in previous.axes}
+    return Comparison(
+        previous_year=previous.year,
+        axes={
+            tally.axis.pk: RateChange(previous=before.get(tally.axis.pk, Decimal("0.0")), current=tally.rate)
+            for tally in current.axes
+        },
+        totals=RateChange(previous=previous.totals.rate, current=current.totals.rate),
+    )
+
+
+# The proposals of a review, and those not implemented grouped by reason.
+
+
+def review_proposals(year: int):
+    """Every proposal with its status and public explanation as of `year`, its axis and its
+    projects (titles), in the convention's order. Three queries, whatever the size."""
+    latest = YearlyStatus.objects.filter(proposal=OuterRef("pk"), year__lte=year).order_by("-year")
+    return (
+        Proposal.objects.with_status_as_of(year)
+        .annotate(explanation_as_of=Subquery(latest.values("explanation")[:1]))
+        .select_related("axis")
+        .prefetch_related(Prefetch("projects", queryset=Project.objects.only("slug", "title").order_by("title")))
+    )
+
+
+@dataclass
+class PendingGroup:
+    status: Status
+    proposals: list[Proposal]
+
+
+def pending_groups(proposals) -> list[PendingGroup]:
+    """The proposals not implemented, grouped by status in the order of `PENDING_STATUSES`;
+    empty groups are left out. `proposals` carry `status_as_of` (see `review_proposals`)."""
+    groups = {status: PendingGroup(status=status, proposals=[]) for status in PENDING_STATUSES}
+    for proposal in proposals:
+        group = groups.get(Status(proposal.status_as_of))
+        if group is not None:
+            group.proposals.append(proposal)
+    return [group for group in groups.values() if group.proposals]
+
+
+# A whole review: everything its page and its documents show.
+
+
+@dataclass
+class Row:
+    """A line of the summary table: an axis or the whole convention."""
+
+    label: str
+    tally: Tally
+    change: RateChange | None
+    is_total: bool = False
+
+
+@dataclass
+class ReviewReport:
+    """A review with its figures. The lists a document may not need (the proposals not
+    implemented, the deliberations) are only queried when read."""
+
+    review: object  # AnnualReview
+    summary: Summary
+    history: list[Summary]  # the published years before this one, then this one, oldest first
+    comparison: Comparison | None
+    proposals: list[Proposal] | None = None  # every proposal, only when a document lists them
+
+    @property
+    def year(self) -> int:
+        return self.summary.year
+
+    @property
+    def is_draft(self) -> bool:
+        return not self.review.is_published
+
+    @cached_property
+    def pending(self) -> list[PendingGroup]:
+        if self.proposals is not None:
+            return pending_groups(self.proposals)
+        not_implemented = review_proposals(self.year).exclude(status_as_of=Status.IMPLEMENTED)
+        return pending_groups(not_implemented.prefetch_related(None))
+
+    @cached_property
+    def deliberations(self) -> list:
+        return list(self.review.deliberations.all())
+
+    def rows(self, total_label: str) -> list[Row]:
+        """The axes, then the whole convention, each with its change when there is one."""
+        comparison = self.comparison
+        rows = [
+            Row(label=tally.axis.name, tally=tally, change=comparison.axes[tally.axis.pk] if comparison else None)
+            for tally in self.summary.axes
+        ]
+        rows.append(
+            Row(
+                label=total_label,
+                tally=self.summary.totals,
+                change=comparison.totals if comparison else None,
+                is_total=True,
+            )
+        )
+        return rows
+
+    def as_dict(self) -> dict:
+        return review_dict(self.review, self.summary)
+
+
+def review_dict(review, summary: Summary) -> dict:
+    """PRODUCT.md's JSON shape, with `"draft": true` for a review not yet published."""
+    data = {"year": review.year, "final": review.is_final, **summary.as_dict()}
+    if not review.is_published:
+        data["draft"] = True
+    return data
+
+
+def review_report(review, *, with_proposals: bool = False) -> ReviewReport:
+    """Gather the figures of `review` (an AnnualReview): its summary, and the earlier published
+    years with the change since the latest of them; every proposal too when `with_proposals`
+    (the PDF lists them all)."""
+    earlier = review.earlier_published_years()
+    summaries = review_summaries([*earlier, review.year])
+    summary = summaries[review.year]
+    return ReviewReport(
+        review=review,
+        summary=summary,
+        history=list(summaries.values()),
+        comparison=compare(summary, summaries[earlier[-1]]) if earlier else None,
+        proposals=list(review_proposals(review.year)) if with_proposals else None,
+    )

@@ -1,0 +1,244 @@
+"""Geometry of the review's charts, drawn as inline SVG by `templates/reports/_chart_*.html`.
+
+Computed here on the server (no JavaScript), so the page and the PDF draw the same charts.
+Each status has a fill *and* a pattern, and every bar carries its number as text: colour is
+never the only carrier of the information. Each chart sits beside a data table.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from proposals.models import Status
+
+from .formatting import fr_fraction, fr_integer, fr_percent
+from .summary import Summary, Tally
+
+
+@dataclass(frozen=True)
+class StatusLook:
+    fill: str  # the base colour of the segment
+    ink: str  # the colour of its pattern
+    pattern: str  # "solid", "hatch", "cross", "lines" or "dots"
+
+
+# Text on the patterned fills is drawn on a white label, so every pair passes WCAG AA.
+STATUS_LOOKS = {
+    Status.IMPLEMENTED: StatusLook(fill="#1f6f43", ink="#1f6f43", pattern="solid"),
+    Status.UNDERWAY: StatusLook(fill="#d6e6f7", ink="#1d5a9e", pattern="hatch"),
+    Status.NOT_IMPLEMENTED: StatusLook(fill="#fbe3cc", ink="#a34d00", pattern="cross"),
+    Status.OUT_OF_SCOPE: StatusLook(fill="#e6e6e6", ink="#4d4d4d", pattern="lines"),
+    Status.NOT_ASSESSED: StatusLook(fill="#ffffff", ink="#6b6b6b", pattern="dots"),
+}
+
+WIDTH = 600
+
+
+@dataclass(frozen=True)
+class Segment:
+    status: Status
+    count: int
+    x: float
+    width: float
+    look: StatusLook
+
+    @property
+    def text_x(self) -> float:
+        return self.x + self.width / 2
+
+    @property
+    def box_width(self) -> float:
+        """The white label under the number on a patterned fill."""
+        return 10 * len(self.count_text) + 8
+
+    @property
+    def box_x(self) -> float:
+        return self.text_x - self.box_width / 2
+
+    @property
+    def is_solid(self) -> bool:
+        return self.look.pattern == "solid"
+
+    @property
+    def shows_count(self) -> bool:
+        """Room for the number inside the segment (the table gives every number anyway)."""
+        return self.width >= self.box_width + 2
+
+    @property
+    def count_text(self) -> str:
+        return fr_integer(self.count)
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    y: float
+    segments: list[Segment]
+
+    @property
+    def label_y(self) -> float:
+        return self.y + 17
+
+    @property
+    def bar_y(self) -> float:
+        return self.y + 25
+
+    @property
+    def text_y(self) -> float:
+        """The baseline of the numbers inside the bar."""
+        return self.bar_y + 21
+
+    @property
+    def box_y(self) -> float:
+        return self.bar_y + 5
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    status: Status
+    look: StatusLook
+    x: float
+    y: float
+
+    @property
+    def text_x(self) -> float:
+        return self.x + 26
+
+    @property
+    def text_y(self) -> float:
+        return self.y + 15
+
+
+@dataclass(frozen=True)
+class StatusChart:
+    width: int
+    height: int
+    bar_height: int
+    bars: list[Bar]
+    legend: list[LegendItem]
+    looks: dict
+
+
+BAR_ROW = 66  # label line + bar + gap
+BAR_HEIGHT = 30
+LEGEND_ROW = 28
+
+
+def _segments(tally: Tally) -> list[Segment]:
+    segments, x = [], 0.0
+    total = tally.proposals
+    for status, count in tally.statuses():
+        if not count:
+            continue
+        width = WIDTH * count / total
+        segments.append(
+            Segment(status=status, count=count, x=round(x, 2), width=round(width, 2), look=STATUS_LOOKS[status])
+        )
+        x += width
+    return segments
+
+
+def status_chart(summary: Summary, total_label: str) -> StatusChart:
+    """One stacked bar per axis, then one for all proposals: each status's share of the bar."""
+    tallies = [(tally.axis.name, tally) for tally in summary.axes] + [(total_label, summary.totals)]
+    bars = [
+        Bar(
+            label=f"{label} : {fr_fraction(tally.implemented, tally.proposals, tally.rate)}",
+            y=i * BAR_ROW,
+            segments=_segments(tally),
+        )
+        for i, (label, tally) in enumerate(tallies)
+    ]
+    legend_top = len(bars) * BAR_ROW + 8
+    legend = [
+        LegendItem(
+            status=status, look=STATUS_LOOKS[status], x=(i % 2) * WIDTH / 2, y=legend_top + (i // 2) * LEGEND_ROW
+        )
+        for i, status in enumerate(Status)
+    ]
+    height = legend_top + ((len(legend) + 1) // 2) * LEGEND_ROW
+    return StatusChart(width=WIDTH, height=height, bar_height=BAR_HEIGHT, bars=bars, legend=legend, looks=STATUS_LOOKS)
+
+
+@dataclass(frozen=True)
+class YearBar:
+    year: int
+    rate: Decimal
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def text_x(self) -> float:
+        return self.x + self.width / 2
+
+    @property
+    def rate_text(self) -> str:
+        return fr_percent(self.rate)
+
+    @property
+    def rate_y(self) -> float:
+        """The rate is written just above the column."""
+        return self.y - 6
+
+
+@dataclass(frozen=True)
+class GridLine:
+    y: float
+    label: str
+
+    @property
+    def text_y(self) -> float:
+        return self.y + 4
+
+
+@dataclass(frozen=True)
+class RateChart:
+    width: int
+    height: int
+    plot_left: int
+    plot_bottom: int
+    bars: list[YearBar]
+    grid: list[GridLine]
+
+    @property
+    def plot_right(self) -> int:
+        return self.width
+
+    @property
+    def year_y(self) -> int:
+        return self.plot_bottom + 20
+
+
+PLOT_TOP, PLOT_HEIGHT, PLOT_LEFT = 24, 200, 56
+
+
+def rate_chart(history: list[Summary]) -> RateChart:
+    """The overall rate of each published year (and of the review's own year), as columns."""
+    slot = (WIDTH - PLOT_LEFT) / max(len(history), 1)
+    bar_width = min(64.0, slot * 0.6)
+    bars = []
+    for i, summary in enumerate(history):
+        height = PLOT_HEIGHT * float(summary.totals.rate) / 100
+        bars.append(
+            YearBar(
+                year=summary.year,
+                rate=summary.totals.rate,
+                x=round(PLOT_LEFT + i * slot + (slot - bar_width) / 2, 2),
+                y=round(PLOT_TOP + PLOT_HEIGHT - height, 2),
+                width=round(bar_width, 2),
+                height=round(height, 2),
+            )
+        )
+    grid = [
+        GridLine(y=PLOT_TOP + PLOT_HEIGHT * (100 - p) / 100, label=fr_percent(p).replace(",0", ""))
+        for p in (0, 25, 50, 75, 100)
+    ]
+    return RateChart(
+        width=WIDTH,
+        height=PLOT_TOP + PLOT_HEIGHT + 32,
+        plot_left=PLOT_LEFT,
+        plot_bottom=PLOT_TOP + PLOT_HEIGHT,
+        bars=bars,
+        grid=grid,
+    )

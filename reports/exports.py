@@ -1,0 +1,261 @@
+"""The review as documents: PDF, XLSX, ODS, CSV and JSON, as bytes.
+
+The views and the `export_report` command both call `export_review`, so a document
+downloaded from the site and one written by the command are the same bytes. Documents are
+reproducible: the zip entries and the spreadsheet metadata carry the situation date, not the
+time they were made, so the same review always gives the same file (a clerk may checksum the
+annex). Every figure comes from `summary.review_report`; every proposal row from
+`proposals.opendata.proposal_rows`.
+"""
+
+import datetime
+import io
+import json
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import tablib
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from proposals.models import Proposal, Status
+from proposals.opendata import PROPOSAL_COLUMNS, proposal_rows
+
+from .charts import rate_chart, status_chart
+from .summary import ReviewReport, review_dict, review_report, review_summary
+
+DRAFT_COLUMN = "brouillon"
+
+
+@dataclass(frozen=True)
+class DocumentFormat:
+    label: str
+    extension: str
+    content_type: str
+    render: Callable  # (review, base_url) -> bytes
+
+
+def export_review(review, fmt: str, *, base_url: str = "") -> bytes:
+    """The document of `review` (an AnnualReview) in `fmt`, one of `FORMATS`.
+
+    `base_url` ("https://example.org", no trailing slash) makes the proposals' links absolute."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return FORMATS[fmt].render(review, base_url)
+
+
+def filename(review, fmt: str) -> str:
+    """`bilan-convention-2025.pdf`; a draft says so: `bilan-convention-2026-brouillon.pdf`."""
+    draft = "" if review.is_published else "-brouillon"
+    return f"bilan-convention-{review.year}{draft}.{FORMATS[fmt].extension}"
+
+
+# JSON and CSV
+
+
+def render_json(review, base_url: str) -> bytes:
+    data = review_dict(review, review_summary(review.year))
+    return json.dumps(data, ensure_ascii=False, indent=2).encode()
+
+
+def _proposals_dataset(review, base_url: str) -> tablib.Dataset:
+    """One row per proposal (the open-data columns); a draft gets a first `brouillon` column."""
+    rows = proposal_rows(Proposal.objects.all(), review.year, base_url)
+    headers = [column.name for column in PROPOSAL_COLUMNS]
+    dataset = tablib.Dataset(headers=headers, title=_("Propositions"))
+    for row in rows:
+        dataset.append([row[name] for name in headers])
+    if not review.is_published:
+        dataset.insert_col(0, [_("Brouillon")] * len(rows), header=DRAFT_COLUMN)
+    return dataset
+
+
+def render_csv(review, base_url: str) -> bytes:
+    return _proposals_dataset(review, base_url).export("csv").encode()
+
+
+# Spreadsheets: a summary sheet and a proposals sheet.
+
+
+@dataclass(frozen=True)
+class DecimalColumns:
+    """Where the numbers with one decimal are in the summary sheet (0-based), to format them."""
+
+    rate: int
+    change: int | None
+
+    def all(self) -> list[int]:
+        return [self.rate] if self.change is None else [self.rate, self.change]
+
+
+def _summary_dataset(report: ReviewReport) -> tuple[tablib.Dataset, DecimalColumns]:
+    """The «Synthèse» sheet: per axis and overall, the counts by status and the rate as a
+    number with one decimal (column «Taux (%)»), and the change in points when there is one."""
+    headers = [_("Axe"), _("Propositions")] + [str(status.label) for status in Status] + [_("Taux (%)")]
+    if report.comparison:
+        headers.append(_("Évolution depuis %(year)s (points)") % {"year": report.comparison.previous_year})
+    dataset = tablib.Dataset(headers=headers, title=_("Synthèse"))
+    for row in report.rows(total_label=_("Ensemble des propositions")):
+        line = [row.label, row.tally.proposals] + [count for _status, count in row.tally.statuses()]
+        line.append(float(row.tally.rate))
+        if report.comparison:
+            line.append(float(row.change.points))
+        dataset.append(line)
+    shift = 0
+    if report.is_draft:
+        dataset.insert_col(0, [_("Brouillon")] * dataset.height, header=DRAFT_COLUMN)
+        shift = 1
+    rate_index = len(Status) + 2 + shift
+    return dataset, DecimalColumns(rate=rate_index, change=rate_index + 1 if report.comparison else None)
+
+
+def _databook(review, base_url: str) -> tuple[tablib.Databook, DecimalColumns]:
+    report = review_report(review)
+    summary, decimal_columns = _summary_dataset(report)
+    return tablib.Databook([summary, _proposals_dataset(review, base_url)]), decimal_columns
+
+
+def _situation_time(review) -> datetime.datetime:
+    return datetime.datetime.combine(review.situation_date, datetime.time())
+
+
+def _reproducible_zip(data: bytes, when: datetime.datetime, rewrite=None) -> bytes:
+    """The same zip with every entry dated `when` (order and compression kept: an ODS's
+    `mimetype` stays first and stored); `rewrite(name, bytes)` may change an entry."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w") as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if rewrite:
+                content = rewrite(info.filename, content)
+            entry = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            entry.compress_type = info.compress_type
+            entry.external_attr = info.external_attr
+            target.writestr(entry, content)
+    return output.getvalue()
+
+
+def render_xlsx(review, base_url: str) -> bytes:
+    """tablib fills the sheets (as `Databook.export("xlsx")` does), then we add the cell formats
+    and save once: no save-and-reload round trip, which doubled the time for big conventions."""
+    from openpyxl import Workbook
+    from tablib.formats._xlsx import XLSXFormat
+
+    databook, decimal_columns = _databook(review, base_url)
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for dataset in databook.sheets():
+        sheet = workbook.create_sheet(title=dataset.title)
+        XLSXFormat.dset_sheet(dataset, sheet)
+        XLSXFormat._adapt_column_width(sheet, None)
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":  # a text starting with «=» stays text, never a formula
+                    cell.data_type = "s"
+    summary_sheet = workbook.worksheets[0]
+    formats = {decimal_columns.rate: "0.0", decimal_columns.change: "+0.0;-0.0;0.0"}  # the change is signed
+    for index in decimal_columns.all():
+        for (cell,) in summary_sheet.iter_rows(min_row=2, min_col=index + 1, max_col=index + 1):
+            cell.number_format = formats[index]
+    when = _situation_time(review)
+    workbook.properties.creator = settings.SITE_NAME
+    workbook.properties.created = when
+    output = io.BytesIO()
+    workbook.save(output)
+
+    # openpyxl stamps the save time as «modified»: give it the situation date instead.
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+
+    def fix_core(name, content):
+        if name == "docProps/core.xml":
+            content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, content)
+        return content
+
+    return _reproducible_zip(output.getvalue(), when, fix_core)
+
+
+def render_ods(review, base_url: str) -> bytes:
+    """tablib fills the sheets (as `Databook.export("ods")` does); we add a one-decimal number
+    style to the rates and changes, and save once."""
+    from odf import number, style
+    from odf.element import Element
+    from odf.namespaces import nsdict
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from tablib.formats._ods import ODSFormat, bold
+
+    databook, decimal_columns = _databook(review, base_url)
+    document = OpenDocumentSpreadsheet()
+    document.automaticstyles.addElement(bold)
+    one_decimal = number.NumberStyle(name="un-decimal")
+    one_decimal.addElement(number.Number(decimalplaces=1, minintegerdigits=1))
+    document.automaticstyles.addElement(one_decimal)
+    decimal_cell = style.Style(name="cellule-decimale", family="table-cell", datastylename="un-decimal")
+    document.automaticstyles.addElement(decimal_cell)
+    for dataset in databook.sheets():
+        sheet = Table(name=dataset.title)
+        document.spreadsheet.addElement(sheet)
+        ODSFormat.dset_sheet(dataset, sheet)
+    summary_sheet = document.spreadsheet.getElementsByType(Table)[0]
+    for row in summary_sheet.getElementsByType(TableRow)[1:]:
+        cells = row.getElementsByType(TableCell)
+        for index in decimal_columns.all():
+            cells[index].setAttribute("stylename", decimal_cell)
+    # odfpy declares every namespace any element of this process has used so far, in the order
+    # met: a fixed, complete table makes the file the same whatever ran before.
+    Element.namespaces = dict(sorted(nsdict.items()))
+    output = io.BytesIO()
+    document.save(output)
+    return _reproducible_zip(output.getvalue(), _situation_time(review))
+
+
+# PDF
+
+
+def review_context(report: ReviewReport, *, base_url: str = "") -> dict:
+    """What the review's page and its PDF show (they share their partial templates)."""
+    total_label = _("Ensemble des propositions")
+    return {
+        "report": report,
+        "review": report.review,
+        "rows": report.rows(total_label=total_label),
+        "status_chart": status_chart(report.summary, total_label),
+        "rate_chart": rate_chart(report.history),
+        "base_url": base_url,
+        "site_name": settings.SITE_NAME,
+    }
+
+
+def render_pdf(review, base_url: str) -> bytes:
+    from weasyprint import HTML
+
+    report = review_report(review, with_proposals=True)
+    html = render_to_string("reports/review_pdf.html", review_context(report, base_url=base_url))
+    # No base URL: the document fetches nothing (its styles and charts are inline).
+    return HTML(string=html).write_pdf()
+
+
+FORMATS = {
+    "pdf": DocumentFormat(_lazy("PDF, le document pour les conseils"), "pdf", "application/pdf", render_pdf),
+    "xlsx": DocumentFormat(
+        _lazy("Tableur Excel (XLSX) : synthèse et propositions"),
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        render_xlsx,
+    ),
+    "ods": DocumentFormat(
+        _lazy("Tableur OpenDocument (ODS) : synthèse et propositions"),
+        "ods",
+        "application/vnd.oasis.opendocument.spreadsheet",
+        render_ods,
+    ),
+    "csv": DocumentFormat(_lazy("CSV : une ligne par proposition"), "csv", "text/csv; charset=utf-8", render_csv),
+    "json": DocumentFormat(
+        _lazy("JSON : les chiffres du bilan (données ouvertes)"), "json", "application/json", render_json
+    ),
+}

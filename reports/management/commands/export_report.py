@@ -1,0 +1,51 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from reports.exports import FORMATS, export_review
+from reports.models import AnnualReview
+
+
+class Command(BaseCommand):
+    help = (
+        "Écrit le bilan d'une année dans un fichier (pdf, xlsx, ods, csv ou json), octet pour octet "
+        "le document que le site sert. Un bilan non publié est exporté marqué « Brouillon »."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("year", type=int, help="Année du bilan, par exemple 2025.")
+        parser.add_argument("--format", dest="fmt", required=True, help="pdf, xlsx, ods, csv ou json.")
+        parser.add_argument("--output", required=True, type=Path, help="Fichier à écrire.")
+        parser.add_argument(
+            "--base-url",
+            default=getattr(settings, "SITE_URL", ""),
+            help="Adresse du site (https://…) pour rendre absolus les liens vers les propositions.",
+        )
+
+    def handle(self, *args, year, fmt, output, base_url, **options):
+        if fmt not in FORMATS:
+            raise CommandError(
+                _("Format inconnu : « %(fmt)s ». Formats possibles : %(formats)s.")
+                % {"fmt": fmt, "formats": ", ".join(FORMATS)}
+            )
+        review = AnnualReview.objects.filter(year=year).first()
+        if review is None:
+            known = ", ".join(str(y) for y in AnnualReview.objects.order_by("year").values_list("year", flat=True))
+            raise CommandError(
+                _("Aucun bilan pour l'année %(year)s. Bilans existants : %(known)s.")
+                % {"year": year, "known": known or _("aucun")}
+            )
+        content = export_review(review, fmt, base_url=base_url.rstrip("/"))
+        try:
+            output.write_bytes(content)
+        except OSError as error:
+            raise CommandError(
+                _("Impossible d'écrire %(output)s : %(error)s.") % {"output": output, "error": error.strerror}
+            ) from error
+        draft = "" if review.is_published else _(" (brouillon)")
+        self.stdout.write(
+            _("Bilan %(year)s%(draft)s écrit dans %(output)s (%(size)s octets).")
+            % {"year": year, "draft": draft, "output": output, "size": len(content)}
+        )
