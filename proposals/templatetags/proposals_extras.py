@@ -75,12 +75,6 @@ def with_unit(value, unit: str = "") -> str:
     return f"{number}\u00a0{unit}" if unit else number
 
 
-@register.filter
-def percent(rate) -> str:
-    """A rate with one decimal, in French: «87,5 %»."""
-    return f"{fr_number(rate, 1)}\u00a0%"
-
-
 NAV = [
     ("proposals:home", _("Accueil")),
     ("proposals:proposal-list", _("Propositions")),

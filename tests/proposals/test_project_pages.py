@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from proposals.templatetags.proposals_extras import fr_number, percent, with_unit
+from proposals.templatetags.proposals_extras import fr_number, with_unit
 from tests.factory import make_key_figure, make_project
 
 pytestmark = pytest.mark.django_db
@@ -72,9 +72,7 @@ def test_key_figures_drop_useless_decimals(value, unit, expected):
     assert with_unit(value, unit) == expected
 
 
-def test_rates_keep_one_decimal():
-    assert percent("85.0") == f"85,0{NBSP}%"
-    assert percent("87.5") == f"87,5{NBSP}%"
+def test_an_empty_figure_reads_as_nothing():
     assert fr_number(None) == ""
 
 
