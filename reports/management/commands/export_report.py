@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, type=Path, help="Fichier à écrire.")
         parser.add_argument(
             "--base-url",
-            default=getattr(settings, "SITE_URL", ""),
+            default=settings.SITE_URL,
             help="Adresse du site (https://…) pour rendre absolus les liens vers les propositions.",
         )
 
