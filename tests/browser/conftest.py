@@ -43,11 +43,15 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A fresh page; any Content-Security-Policy violation on it fails the test."""
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
+    blocked = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and blocked.append(message.text))
     yield page
     context.close()
+    assert blocked == [], "The Content-Security-Policy blocked something:\n" + "\n".join(blocked)
 
 
 @pytest.fixture
