@@ -46,8 +46,12 @@ lock: install
 	$(VENV)/bin/pip-compile --quiet --extra dev --strip-extras --allow-unsafe \
 	  --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
+## Refresh the French catalogue after changing texts: French is the source, so msgen copies
+## each text as its own translation (what gives French plural rules); the .mo is committed.
 messages: install
-	$(PY) manage.py makemessages -l fr --ignore=.venv
+	DJANGO_DEBUG=true $(PY) manage.py makemessages -l fr --ignore=.venv --ignore=staticfiles --ignore=tests
+	msgen locale/fr/LC_MESSAGES/django.po -o locale/fr/LC_MESSAGES/django.po
+	DJANGO_DEBUG=true $(PY) manage.py compilemessages -l fr --ignore=.venv
 
 ## Requests per second and p99 of the public pages against a static file of the same size
 ## (gunicorn + PostgreSQL on loopback, wrk); about four minutes.
