@@ -3,6 +3,7 @@ import logging
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import set_response_etag
 from django.utils.http import http_date
 
 from . import cache
@@ -30,6 +31,7 @@ class PublicPageCacheMiddleware:
             response = self.get_response(request)
             if response.status_code == 200 and not response.streaming and not response.has_header("Set-Cookie"):
                 response.headers.setdefault("Last-Modified", http_date(stamp.changed_at.timestamp()))
+                set_response_etag(response)  # once, not on every hit
                 cache.store(key, response)
         return response
 

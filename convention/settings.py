@@ -82,6 +82,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every page and document, 304 on If-None-Match / If-Modified-Since.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Anonymous public pages come from the cache here, with every header the middleware
+    # below once added (CSP, Vary...), so a hit skips the rest of the stack (convention/cache.py).
+    "convention.middleware.PublicPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -91,8 +94,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    # After the auth stack: it only serves visitors without a session (convention/cache.py).
-    "convention.middleware.PublicPageCacheMiddleware",
     "convention.middleware.DatabaseUnavailableMiddleware",
 ]
 

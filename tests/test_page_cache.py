@@ -35,6 +35,9 @@ def test_a_cached_page_costs_no_query(citizen, convention, page_cache, django_as
 
     assert second.status_code == 200
     assert second.content == first.content
+    # Stored with every header the stack added, the security ones included.
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+    assert second["ETag"] == first["ETag"]
 
 
 @pytest.mark.django_db(transaction=True)  # real commits: the version is bumped on commit
