@@ -48,25 +48,25 @@ def superuser(db) -> User:
     return User.objects.create_superuser(username="admin", password="motdepasse-test", email="admin@example.org")
 
 
+def logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 @pytest.fixture
 def editor_client(editor) -> Client:
-    client = Client()
-    client.force_login(editor)
-    return client
+    return logged_in(editor)
 
 
 @pytest.fixture
 def clerk_client(clerk) -> Client:
-    client = Client()
-    client.force_login(clerk)
-    return client
+    return logged_in(clerk)
 
 
 @pytest.fixture
 def superuser_client(superuser) -> Client:
-    client = Client()
-    client.force_login(superuser)
-    return client
+    return logged_in(superuser)
 
 
 @pytest.fixture
