@@ -18,11 +18,12 @@ ENV PATH=/venv/bin:$PATH PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
 WORKDIR /app
 COPY --chown=convention:convention . /app
 # Hashed, compressed static files, collected at build time with throwaway settings.
-RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=build \
+RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     python manage.py collectstatic --noinput -v0 \
  && chown -R convention:convention /app/staticfiles
 USER convention
 EXPOSE 8000
+# It asks for the first allowed host: any other Host header is refused (400) in production.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/sante/', timeout=4).status != 200)"
+  CMD python -c "import os,sys,urllib.request as u; host=os.environ['DJANGO_ALLOWED_HOSTS'].split(',')[0].strip(); sys.exit(u.urlopen(u.Request('http://127.0.0.1:' + os.environ.get('PORT', '8000') + '/sante/', headers={'Host': host}), timeout=4).status != 200)"
 CMD ["bin/start"]

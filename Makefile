@@ -17,7 +17,7 @@ install: $(VENV)/.installed
 ## Serve the site with the Clermont data on http://127.0.0.1:$(PORT) (SQLite unless DATABASE_URL is set).
 run: install
 	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
-	DJANGO_DEBUG=true $(PY) manage.py loaddata clermont
+	DJANGO_DEBUG=true $(PY) manage.py seed clermont
 	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## What the suite needs from Debian: Chromium for the browser tests, poppler-utils for pdftotext.

@@ -20,6 +20,7 @@ from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.db.transaction import get_connection as transactions_connection
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from .models import ContentVersion
 
@@ -64,8 +65,15 @@ def bump_version() -> None:
     _stamp = None
 
 
+# The query parameters a public page reads: the table's filters, sort and page, and the
+# sitemap's page. Any other parameter changes nothing on a page, so it neither splits the
+# cache into copies nor forces a new rendering (`?x=<random>` on the PDF).
+PAGE_PARAMETERS = ("axe", "statut", "porteur", "annee", "q", "tri", "page", "p")
+
+
 def page_key(request, stamp: Stamp) -> str:
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    params = sorted((name, value) for name in PAGE_PARAMETERS for value in request.GET.getlist(name))
+    digest = hashlib.sha256(f"{request.path}?{urlencode(params)}".encode()).hexdigest()
     return f"page:{stamp.version}:{digest}"
 
 

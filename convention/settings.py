@@ -37,6 +37,16 @@ def envint(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from exc
 
 
+def envfloat(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from exc
+
+
 def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -116,7 +126,13 @@ TEMPLATES = [
     },
 ]
 
-# SQLite file by default; DATABASE_URL (postgresql://user:pass@host:port/name) for production.
+# SQLite file by default; DATABASE_URL (postgresql://user:pass@host:port/name) for production,
+# where a missing (or misspelt) variable must not silently write to a file in the container.
+if not (DEBUG or TESTING or os.environ.get("DATABASE_URL")):
+    raise ImproperlyConfigured(
+        "DATABASE_URL is required when DJANGO_DEBUG is not true (see .env.example); "
+        "DATABASE_URL=sqlite:///path/to/db.sqlite3 chooses SQLite explicitly."
+    )
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
@@ -171,16 +187,19 @@ CACHES = {
         "BACKEND": os.environ.get("DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
         "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "convention"),
         "TIMEOUT": 3600,
+        # A shared cache outlives a deploy: give each release its own keys (e.g. the commit).
+        "KEY_PREFIX": os.environ.get("RELEASE_ID", ""),
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
 # Whole public pages for anonymous visitors (0 disables it). The cache key holds the
 # content version, bumped on every change of public data (convention/cache.py).
 # Off in tests, which turn it on where they test it (rows change under a fixed version there).
-PAGE_CACHE_SECONDS = envint("DJANGO_PAGE_CACHE_SECONDS", 0 if TESTING else 3600)
+# Off in development too, where templates change under a fixed content version.
+PAGE_CACHE_SECONDS = envint("DJANGO_PAGE_CACHE_SECONDS", 0 if (TESTING or DEBUG) else 3600)
 # How long a process may trust its copy of the content version (seconds): the staleness
 # bound between workers. Changes made by the process itself are seen at once.
-PAGE_CACHE_VERSION_TTL = float(os.environ.get("DJANGO_PAGE_CACHE_VERSION_TTL", "1"))
+PAGE_CACHE_VERSION_TTL = envfloat("DJANGO_PAGE_CACHE_VERSION_TTL", 1.0)
 PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/sante/", "/static/")
 
 # Security headers. The proxy in front terminates TLS and sets X-Forwarded-Proto.

@@ -51,11 +51,36 @@ def test_a_change_drops_the_cached_pages_at_once(citizen, convention, page_cache
     assert "Titre changé" in citizen.get("/propositions/").content.decode()
 
 
-def test_each_query_string_is_its_own_page(citizen, convention, page_cache):
-    citizen.get("/propositions/")
+def test_each_filter_is_its_own_page(citizen, convention, page_cache):
+    everything = citizen.get("/propositions/").content.decode()
+    underway = citizen.get("/propositions/?statut=underway").content.decode()
 
+    assert underway != everything
+    assert underway.count('href="/propositions/gen-') < everything.count('href="/propositions/gen-')
     assert citizen.get("/propositions/nexiste-pas/").status_code == 404
     assert citizen.get("/bilans/2025.json").json()["year"] == 2025
+
+
+def test_parameters_no_page_reads_neither_split_nor_bypass_the_cache(
+    citizen, convention, page_cache, django_assert_num_queries
+):
+    first = citizen.get("/bilans/2025.json")
+
+    with django_assert_num_queries(0):
+        again = citizen.get("/bilans/2025.json?x=123&utm_source=journal")
+
+    assert again.content == first.content
+    assert citizen.get("/propositions/?annee=2025&statut=underway").content == (
+        citizen.get("/propositions/?statut=underway&annee=2025&pourquoi=pas").content
+    )
+
+
+def test_a_staff_preview_is_never_stored(superuser_client, citizen, convention, page_cache):
+    make_review(2026, published=False)
+    assert superuser_client.get("/bilans/2026/").status_code == 200
+
+    assert citizen.get("/bilans/2026/").status_code == 404
+    assert not any(key for key in django_cache._cache if ":page:" in key)  # the 404 is not kept either
 
 
 @pytest.mark.django_db(transaction=True)

@@ -42,7 +42,7 @@ def test_check_deploy_is_clean_with_the_required_variables(tmp_path):
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("variable", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+@pytest.mark.parametrize("variable", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL"])
 def test_a_missing_required_variable_stops_the_start_clearly(tmp_path, variable):
     result = manage(production_env(tmp_path, **{variable: None}), "check")
 
