@@ -40,6 +40,8 @@ class Axis(models.Model):
     description = models.TextField(_("description courte"), blank=True)
     order = models.PositiveSmallIntegerField(_("ordre d'affichage"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order", "name"]
         verbose_name = _("axe de transition")

@@ -24,8 +24,13 @@ def test_the_migration_creates_the_editors_group_with_its_rights():
     granted = perms("Rédaction")
 
     for model in ["proposal", "yearlystatus", "source", "project", "keyfigure"]:
-        for action in ["add", "change", "delete", "view"]:
+        for action in ["add", "change", "view"]:
             assert f"proposals.{action}_{model}" in granted
+    # Deleting would rewrite published reviews: superusers only. Sources and figures are
+    # removed while changing their status or project.
+    for model in ["proposal", "yearlystatus", "project"]:
+        assert f"proposals.delete_{model}" not in granted
+    assert {"proposals.delete_source", "proposals.delete_keyfigure"} <= granted
     assert "proposals.view_axis" in granted and "proposals.change_axis" not in granted
     assert "reports.view_annualreview" in granted
     assert not granted & {"reports.publish_annualreview", "reports.preview_annualreview", "reports.change_annualreview"}
@@ -44,7 +49,8 @@ def test_the_migration_creates_the_clerks_group_with_its_rights():
     for model in ["proposal", "yearlystatus", "source", "project", "keyfigure", "axis"]:
         assert f"proposals.view_{model}" in granted
     assert not [p for p in granted if p.startswith("proposals.") and not p.startswith("proposals.view_")]
-    assert "reports.delete_annualreview" not in granted and "reports.add_annualreview" not in granted
+    assert "reports.delete_annualreview" not in granted
+    assert "reports.add_annualreview" in granted  # a clerk opens the year's draft review
 
 
 @pytest.fixture
@@ -230,9 +236,12 @@ def test_a_clerk_records_a_deliberation(clerk_client, world):
         "deliberations-0-date": "2025-12-15",
         "deliberations-0-reference": "DEL-2025-123",
         "deliberations-0-url": "https://example.org/del",
-        # A clerk cannot change the review itself: these are ignored (read-only fields).
-        "introduction": "Réécrite",
-        "year": 2030,
+        "year": 2025,
+        "situation_date": "2025-12-01",
+        "introduction": "Le bilan de l'année.",
+        # Publishing goes through the «Publier» button only: this is ignored (read-only).
+        "published_at_0": "2025-12-20",
+        "published_at_1": "10:00:00",
     }
 
     response = clerk_client.post(url, data)
@@ -241,8 +250,25 @@ def test_a_clerk_records_a_deliberation(clerk_client, world):
     deliberation = Deliberation.objects.get()
     assert (deliberation.reference, deliberation.date) == ("DEL-2025-123", datetime.date(2025, 12, 15))
     review.refresh_from_db()
-    assert (review.year, review.introduction) == (2025, "")
+    assert (review.year, review.introduction, review.published_at) == (2025, "Le bilan de l'année.", None)
     assert deliberation.history.get().history_user.username == "greffe"
+
+
+def test_a_clerk_opens_the_years_draft_review(clerk_client, world):
+    data = {
+        "deliberations-TOTAL_FORMS": 0,
+        "deliberations-INITIAL_FORMS": 0,
+        "deliberations-MIN_NUM_FORMS": 0,
+        "deliberations-MAX_NUM_FORMS": 1000,
+        "year": 2026,
+        "situation_date": "2026-12-01",
+        "introduction": "",
+    }
+
+    response = clerk_client.post(reverse("admin:reports_annualreview_add"), data)
+
+    assert response.status_code == 302
+    assert not AnnualReview.objects.get(year=2026).is_published
 
 
 @pytest.mark.parametrize(
