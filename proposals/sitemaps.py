@@ -1,7 +1,9 @@
-"""sitemap.xml: the public pages, every proposal and every project."""
+"""sitemap.xml: the public pages, every proposal, every project and every published review."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
+
+from reports.models import AnnualReview
 
 from .models import Project, Proposal
 
@@ -31,4 +33,12 @@ class ProjectSitemap(Sitemap):
         return Project.objects.only("slug").order_by("slug")
 
 
-SITEMAPS = {"pages": PageSitemap, "propositions": ProposalSitemap, "projets": ProjectSitemap}
+class ReviewSitemap(Sitemap):
+    def items(self):
+        return AnnualReview.objects.published().only("year")
+
+    def lastmod(self, review):
+        return review.published_at
+
+
+SITEMAPS = {"pages": PageSitemap, "propositions": ProposalSitemap, "projets": ProjectSitemap, "bilans": ReviewSitemap}

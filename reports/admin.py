@@ -17,7 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import AnnualReview, Deliberation
 
 # The review's documents, by extension (served at /bilans/<year>.<ext>).
-DOCUMENT_FORMATS = ["pdf", "xlsx", "ods", "csv", "json"]
+
 REVIEW_FIELDS = ["year", "situation_date", "introduction", "is_final", "published_at"]
 
 
@@ -56,16 +56,13 @@ class AnnualReviewAdmin(SimpleHistoryAdmin):
         if not review.pk:
             return "—"
         page = format_html('<a href="{}">{}</a>', review.get_absolute_url(), _("page"))
-        files = format_html_join(
-            " · ", '<a href="/bilans/{}.{}">{}</a>', ((review.year, ext, ext.upper()) for ext in DOCUMENT_FORMATS)
-        )
+        files = format_html_join(" · ", '<a href="{1}">{0}</a>', review.document_links())
         return format_html("{} · {}", page, files)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
             **(extra_context or {}),
             "can_publish": request.user.has_perm("reports.publish_annualreview"),
-            "document_formats": DOCUMENT_FORMATS,
         }
         return super().change_view(request, object_id, form_url, extra_context=extra_context)
 

@@ -75,7 +75,8 @@ def _proposals_dataset(review, base_url: str) -> tablib.Dataset:
 
 
 def render_csv(review, base_url: str) -> bytes:
-    return _proposals_dataset(review, base_url).export("csv").encode()
+    # The BOM lets spreadsheet software read the file as UTF-8 (as /propositions.csv does).
+    return ("\ufeff" + _proposals_dataset(review, base_url).export("csv")).encode()
 
 
 # Spreadsheets: a summary sheet and a proposals sheet.

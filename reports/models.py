@@ -58,6 +58,12 @@ class AnnualReview(models.Model):
     def get_absolute_url(self):
         return reverse("reports:review-detail", args=[self.year])
 
+    def document_links(self) -> list[tuple[str, str]]:
+        """(label, URL) of each document of the review: PDF, XLSX, ODS, CSV, JSON."""
+        from .exports import FORMATS  # the exports need the models: import when called
+
+        return [(fmt.upper(), reverse(f"reports:review-{fmt}", args=[self.year])) for fmt in FORMATS]
+
     @property
     def is_published(self) -> bool:
         return self.published_at is not None

@@ -49,7 +49,7 @@ def test_it_exports_a_draft_marked_as_such(tmp_path):
     message = export(2026, "csv", output)
 
     assert "(brouillon)" in message
-    assert output.read_text().startswith("brouillon,cle,")
+    assert output.read_text(encoding="utf-8-sig").startswith("brouillon,cle,")
 
 
 def test_an_unknown_year_is_a_clear_error(clermont, tmp_path):

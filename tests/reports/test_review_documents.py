@@ -145,7 +145,8 @@ def test_the_ods_holds_numbers_not_text(citizen, clermont):
 def test_the_csv_has_a_row_per_proposal_in_utf8(citizen, clermont):
     content = get(citizen, 2025, "csv").content
 
-    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8"))))
+    assert content.startswith("\ufeff".encode())  # a BOM: spreadsheet software reads UTF-8
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
     assert len(rows) == 40
     assert "brouillon" not in rows[0]
     assert sum(row["statut"] == "implemented" for row in rows) == 34
@@ -238,7 +239,7 @@ def test_a_previewer_gets_spreadsheets_marked_draft(previewer_client, draft_2026
 
 
 def test_a_previewer_gets_a_csv_and_json_marked_draft(previewer_client, draft_2026):
-    rows = list(csv.DictReader(io.StringIO(get(previewer_client, 2026, "csv").content.decode())))
+    rows = list(csv.DictReader(io.StringIO(get(previewer_client, 2026, "csv").content.decode("utf-8-sig"))))
     assert rows[0]["brouillon"] == "Brouillon"
     assert rows[0]["statut"] == "implemented"  # still parseable
 
