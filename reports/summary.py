@@ -17,7 +17,9 @@ from proposals.models import Axis, Project, Proposal, Status, YearlyStatus
 ONE_DECIMAL = Decimal("0.1")
 
 # The reasons a proposal is not (yet) counted as implemented, in the order the review gives them.
-PENDING_STATUSES = [Status.UNDERWAY, Status.NOT_IMPLEMENTED, Status.OUT_OF_SCOPE, Status.NOT_ASSESSED]
+# Why a proposal is not implemented. «Non évaluée» is not a reason and never stands among
+# them: those proposals get their own neutral list (`ReviewReport.not_assessed`).
+PENDING_STATUSES = [Status.UNDERWAY, Status.NOT_IMPLEMENTED, Status.OUT_OF_SCOPE]
 
 
 def rate(implemented: int, total: int) -> Decimal:
@@ -217,11 +219,19 @@ class ReviewReport:
         return not self.review.is_published
 
     @cached_property
-    def pending(self) -> list[PendingGroup]:
+    def unimplemented(self) -> list[Proposal]:
+        """Every proposal not implemented as of the year, assessed or not (one query)."""
         if self.proposals is not None:
-            return pending_groups(self.proposals)
-        not_implemented = review_proposals(self.year).exclude(status_as_of=Status.IMPLEMENTED)
-        return pending_groups(not_implemented.prefetch_related(None))
+            return [proposal for proposal in self.proposals if proposal.status_as_of != Status.IMPLEMENTED]
+        return list(review_proposals(self.year).exclude(status_as_of=Status.IMPLEMENTED).prefetch_related(None))
+
+    @cached_property
+    def pending(self) -> list[PendingGroup]:
+        return pending_groups(self.unimplemented)
+
+    @cached_property
+    def not_assessed(self) -> list[Proposal]:
+        return [proposal for proposal in self.unimplemented if proposal.status_as_of == Status.NOT_ASSESSED]
 
     @cached_property
     def deliberations(self) -> list:

@@ -87,12 +87,16 @@ def test_it_gives_the_explanation_of_a_pending_proposal(citizen):
 
 
 def test_a_proposal_never_assessed_is_not_shown_as_a_failure(citizen):
-    make_proposal(axis=make_axis())
+    make_proposal(axis=make_axis(), title="Des jardins partagés")
     make_review(2025)
 
     _, html = page(citizen)
 
-    assert "Non évaluée (1)" in html
+    not_implemented = html.index("ne sont pas mises en œuvre, et pourquoi")
+    not_assessed = html.index("Proposition pas encore évaluée (1)")
+    assert not_implemented < not_assessed < html.index("Des jardins partagés")
+    assert "Non évaluée (" not in html  # not a group among the reasons
+    assert "Aucune proposition évaluée n'est en attente de mise en œuvre." in html
     assert "ce n'est pas un jugement sur leur mise en œuvre" in html
 
 
