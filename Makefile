@@ -48,9 +48,12 @@ lock: install
 
 ## Refresh the French catalogue after changing texts: French is the source, so msgen copies
 ## each text as its own translation (what gives French plural rules); the .mo is committed.
+## It starts afresh each time: with French as the source there is no translation to keep.
 messages: install
+	rm -f locale/fr/LC_MESSAGES/django.po
 	DJANGO_DEBUG=true $(PY) manage.py makemessages -l fr --ignore=.venv --ignore=staticfiles --ignore=tests
 	msgen locale/fr/LC_MESSAGES/django.po -o locale/fr/LC_MESSAGES/django.po
+	sed -i '/^#, fuzzy$$/d; s/^"Language: \\n"/"Language: fr\\n"/; s/charset=CHARSET/charset=UTF-8/' locale/fr/LC_MESSAGES/django.po
 	DJANGO_DEBUG=true $(PY) manage.py compilemessages -l fr --ignore=.venv
 
 ## Requests per second and p99 of the public pages against a static file of the same size
