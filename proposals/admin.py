@@ -21,7 +21,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from reports.models import AnnualReview
 
 from .forms import BulkStatusForm, SourceInlineFormSet, SpreadsheetImportForm, YearlyStatusForm
-from .models import Axis, KeyFigure, Project, Proposal, Source, Status, YearlyStatus
+from .models import Axis, Convention, KeyFigure, Project, Proposal, Source, Status, YearlyStatus
 from .resources import FORMATS, ProjectResource, ProposalResource, YearlyStatusResource
 from .services import latest_review_year, yearly_status_set_bulk
 
@@ -68,6 +68,16 @@ class SpreadsheetAdmin(ImportExportMixin, SimpleHistoryAdmin):
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = _("Back-office")
+
+
+@admin.register(Convention)
+class ConventionAdmin(SimpleHistoryAdmin):
+    """The home page's presentation of the convention: one per site."""
+
+    list_display = ["name"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not Convention.objects.exists()
 
 
 @admin.register(Axis)

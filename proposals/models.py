@@ -32,6 +32,29 @@ class Status(models.TextChoices):
         return self is Status.IMPLEMENTED
 
 
+class Convention(models.Model):
+    """The convention itself, as the home page presents it: the city's own words."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    introduction = models.TextField(
+        _("présentation"),
+        help_text=_("Quelques lignes pour le public : qui, quand, combien. Paragraphes séparés par une ligne vide."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("convention")
+        verbose_name_plural = _("convention")
+        constraints = [
+            # One convention per site: pk 1.
+            models.CheckConstraint(condition=models.Q(pk=1), name="proposals_convention_single_row"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class Axis(models.Model):
     name = models.CharField(_("nom"), max_length=100)
     slug = models.SlugField(

@@ -37,8 +37,5 @@ class ReviewSitemap(Sitemap):
     def items(self):
         return AnnualReview.objects.published().only("year")
 
-    def lastmod(self, review):
-        return review.published_at
-
 
 SITEMAPS = {"pages": PageSitemap, "propositions": ProposalSitemap, "projets": ProjectSitemap, "bilans": ReviewSitemap}

@@ -12,7 +12,7 @@ from reports.models import AnnualReview
 from reports.summary import review_summary
 
 from .filters import NO_PUBLIC_YEAR, ProposalFilter
-from .models import Axis, Institution, KeyFigure, Project, Proposal, Source, Status, YearlyStatus
+from .models import Axis, Convention, Institution, KeyFigure, Project, Proposal, Source, Status, YearlyStatus
 from .opendata import PROPOSAL_COLUMNS, proposal_rows
 
 
@@ -35,7 +35,8 @@ def _proposal_filter(request) -> ProposalFilter:
 def home(request):
     year = current_year()
     summary = review_summary(year) if year else None
-    return render(request, "proposals/home.html", {"year": year, "summary": summary})
+    convention = Convention.objects.first()
+    return render(request, "proposals/home.html", {"year": year, "summary": summary, "convention": convention})
 
 
 # A city's whole convention fits on one page (Clermont: 40); a very large one is paged.

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,7 @@ def test_every_page_has_one_h1_a_title_and_a_description(citizen, clermont, url)
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count("<h1") == 1
-    assert re.search(r"<title>[^<]+ — Suivi de la Convention citoyenne pour Clermont</title>", html)
+    assert re.search(rf"<title>[^<]+ — {re.escape(settings.SITE_NAME)}</title>", html)
     assert re.search(r'<meta name="description" content="[^"]{20,}">', html)
     assert '<a class="skip-link" href="#contenu">' in html
     assert "<script" not in html

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 PAGES = {
     # url: expected queries
-    "/": 3,  # the year, the axes, the counts per axis and status
+    "/": 4,  # the year, the axes, the counts per axis and status, the convention
     "/propositions/": 5,  # the years, the axes, the count, the page of proposals with their status, their projects
     "/propositions/?statut=implemented&annee=2025&q=generee&tri=-statut": 5,
     "/propositions/gen-2025-5/": 7,  # year, proposal, timeline, sources, projects, previous, next
@@ -19,7 +19,7 @@ PAGES = {
     "/donnees/": 1,
     "/accessibilite/": 0,
     "/flux/": 2,  # the published reviews, the statuses with their proposal
-    "/sitemap.xml": 4,  # a count and a page of proposals, the same for projects
+    "/sitemap.xml": 6,  # a count and a page of proposals, the same for projects and reviews
 }
 
 
