@@ -135,6 +135,7 @@ def bench(dataset: str) -> None:
         probe.stop()
     for label, extra in [("cached", {}), ("uncached", {"DJANGO_PAGE_CACHE_SECONDS": "0"})]:
         server = Server(**extra)
+        print(f"== {dataset}, {label} (static files of the same size served by the same gunicorn)", flush=True)
         try:
             for name, path in urls.items():
                 started = time.monotonic()
@@ -142,15 +143,11 @@ def bench(dataset: str) -> None:
                 first = time.monotonic() - started
                 if first > 2:
                     # wrk would see nothing but time-outs: one request says more.
-                    print(f"[{dataset}, {label}] {name}: one request takes {first:.1f} s, not measured under load")
+                    print(f"{name}: one request takes {first:.1f} s, not measured under load")
                     continue
                 static_rps, _ = wrk(f"{server.base}/static/bench/{name}.txt")
                 rps, p99 = wrk(server.base + path)
-                print(
-                    f"[{dataset}, {label}] ratio {name}/static: {rps / static_rps:.2f} "
-                    f"({rps:.0f} req/s, p99 {p99:.1f} ms; static {static_rps:.0f} req/s)",
-                    flush=True,
-                )
+                print(f"ratio {name}/static: {rps / static_rps:.2f} ({rps:.0f} req/s, p99 {p99:.1f} ms)", flush=True)
         finally:
             server.stop()
     shutil.rmtree(static_dir, ignore_errors=True)
