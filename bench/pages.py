@@ -147,7 +147,8 @@ def bench(dataset: str) -> None:
                     continue
                 static_rps, _ = wrk(f"{server.base}/static/bench/{name}.txt")
                 rps, p99 = wrk(server.base + path)
-                print(f"ratio {name}/static: {rps / static_rps:.2f} ({rps:.3g} req/s, p99 {p99:.1f} ms)", flush=True)
+                rate = f"{rps:.0f}" if rps >= 10 else f"{rps:.1f}"
+                print(f"ratio {name}/static: {rps / static_rps:.2f} ({rate} req/s, p99 {p99:.1f} ms)", flush=True)
         finally:
             server.stop()
     shutil.rmtree(static_dir, ignore_errors=True)
