@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from .models import Institution, Project, Status
@@ -28,12 +30,6 @@ def url_maker(name: str):
 
 
 @dataclass(frozen=True, slots=True)
-class Link:
-    url: str
-    title: str
-
-
-@dataclass(frozen=True, slots=True)
 class Row:
     number: str  # «n° 12», or "" when the proposal has no official number
     url: str
@@ -42,27 +38,28 @@ class Row:
     axis: str
     status: str  # the badge's HTML
     lead: str  # "" when unknown
-    projects: list[Link]
+    projects: SafeString  # links to the projects, "" when there is none
 
 
-def projects_by_proposal(proposal_ids: list[int]) -> dict[int, list[Link]]:
-    """The projects of each proposal, by title (one query)."""
+def project_links(proposal_ids: list[int]) -> dict[int, SafeString]:
+    """The links to each proposal's projects, by title, comma-separated (one query). Escaped
+    here rather than by a nested {% for %} in the template: a third of the table's rendering."""
     project_url = url_maker("proposals:project-detail")
     links = (
         Project.proposals.through.objects.filter(proposal_id__in=proposal_ids)
         .order_by("project__title", "project_id")
         .values_list("proposal_id", "project__slug", "project__title")
     )
-    projects = defaultdict(list)
+    by_proposal = defaultdict(list)
     for proposal_id, slug, title in links:
-        projects[proposal_id].append(Link(project_url(slug), title))
-    return projects
+        by_proposal[proposal_id].append(f'<a href="{escape(project_url(slug))}">{escape(title)}</a>')
+    return {proposal_id: mark_safe(", ".join(html)) for proposal_id, html in by_proposal.items()}
 
 
 def table_rows(proposals) -> list[Row]:
     """One row per proposal; `proposals` is a `.values(*ROW_FIELDS)` queryset (two queries)."""
     proposals = list(proposals)
-    projects = projects_by_proposal([proposal["id"] for proposal in proposals])
+    projects = project_links([proposal["id"] for proposal in proposals])
     proposal_url = url_maker("proposals:proposal-detail")
     badges = {status.value: status_badge(status.value) for status in Status}
     leads = {institution.value: str(institution.label) for institution in Institution}
@@ -77,7 +74,7 @@ def table_rows(proposals) -> list[Row]:
             axis=proposal["axis__name"],
             status=badges.get(proposal["status_as_of"], badges[Status.NOT_ASSESSED.value]),
             lead=leads.get(proposal["lead"], proposal["lead"]),
-            projects=projects.get(proposal["id"], []),
+            projects=projects.get(proposal["id"], ""),
         )
         for proposal in proposals
     ]
