@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/render.py [requests per page, default 50] [rounds, default 3]
 
-A throwaway SQLite database in a temporary directory with the Clermont data, DEBUG off,
+A throwaway SQLite database in a temporary directory (or the DATABASE_URL given, which it fills:
+a throwaway one only, as bin/with-postgres gives) with the Clermont data, DEBUG off,
 the page cache off, the Django test client. Prints, per page, the median over the rounds of
 the mean milliseconds per request, in CPU time of this process (SQLite runs in it too) and in
 wall-clock time: when another process shares the cores, the wall-clock figure grows and the
@@ -31,8 +32,9 @@ PAGES = [
 
 def main(requests: int, rounds: int) -> None:
     tmp = tempfile.TemporaryDirectory()
+    # PostgreSQL with `bin/with-postgres .venv/bin/python bench/render.py` (a throwaway cluster).
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp.name}/bench.sqlite3")
     os.environ.update(
-        DATABASE_URL=f"sqlite:///{tmp.name}/bench.sqlite3",
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY="render-bench-only-not-a-secret",
         DJANGO_ALLOWED_HOSTS="testserver",
