@@ -14,6 +14,7 @@ from reports.summary import review_summary
 from .filters import NO_PUBLIC_YEAR, ProposalFilter
 from .models import Axis, Convention, Institution, KeyFigure, Project, Proposal, Source, Status, YearlyStatus
 from .opendata import PROPOSAL_COLUMNS, proposal_rows
+from .table import ROW_FIELDS, table_rows
 
 
 def published_years() -> list[int]:
@@ -46,14 +47,11 @@ TABLE_PAGE_SIZE = 200
 @require_safe
 def proposal_list(request):
     filterset = _proposal_filter(request)
-    proposals = filterset.qs.select_related("axis").prefetch_related(
-        Prefetch("projects", queryset=Project.objects.only("slug", "title").order_by("title"))
-    )
     # get_page: a missing, odd or out-of-range `page` gives the first or last page, never an error.
-    page = Paginator(proposals, TABLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(filterset.qs.values(*ROW_FIELDS), TABLE_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filterset": filterset,
-        "proposals": page.object_list,
+        "rows": table_rows(page.object_list),
         "page": page,
         "year": filterset.year,
         "columns": filterset.columns(),
