@@ -18,6 +18,10 @@ class Institution(models.TextChoices):
     NONE = "aucun", _("Aucune (hors compétences)")
 
 
+# How the site shows a proposal whose title is not known yet (never an invented one).
+UNTITLED = _("Intitulé à compléter")
+
+
 class Status(models.TextChoices):
     """Where a proposal stands in a given year. Only IMPLEMENTED counts in the rates."""
 
@@ -27,9 +31,13 @@ class Status(models.TextChoices):
     OUT_OF_SCOPE = "out_of_scope", _("Hors compétences")
     NOT_ASSESSED = "not_assessed", _("Non évaluée")
 
-    @property
-    def is_implemented(self) -> bool:
-        return self is Status.IMPLEMENTED
+    @classmethod
+    def of(cls, code: str) -> "Status":
+        """The status of a code; an unknown or missing code reads «Non évaluée», never a verdict."""
+        try:
+            return cls(code)
+        except ValueError:
+            return cls.NOT_ASSESSED
 
 
 class Convention(models.Model):
@@ -147,7 +155,7 @@ class Proposal(models.Model):
 
     @property
     def display_title(self) -> str:
-        return self.title or str(_("Intitulé à compléter"))
+        return self.title or str(UNTITLED)
 
     @property
     def has_title(self) -> bool:
@@ -190,10 +198,6 @@ class YearlyStatus(models.Model):
 
     def __str__(self):
         return f"{self.proposal.key} {self.year} : {self.get_status_display()}"
-
-    @property
-    def status_enum(self) -> Status:
-        return Status(self.status)
 
     def needs_source(self) -> bool:
         """The source rule: a status that differs from the previous year's (or the first

@@ -47,7 +47,7 @@ def proposals_for_rows(queryset, year: int):
 
 
 def proposal_row(proposal: Proposal, year: int, base_url: str = "") -> dict:
-    status = Status(proposal.status_as_of)
+    status = Status.of(proposal.status_as_of)
     return {
         "cle": proposal.key,
         "numero": proposal.number,

@@ -15,7 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from .models import Institution, Project, Status
+from .models import UNTITLED, Institution, Project, Status
 from .templatetags.proposals_extras import status_badge
 
 # What a row needs from the proposals queryset (`with_status_as_of` gives `status_as_of`).
@@ -63,7 +63,7 @@ def table_rows(proposals) -> list[Row]:
     proposal_url = url_maker("proposals:proposal-detail")
     badges = {status.value: status_badge(status.value) for status in Status}
     leads = {institution.value: str(institution.label) for institution in Institution}
-    untitled = gettext("Intitulé à compléter")
+    untitled = str(UNTITLED)
     number_label = gettext("n° %(number)s")
     return [
         Row(

@@ -19,19 +19,13 @@ NUMBER_LOCALE = "fr"
 @register.filter
 def status_label(code: str) -> str:
     """«Mise en œuvre» for "implemented"; an unknown code reads «Non évaluée»."""
-    try:
-        return Status(code).label
-    except ValueError:
-        return Status.NOT_ASSESSED.label
+    return Status.of(code).label
 
 
 @register.filter
 def status_badge(code: str):
     """The status as a badge: always its text; the colour only repeats it."""
-    try:
-        status = Status(code)
-    except ValueError:
-        status = Status.NOT_ASSESSED
+    status = Status.of(code)
     return format_html('<span class="badge badge-{}">{}</span>', status.value.replace("_", "-"), status.label)
 
 
