@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every page and document, 304 on If-None-Match / If-Modified-Since.
     "django.middleware.http.ConditionalGetMiddleware",
+    # A published review's documents are stored bytes: served here, like static files.
+    "reports.documents.StoredDocumentMiddleware",
     # Anonymous public pages come from the cache here, with every header the middleware
     # below once added (CSP, Vary...), so a hit skips the rest of the stack (convention/cache.py).
     "convention.middleware.PublicPageCacheMiddleware",
@@ -234,8 +236,11 @@ CONTENT_SECURITY_POLICY = {
 
 # The name the site gives itself; another city changes it here or in the environment.
 SITE_NAME = os.environ.get("SITE_NAME", "Suivi de la Convention citoyenne")
-# The public address, for links in documents made outside a request (export_report).
-SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# The public address (https://…): the absolute links inside the review's documents come from
+# here, never from a request's Host header. Required in production.
+SITE_URL = os.environ.get("SITE_URL", "http://testserver" if TESTING else "").rstrip("/")
+if not (SITE_URL or DEBUG or TESTING):
+    raise ImproperlyConfigured("SITE_URL is required when DJANGO_DEBUG is not true (see .env.example).")
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

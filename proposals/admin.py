@@ -21,7 +21,18 @@ from simple_history.admin import SimpleHistoryAdmin
 from reports.models import AnnualReview
 
 from .forms import BulkStatusForm, SourceInlineFormSet, SpreadsheetImportForm, YearlyStatusForm
-from .models import Axis, Convention, KeyFigure, Project, Proposal, Source, Status, YearlyStatus
+from .models import (
+    YEAR_LOCKED_MESSAGE,
+    Axis,
+    Convention,
+    KeyFigure,
+    Project,
+    Proposal,
+    Source,
+    Status,
+    YearlyStatus,
+    locked_years,
+)
 from .resources import FORMATS, ProjectResource, ProposalResource, YearlyStatusResource
 from .services import latest_review_year, yearly_status_set_bulk
 
@@ -287,6 +298,20 @@ class YearlyStatusAdmin(SpreadsheetAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_sources=Count("sources"))
+
+    # A yearly status of a published year is part of the record: read-only (with its sources)
+    # until a rectificatif is opened on that year's review.
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and locked_years([obj.year]))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and locked_years([obj.year]))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and locked_years([obj.year]):
+            self.message_user(request, YEAR_LOCKED_MESSAGE % {"year": obj.year}, messages.WARNING)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description=_("proposition"), ordering="proposal__key")
     def proposal_key(self, yearly):

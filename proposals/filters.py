@@ -12,13 +12,12 @@ from django import forms
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from reports.years import ReviewYear, proposals_as_of
+
 from .models import Institution, Project, Proposal, Status
 from .search import normalize, searchable
 
 SEARCH_MAX_LENGTH = 200
-
-# With no published review, no status is public: "as of" a year before any status.
-NO_PUBLIC_YEAR = 0
 
 # Statuses and institutions sort in the order of their enum, not alphabetically by code.
 STATUS_RANK = Case(
@@ -89,20 +88,24 @@ class ProposalFilter(django_filters.FilterSet):
         model = Proposal
         fields = []
 
-    def __init__(self, data, *, axes, years: list[int], **kwargs):
+    def __init__(self, data, *, axes, years: list[ReviewYear], **kwargs):
         """`axes`: the axes to choose from; `years`: the published years, newest first."""
         super().__init__(data, queryset=Proposal.objects.all(), **kwargs)
         self.years = years
         self.form.fields["axe"].choices = [(axis.slug, axis.name) for axis in axes]
-        self.form.fields["annee"].choices = [(str(year), str(year)) for year in years]
+        self.form.fields["annee"].choices = [(str(year.year), str(year.year)) for year in years]
 
     @property
-    def year(self) -> int | None:
+    def review_year(self) -> ReviewYear | None:
         """The year of the statuses shown: the chosen published year, or the latest one."""
         chosen = self.cleaned("annee")
         if chosen:
-            return int(chosen)
+            return next(year for year in self.years if year.year == int(chosen))
         return self.years[0] if self.years else None
+
+    @property
+    def year(self) -> int | None:
+        return self.review_year.year if self.review_year else None
 
     def cleaned(self, name: str) -> str:
         self.form.is_valid()  # validates the form once; invalid values are left out
@@ -129,7 +132,7 @@ class ProposalFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         # The status filter and sort read `status_as_of`, which depends on the chosen year.
-        queryset = queryset.with_status_as_of(self.year or NO_PUBLIC_YEAR)
+        queryset = proposals_as_of(self.review_year, queryset)
         queryset = super().filter_queryset(queryset)
         return queryset.order_by(*self.ordering())
 

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -84,8 +84,9 @@ class Axis(models.Model):
 
 class ProposalQuerySet(models.QuerySet):
     def with_status_as_of(self, year: int):
-        """Annotate `status_as_of` (and `status_year`): the latest yearly status with
-        year <= `year`, or NOT_ASSESSED when there is none. One subquery, whatever the size."""
+        """Annotate `status_as_of` (and `status_year`, `explanation_as_of`) from the live rows:
+        the latest yearly status with year <= `year`, or NOT_ASSESSED when there is none.
+        Public pages read a published year through `reports.years` instead."""
         latest = YearlyStatus.objects.filter(proposal=OuterRef("pk"), year__lte=year).order_by("-year")
         return self.annotate(
             status_as_of=Coalesce(
@@ -94,6 +95,33 @@ class ProposalQuerySet(models.QuerySet):
                 output_field=models.CharField(),
             ),
             status_year=Subquery(latest.values("year")[:1]),
+            explanation_as_of=Coalesce(
+                Subquery(latest.values("explanation")[:1]), Value(""), output_field=models.TextField()
+            ),
+        )
+
+    def with_frozen_status(self, version_id: int, *, counted_only: bool = True):
+        """The proposals a published review version counts, annotated as `with_status_as_of`
+        is, from what the version froze. A proposal added after publication is not among them;
+        with `counted_only=False` it is kept, «Non évaluée»."""
+        entry = FilteredRelation("review_entries", condition=Q(review_entries__version_id=version_id))
+        queryset = self.annotate(entry=entry)
+        if counted_only:
+            queryset = queryset.filter(entry__isnull=False)
+        return queryset.annotate(
+            status_as_of=Coalesce(
+                F("entry__status"), Value(Status.NOT_ASSESSED.value), output_field=models.CharField()
+            ),
+            status_year=F("entry__status_year"),
+            explanation_as_of=Coalesce(F("entry__explanation"), Value(""), output_field=models.TextField()),
+        )
+
+    def not_assessed(self):
+        """Every proposal «Non évaluée»: what the public sees before any review is published."""
+        return self.annotate(
+            status_as_of=Value(Status.NOT_ASSESSED.value, output_field=models.CharField()),
+            status_year=Value(None, output_field=models.PositiveSmallIntegerField()),
+            explanation_as_of=Value("", output_field=models.TextField()),
         )
 
     def to_check(self, review_year: int | None):
@@ -199,6 +227,13 @@ class YearlyStatus(models.Model):
     def __str__(self):
         return f"{self.proposal.key} {self.year} : {self.get_status_display()}"
 
+    def clean(self):
+        """A published review's year is a record: its statuses change only through a rectificatif."""
+        years = {self.year}
+        if self.pk:
+            years |= set(YearlyStatus.objects.filter(pk=self.pk).values_list("year", flat=True))
+        check_years_open(years)
+
     def needs_source(self) -> bool:
         """The source rule: a status that differs from the previous year's (or the first
         status of a proposal) must say where it comes from. One query."""
@@ -215,6 +250,27 @@ class YearlyStatus(models.Model):
         instances, saved or not). The admin, the import and the bulk action all call this."""
         if self.needs_source() and not any(source.is_complete for source in sources):
             raise ValidationError(SOURCE_REQUIRED_MESSAGE, code="source_required")
+
+
+def locked_years(years) -> list[int]:
+    """Those of `years` whose review is published and has no open correction."""
+    from reports.models import AnnualReview  # the reviews depend on the proposals
+
+    return sorted(AnnualReview.objects.locked().filter(year__in=years).values_list("year", flat=True))
+
+
+YEAR_LOCKED_MESSAGE = _(
+    "Le bilan %(year)s est publié : les statuts de cette année ne peuvent plus être modifiés. "
+    "Pour corriger une erreur, la Greffe ouvre un rectificatif sur ce bilan ; les statuts de l'année "
+    "peuvent alors être corrigés, puis le rectificatif est publié."
+)
+
+
+def check_years_open(years) -> None:
+    """Raise a ValidationError (in French) when one of `years` is a locked published year."""
+    locked = locked_years([year for year in years if year])
+    if locked:
+        raise ValidationError(YEAR_LOCKED_MESSAGE % {"year": locked[0]}, code="year_locked")
 
 
 SOURCE_REQUIRED_MESSAGE = _(

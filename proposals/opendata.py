@@ -37,16 +37,19 @@ PROPOSAL_COLUMNS = [
 ]
 
 
-def proposals_for_rows(queryset, year: int):
-    """`queryset` with what `proposal_rows` reads, in a fixed number of queries."""
+def proposals_for_rows(queryset, year):
+    """`queryset` with what `proposal_rows` reads as of `year` (a `reports.years.ReviewYear`, or
+    None before any publication), in a fixed number of queries."""
+    from reports.years import proposals_as_of  # the reviews depend on the proposals
+
     return (
-        queryset.with_status_as_of(year)
+        proposals_as_of(year, queryset)
         .select_related("axis")
         .prefetch_related(Prefetch("projects", queryset=Project.objects.only("slug").order_by("slug")))
     )
 
 
-def proposal_row(proposal: Proposal, year: int, base_url: str = "") -> dict:
+def proposal_row(proposal: Proposal, year: int | None, base_url: str = "") -> dict:
     status = Status.of(proposal.status_as_of)
     return {
         "cle": proposal.key,
@@ -64,6 +67,8 @@ def proposal_row(proposal: Proposal, year: int, base_url: str = "") -> dict:
     }
 
 
-def proposal_rows(queryset, year: int, base_url: str = "") -> list[dict]:
-    """The rows of `queryset` (proposals) as of `year`; `base_url` makes the links absolute."""
-    return [proposal_row(proposal, year, base_url) for proposal in proposals_for_rows(queryset, year)]
+def proposal_rows(queryset, year, base_url: str = "") -> list[dict]:
+    """The rows of `queryset` (proposals) as of `year` (a ReviewYear or None); `base_url` makes
+    the links absolute."""
+    number = year.year if year else None
+    return [proposal_row(proposal, number, base_url) for proposal in proposals_for_rows(queryset, year)]

@@ -3,8 +3,6 @@
 import datetime
 import itertools
 
-from django.utils import timezone
-
 from proposals.models import Axis, KeyFigure, Project, Proposal, Source, YearlyStatus
 from reports.models import AnnualReview
 
@@ -55,10 +53,13 @@ def make_key_figure(project: Project, **kwargs) -> KeyFigure:
 
 
 def make_review(year: int, *, published: bool = True, **kwargs) -> AnnualReview:
+    """A review of `year`; published (frozen, documents stored) unless `published=False`: make
+    the statuses it must count first."""
     kwargs.setdefault("situation_date", datetime.date(year, 12, 1))
+    review = AnnualReview.objects.create(year=year, **kwargs)
     if published:
-        kwargs.setdefault("published_at", timezone.now())
-    return AnnualReview.objects.create(year=year, **kwargs)
+        review.publish()
+    return review
 
 
 def make_convention(n_proposals: int, *, year: int = 2025, axes: int = 3) -> list[Proposal]:

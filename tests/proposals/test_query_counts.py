@@ -8,17 +8,17 @@ pytestmark = pytest.mark.django_db
 
 PAGES = {
     # url: expected queries
-    "/": 4,  # the year, the axes, the counts per axis and status, the convention
+    "/": 3,  # the published years, the year's frozen figures, the convention
     "/propositions/": 5,  # the years, the axes, the count, the page of proposals with their status, their projects
     "/propositions/?statut=implemented&annee=2025&q=generee&tri=-statut": 5,
-    "/propositions/gen-2025-5/": 7,  # year, proposal, timeline, sources, projects, previous, next
+    "/propositions/gen-2025-5/": 6,  # years, proposal, projects, its published statuses, previous, next
     "/projets/": 3,  # projects, their proposals, the axes
     "/projets/grand-projet/": 4,  # year, project, key figures, proposals with status
     "/propositions.csv": 4,
     "/propositions.json": 4,
     "/donnees/": 1,
     "/accessibilite/": 0,
-    "/flux/": 2,  # the published reviews, the statuses with their proposal
+    "/flux/": 3,  # the published years, their statuses with their proposal, the rectificatifs
     "/sitemap.xml": 6,  # a count and a page of proposals, the same for projects and reviews
 }
 
