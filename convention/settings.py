@@ -239,6 +239,10 @@ SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Off on purpose: in django-import-export 4.4 it only strips a leading «=» (not +, -, @) and
+# turns every cell into text («None» for an empty one), which breaks the XLSX round trip. The
+# resources neutralise formulas themselves (proposals/spreadsheet.py, FrenchResource.after_export).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
 LOGGING = {
     "version": 1,

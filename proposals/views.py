@@ -14,6 +14,7 @@ from reports.summary import review_summary
 from .filters import NO_PUBLIC_YEAR, ProposalFilter
 from .models import Axis, Convention, Institution, KeyFigure, Project, Proposal, Source, Status, YearlyStatus
 from .opendata import PROPOSAL_COLUMNS, proposal_rows
+from .spreadsheet import neutralise
 from .table import ROW_FIELDS, table_rows
 
 
@@ -81,7 +82,7 @@ def proposals_csv(request):
     response.write("\ufeff")
     writer = csv.DictWriter(response, fieldnames=[column.name for column in PROPOSAL_COLUMNS])
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({name: neutralise(value) for name, value in row.items()} for row in rows)
     return response
 
 
