@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -55,7 +56,8 @@ class StatusFeed(Feed):
         }
 
     def item_description(self, item):
-        return item.explanation or item.get_status_display()
+        # Readers take a description as HTML: an editor's text goes as plain text.
+        return escape(item.explanation or item.get_status_display())
 
     def item_link(self, item):
         return f"{item.proposal.get_absolute_url()}#suivi-{item.year}"
