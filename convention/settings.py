@@ -5,6 +5,7 @@ harmless; in production (DJANGO_DEBUG unset or false) the required variables mus
 or the start stops with a clear message.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "csp",
+    "axes",
     "convention",
     "proposals",
     "reports",
@@ -103,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "convention.middleware.DatabaseUnavailableMiddleware",
+    # Last: turns a locked-out log-in into the lockout page (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "convention.urls"
@@ -177,6 +181,26 @@ STORAGES = {
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 
 LOGIN_URL = "admin:login"
+# After log-in without a valid `next`: the back office, not Django's /accounts/profile/.
+LOGIN_REDIRECT_URL = "admin:index"
+
+# Log-in throttling (django-axes): after DJANGO_LOGIN_FAILURE_LIMIT failures, an account and,
+# separately, an address are locked out for DJANGO_LOGIN_COOLOFF_MINUTES. A superuser lifts a
+# lockout in the back office («Tentatives de connexion»: delete the line) or with `manage.py axes_reset`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "convention.login.locked_out"
+AXES_CLIENT_IP_CALLABLE = "convention.login.client_ip"
+# Behind a reverse proxy every request comes from the proxy's address: give the number of
+# proxies that append the client's address to X-Forwarded-For (1 for one nginx), or lockouts
+# by address would lock everyone out at once. 0 (the default): REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = envint("DJANGO_TRUSTED_PROXY_COUNT", 0)
 
 # Cache: local memory by default (one per process). With several servers, point
 # DJANGO_CACHE_URL-style settings at a shared cache (see README, "Cache").
