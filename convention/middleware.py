@@ -1,14 +1,37 @@
 import logging
+import re
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.template.loader import render_to_string
 from django.utils.cache import set_response_etag
-from django.utils.http import http_date
+from django.utils.http import http_date, urlencode
 
 from . import cache
 
 logger = logging.getLogger(__name__)
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class ControlCharactersMiddleware:
+    """Query strings without control characters: a NUL byte, refused by PostgreSQL in text,
+    would turn a filter into a 500, and a page must not echo such characters. The request
+    goes on as if they had not been sent."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        pairs = [(key, value) for key, values in request.GET.lists() for value in values]
+        if any(CONTROL_CHARACTERS.search(key + value) for key, value in pairs):
+            query = urlencode(
+                [(CONTROL_CHARACTERS.sub("", key), CONTROL_CHARACTERS.sub("", value)) for key, value in pairs]
+            )
+            request.META["QUERY_STRING"] = query
+            request.GET = QueryDict(query, encoding=request.encoding)
+        return self.get_response(request)
 
 
 class PublicPageCacheMiddleware:

@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # whitenoise right after SecurityMiddleware: static files skip the rest of the stack.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the query string: control characters (a NUL byte) are dropped.
+    "convention.middleware.ControlCharactersMiddleware",
     # ETag on every page and document, 304 on If-None-Match / If-Modified-Since.
     "django.middleware.http.ConditionalGetMiddleware",
     # Anonymous public pages come from the cache here, with every header the middleware
