@@ -1,15 +1,55 @@
 import logging
 import re
 
+from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, QueryDict
 from django.template.loader import render_to_string
 from django.utils.cache import set_response_etag
 from django.utils.http import http_date, urlencode
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 from . import cache
 
 logger = logging.getLogger(__name__)
+
+
+class PermissionsPolicyMiddleware:
+    """The Permissions-Policy header (settings.PERMISSIONS_POLICY) on every response, static
+    files and cached pages included: the site uses no camera, microphone, location..."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class StaticFilesMiddleware(WhiteNoiseMiddleware):
+    """whitenoise, without the manifest of hashed names (staticfiles.json): the storage reads
+    it from the disk, no visitor needs it."""
+
+    def __init__(self, get_response=None, settings=settings):
+        super().__init__(get_response, settings=settings)
+        manifest = getattr(staticfiles_storage, "manifest_name", "staticfiles.json")
+        self.files.pop(self.static_prefix + manifest, None)
+
+
+class MethodNotAllowedMiddleware:
+    """A French page for the 405 of `require_safe` and the like, which comes without a body."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.streaming and not response.content:
+            response.content = render_to_string("405.html")
+            response["Content-Type"] = "text/html; charset=utf-8"
+        return response
 
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")

@@ -88,8 +88,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # whitenoise right after SecurityMiddleware: static files skip the rest of the stack.
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "convention.middleware.PermissionsPolicyMiddleware",
+    # whitenoise (without the manifest) right after: static files skip the rest of the stack.
+    "convention.middleware.StaticFilesMiddleware",
     # Before anything reads the query string: control characters (a NUL byte) are dropped.
     "convention.middleware.ControlCharactersMiddleware",
     # ETag on every page and document, 304 on If-None-Match / If-Modified-Since.
@@ -107,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "convention.middleware.DatabaseUnavailableMiddleware",
+    "convention.middleware.MethodNotAllowedMiddleware",
     # Last: turns a locked-out log-in into the lockout page (django-axes).
     "axes.middleware.AxesMiddleware",
 ]
@@ -242,6 +244,22 @@ if not (DEBUG or TESTING):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
+# Features the site never uses, refused to every page and to anything embedded in it.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in [
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    ]
+)
 
 # Content-Security-Policy (django-csp): our own files only, no inline script or style.
 CONTENT_SECURITY_POLICY = {
