@@ -28,6 +28,27 @@ class PermissionsPolicyMiddleware:
         return response
 
 
+class RequestBodyLimitMiddleware:
+    """413 for a request announcing a body over settings.MAX_REQUEST_BODY_SIZE, before
+    anything (the CSRF check, a form) reads it. Django's own limits (DATA_UPLOAD_MAX_MEMORY_SIZE)
+    only apply to what is read, and not to files."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BODY_SIZE:
+            page = render_to_string("413.html", {"megabytes": settings.MAX_REQUEST_BODY_SIZE / 1024 / 1024})
+            response = HttpResponse(page, status=413)
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)
+
+
 class StaticFilesMiddleware(WhiteNoiseMiddleware):
     """whitenoise, without the manifest of hashed names (staticfiles.json): the storage reads
     it from the disk, no visitor needs it."""

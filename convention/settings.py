@@ -89,6 +89,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "convention.middleware.PermissionsPolicyMiddleware",
+    # A request body over MAX_REQUEST_BODY_SIZE is refused (413) before anything reads it.
+    "convention.middleware.RequestBodyLimitMiddleware",
     # whitenoise (without the manifest) right after: static files skip the rest of the stack.
     "convention.middleware.StaticFilesMiddleware",
     # Before anything reads the query string: control characters (a NUL byte) are dropped.
@@ -244,6 +246,13 @@ if not (DEBUG or TESTING):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
+# Request bodies. The only file the site takes is a back-office import, 2 MB at most
+# (proposals/forms.py): every request body is capped a little above (413 otherwise, before it
+# is read; the proxy in front should refuse it too: see README, «Sécurité»). Form fields without
+# files: 1 MB (400 otherwise). An import file stays in memory, never in a temporary file.
+MAX_REQUEST_BODY_SIZE = 3 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 # Features the site never uses, refused to every page and to anything embedded in it.
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
