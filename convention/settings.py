@@ -289,6 +289,9 @@ CONTENT_SECURITY_POLICY = {
 SITE_NAME = os.environ.get("SITE_NAME", "Suivi de la Convention citoyenne")
 # The public address, for links in documents made outside a request (export_report).
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# Whom to tell about a vulnerability (/.well-known/security.txt): comma-separated
+# "mailto:…" or "https://…" addresses (a bare e-mail address gets "mailto:"). None: no file.
+SECURITY_CONTACT = envlist("SECURITY_CONTACT")
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

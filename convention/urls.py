@@ -15,6 +15,7 @@ urlpatterns = [
     path("flux/", require_safe(StatusFeed()), name="feed"),
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("sante/", views.health, name="health"),
+    path(".well-known/security.txt", views.security_txt, name="security-txt"),
     path("admin/", admin.site.urls),
 ]
 
