@@ -43,9 +43,7 @@ class RequestBodyLimitMiddleware:
             length = 0
         if length > settings.MAX_REQUEST_BODY_SIZE:
             page = render_to_string("413.html", {"megabytes": settings.MAX_REQUEST_BODY_SIZE / 1024 / 1024})
-            response = HttpResponse(page, status=413)
-            response["Connection"] = "close"
-            return response
+            return HttpResponse(page, status=413)
         return self.get_response(request)
 
 
