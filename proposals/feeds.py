@@ -7,6 +7,7 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -95,7 +96,8 @@ class StatusFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.description
+        # Readers take a description as HTML: an editor's text goes as plain text.
+        return escape(item.description)
 
     def item_link(self, item):
         return item.link

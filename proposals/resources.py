@@ -14,6 +14,7 @@ from import_export.formats import base_formats
 
 from .models import Axis, Institution, Project, ProjectState, Proposal, Source, Status, YearlyStatus
 from .services import year_is_allowed, year_range_message
+from .spreadsheet import neutralise_dataset, unneutralise
 
 
 class ODS(base_formats.ODS):
@@ -112,8 +113,18 @@ class FrenchIntegerWidget(widgets.IntegerWidget):
             raise ValueError(_("Nombre entier attendu, pas « %(value)s ».") % {"value": value}) from None
 
 
+class TextWidget(widgets.CharWidget):
+    """A text, with the apostrophe the export put before a formula-like text taken off again."""
+
+    def __init__(self):
+        super().__init__(allow_blank=True)
+
+    def clean(self, value, row=None, **kwargs):
+        return unneutralise(super().clean(value, row=row, **kwargs))
+
+
 def _text(column, attribute):
-    return fields.Field(attribute=attribute, column_name=column, widget=widgets.CharWidget(allow_blank=True))
+    return fields.Field(attribute=attribute, column_name=column, widget=TextWidget())
 
 
 def _lead(column="porteur"):
@@ -153,6 +164,11 @@ class FrenchResource(resources.ModelResource):
         if missing:
             raise ValueError(_("Colonnes manquantes : %(columns)s.") % {"columns": ", ".join(missing)})
         super().before_import(dataset, **kwargs)
+
+    def after_export(self, queryset, dataset, **kwargs):
+        # No text an editor typed may run as a formula in a spreadsheet program.
+        neutralise_dataset(dataset)
+        super().after_export(queryset, dataset, **kwargs)
 
 
 class ProposalResource(FrenchResource):
@@ -200,9 +216,9 @@ class YearlyStatusResource(FrenchResource):
         widget=ChoiceWidget(Status, gettext_lazy("Statut inconnu « %(value)s » (codes possibles : %(codes)s).")),
     )
     explanation = _text("explication", "explanation")
-    source_label = fields.Field(column_name="source_libelle", widget=widgets.CharWidget(allow_blank=True))
-    source_url = fields.Field(column_name="source_url", widget=widgets.CharWidget(allow_blank=True))
-    source_reference = fields.Field(column_name="source_reference", widget=widgets.CharWidget(allow_blank=True))
+    source_label = fields.Field(column_name="source_libelle", widget=TextWidget())
+    source_url = fields.Field(column_name="source_url", widget=TextWidget())
+    source_reference = fields.Field(column_name="source_reference", widget=TextWidget())
     source_date = fields.Field(column_name="source_date", widget=FrenchDateWidget())
 
     SOURCE_FIELDS = {"source_label": "label", "source_url": "url", "source_reference": "reference"}

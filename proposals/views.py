@@ -15,6 +15,7 @@ from reports.years import latest_public_year, public_years
 from .filters import ProposalFilter
 from .models import Axis, Convention, Institution, KeyFigure, Project, Proposal, Status
 from .opendata import PROPOSAL_COLUMNS, proposal_rows
+from .spreadsheet import neutralise
 from .table import ROW_FIELDS, table_rows
 
 
@@ -80,7 +81,7 @@ def proposals_csv(request):
     response.write("\ufeff")
     writer = csv.DictWriter(response, fieldnames=[column.name for column in PROPOSAL_COLUMNS])
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({name: neutralise(value) for name, value in row.items()} for row in rows)
     return response
 
 

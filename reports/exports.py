@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from proposals.models import Proposal, Status
 from proposals.opendata import PROPOSAL_COLUMNS, proposal_rows
+from proposals.spreadsheet import neutralise, neutralise_row
 
 from .charts import rate_chart, status_chart
 from .summary import ReviewReport, review_report
@@ -65,7 +66,7 @@ def _proposals_dataset(report: ReviewReport, base_url: str) -> tablib.Dataset:
     headers = [column.name for column in PROPOSAL_COLUMNS]
     dataset = tablib.Dataset(headers=headers, title=_("Propositions"))
     for row in rows:
-        dataset.append([row[name] for name in headers])
+        dataset.append(neutralise_row(row[name] for name in headers))
     if report.is_draft:
         dataset.insert_col(0, [_("Brouillon")] * len(rows), header=DRAFT_COLUMN)
     return dataset
@@ -98,7 +99,7 @@ def _summary_dataset(report: ReviewReport) -> tuple[tablib.Dataset, DecimalColum
         headers.append(_("Évolution depuis %(year)s (points)") % {"year": report.comparison.previous_year})
     dataset = tablib.Dataset(headers=headers, title=_("Synthèse"))
     for row in report.rows(total_label=_("Ensemble des propositions")):
-        line = [row.label, row.tally.proposals] + [count for _status, count in row.tally.statuses()]
+        line = [neutralise(row.label), row.tally.proposals] + [count for _status, count in row.tally.statuses()]
         line.append(float(row.tally.rate))
         if report.comparison:
             line.append(float(row.change.points))

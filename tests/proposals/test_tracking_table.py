@@ -114,9 +114,7 @@ def test_the_status_filter_without_a_year_uses_the_latest_published_one(citizen,
         "axe=nimporte-quoi",
         "porteur=personne",
         "tri=mot-de-passe",
-        "q=%00",
         "q=" + "a" * 5000,
-        "annee=2025%00",
     ],
 )
 def test_an_invalid_value_is_ignored_with_a_visible_note(citizen, small_world, query):
@@ -129,7 +127,10 @@ def test_an_invalid_value_is_ignored_with_a_visible_note(citizen, small_world, q
     assert "<script>" not in page
 
 
-@pytest.mark.parametrize("query", ["axe[]=x", "statut=implemented&statut=underway", "foo=bar", "q=", "annee="])
+# Control characters are dropped before the view reads the query (tests/security/test_control_characters.py).
+@pytest.mark.parametrize(
+    "query", ["axe[]=x", "statut=implemented&statut=underway", "foo=bar", "q=", "annee=", "q=%00", "annee=2025%00"]
+)
 def test_odd_but_harmless_query_strings_work(citizen, small_world, query):
     response = citizen.get("/propositions/?" + query)
 
