@@ -4,8 +4,6 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
-# The Clermont deployment's name; another city sets its own (see .env.example).
-export SITE_NAME ?= Suivi de la Convention citoyenne pour Clermont
 
 .PHONY: run test test-sqlite test-postgres install system-deps lint lock bench outage messages
 

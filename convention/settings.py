@@ -232,8 +232,6 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# The name the site gives itself; another city changes it here or in the environment.
-SITE_NAME = os.environ.get("SITE_NAME", "Suivi de la Convention citoyenne")
 # The public address, for links in documents made outside a request (export_report).
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 

@@ -3,13 +3,13 @@ that differs from the year before, up to the latest published review."""
 
 import bisect
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from convention.context_processors import current_convention
 from reports.models import AnnualReview
 
 from .models import YearlyStatus
@@ -18,9 +18,14 @@ MAX_ITEMS = 200
 
 
 class StatusFeed(Feed):
-    title = gettext_lazy("Suivi des propositions : les statuts publiés")
     description = gettext_lazy("Chaque changement de statut publié d'une proposition de la Convention citoyenne.")
     language = "fr"
+
+    def get_object(self, request, *args, **kwargs):
+        return current_convention(request)  # the feed's title and rights name the convention
+
+    def title(self, convention):
+        return _("%(name)s : les statuts publiés") % {"name": convention.title}
 
     def link(self):
         return reverse("proposals:proposal-list")
@@ -68,5 +73,5 @@ class StatusFeed(Feed):
     def item_pubdate(self, item):
         return item.published_at
 
-    def feed_copyright(self):
-        return settings.SITE_NAME
+    def feed_copyright(self, convention):
+        return convention.name

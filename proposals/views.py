@@ -12,7 +12,7 @@ from reports.models import AnnualReview
 from reports.summary import review_summary
 
 from .filters import NO_PUBLIC_YEAR, ProposalFilter
-from .models import Axis, Convention, Institution, KeyFigure, Project, Proposal, Source, Status, YearlyStatus
+from .models import Axis, Institution, KeyFigure, Project, Proposal, Source, Status, YearlyStatus
 from .opendata import PROPOSAL_COLUMNS, proposal_rows
 from .table import ROW_FIELDS, table_rows
 
@@ -36,8 +36,8 @@ def _proposal_filter(request) -> ProposalFilter:
 def home(request):
     year = current_year()
     summary = review_summary(year) if year else None
-    convention = Convention.objects.first()
-    return render(request, "proposals/home.html", {"year": year, "summary": summary, "convention": convention})
+    # The convention's name and presentation come from the context processor (convention.context_processors).
+    return render(request, "proposals/home.html", {"year": year, "summary": summary})
 
 
 # A city's whole convention fits on one page (Clermont: 40); a very large one is paged.
@@ -115,6 +115,7 @@ def proposal_detail(request, key: str):
         Proposal.objects.select_related("axis").prefetch_related(
             Prefetch("yearly_statuses", queryset=timeline, to_attr="timeline"),
             Prefetch("projects", queryset=Project.objects.only("slug", "title", "state").order_by("title")),
+            "leads",
         ),
         key=key,
     )
@@ -145,9 +146,9 @@ def projects_by_axis(projects: list[Project], axes: list[Axis]) -> list[tuple[Ax
 @require_safe
 def project_list(request):
     projects = list(
-        Project.objects.only("slug", "title", "summary", "state", "lead").prefetch_related(
-            Prefetch("proposals", queryset=Proposal.objects.only("axis").order_by())
-        )
+        Project.objects.select_related("lead")
+        .only("slug", "title", "summary", "state", "lead__name")
+        .prefetch_related(Prefetch("proposals", queryset=Proposal.objects.only("axis").order_by()))
     )
     groups = projects_by_axis(projects, list(Axis.objects.only("slug", "name")))
     return render(request, "proposals/project_list.html", {"groups": groups, "count": len(projects)})
@@ -158,7 +159,7 @@ def project_detail(request, slug: str):
     year = current_year()
     served = Proposal.objects.with_status_as_of(year or NO_PUBLIC_YEAR).select_related("axis")
     project = get_object_or_404(
-        Project.objects.prefetch_related(
+        Project.objects.select_related("lead").prefetch_related(
             Prefetch("key_figures", queryset=KeyFigure.objects.order_by("order", "pk")),
             Prefetch("proposals", queryset=served),
         ),
@@ -172,7 +173,7 @@ def opendata(request):
     context = {
         "columns": PROPOSAL_COLUMNS,
         "statuses": Status.choices,
-        "institutions": Institution.choices,
+        "institutions": list(Institution.objects.all()),
         "year": current_year(),
     }
     return render(request, "pages/opendata.html", context)

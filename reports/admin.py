@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AnnualReview, Deliberation
+from .models import AnnualReview, Assembly, Deliberation
 
 # The review's documents, by extension (served at /bilans/<year>.<ext>).
 
@@ -106,10 +106,18 @@ class AnnualReviewAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/reports/annualreview/publish_confirm.html", context)
 
 
+@admin.register(Assembly)
+class AssemblyAdmin(SimpleHistoryAdmin):
+    """The assemblies the reviews are presented to (a council, a parliament's chamber)."""
+
+    list_display = ["name", "code", "order"]
+    prepopulated_fields = {"code": ["name"]}
+
+
 @admin.register(Deliberation)
 class DeliberationAdmin(SimpleHistoryAdmin):
     list_display = ["review", "body", "date", "reference"]
     list_filter = ["body", "review"]
-    list_select_related = ["review"]
+    list_select_related = ["review", "body"]
     search_fields = ["reference"]
     formfield_overrides = URL_FIELDS

@@ -1,4 +1,5 @@
-"""The yearly reviews (bilans annuels) the Ville and the Métropole publish every December."""
+"""The yearly reviews (bilans annuels) published every December, and the deliberations of the
+assemblies they are presented to."""
 
 from django.db import models
 from django.urls import reverse
@@ -78,15 +79,32 @@ class AnnualReview(models.Model):
         self.save(update_fields=["published_at"])
 
 
-class Deliberation(models.Model):
-    class Body(models.TextChoices):
-        VILLE = "ville", _("Conseil municipal (Ville)")
-        METROPOLE = "metropole", _("Conseil métropolitain (Métropole)")
+class Assembly(models.Model):
+    """A deliberating body a review is presented to (a council, a parliament's chamber): data,
+    as each convention has its own."""
 
+    name = models.CharField(_("nom"), max_length=200)
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    order = models.PositiveSmallIntegerField(_("ordre d'affichage"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("assemblée")
+        verbose_name_plural = _("assemblées")
+
+    def __str__(self):
+        return self.name
+
+
+class Deliberation(models.Model):
     review = models.ForeignKey(
         AnnualReview, on_delete=models.CASCADE, related_name="deliberations", verbose_name=_("bilan")
     )
-    body = models.CharField(_("assemblée"), max_length=20, choices=Body)
+    body = models.ForeignKey(
+        Assembly, on_delete=models.PROTECT, related_name="deliberations", verbose_name=_("assemblée")
+    )
     date = models.DateField(_("date de la séance"))
     reference = models.CharField(_("numéro de la délibération"), max_length=100)
     url = models.URLField(_("lien"), max_length=500, blank=True)
@@ -102,4 +120,4 @@ class Deliberation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_body_display()} — {self.reference}"
+        return f"{self.body} — {self.reference}"

@@ -235,7 +235,7 @@ class ReviewReport:
 
     @cached_property
     def deliberations(self) -> list:
-        return list(self.review.deliberations.all())
+        return list(self.review.deliberations.select_related("body"))
 
     def rows(self, total_label: str) -> list[Row]:
         """The axes, then the whole convention, each with its change when there is one."""

@@ -258,10 +258,10 @@ def test_the_same_review_gives_the_same_bytes(clermont):
 
 QUERIES = {
     # the review; for the figures: earlier years, axes, counts for 2024 and 2025; then:
-    "pdf": 8,  # + the proposals with their statuses, their projects, the deliberations
-    "xlsx": 7,  # + the proposal rows and their projects
-    "ods": 7,
-    "csv": 3,  # + proposal rows and their projects (no figures)
+    "pdf": 9,  # + the proposals with their statuses, their projects, the deliberations, the convention
+    "xlsx": 9,  # + the proposal rows, their projects and institutions, the convention (the file's author)
+    "ods": 8,  # + the proposal rows, their projects and institutions
+    "csv": 4,  # + proposal rows, their projects and institutions (no figures)
     "json": 3,  # axes and counts for the year only
 }
 

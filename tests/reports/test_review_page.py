@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from proposals.models import Status
-from reports.models import AnnualReview, Deliberation
+from reports.models import AnnualReview, Assembly, Deliberation
 from tests.factory import make_axis, make_convention, make_proposal, make_review, set_status
 from tests.reports.conftest import grant_preview
 
@@ -37,7 +37,7 @@ def test_it_shows_the_2025_rates_with_their_fractions(citizen, clermont):
     assert response.status_code == 200
     for figure in CLERMONT_2025:
         assert french(figure) in html
-    assert "<h1>Bilan 2025 de la Convention citoyenne" in html
+    assert "<h1>Bilan 2025 — Convention citoyenne" in html
     assert "Situation au 29 août 2025" in html
     assert "bilan final du suivi" in html
 
@@ -154,7 +154,7 @@ def test_it_charts_the_rate_of_every_published_year(citizen, history):
 def test_it_lists_the_deliberations(citizen, clermont):
     Deliberation.objects.create(
         review=AnnualReview.objects.get(year=2025),
-        body=Deliberation.Body.VILLE,
+        body=Assembly.objects.get(code="ville"),
         date=datetime.date(2025, 12, 1),
         reference="2025-123",
         url="https://example.org/deliberation-2025-123",
@@ -162,7 +162,7 @@ def test_it_lists_the_deliberations(citizen, clermont):
 
     _, html = page(citizen)
 
-    assert "Conseil municipal (Ville), séance du 1er décembre 2025 : délibération n° 2025-123" in html
+    assert "Conseil municipal, séance du 1er décembre 2025 : délibération n° 2025-123" in html
     assert 'href="https://example.org/deliberation-2025-123"' in html
 
 
@@ -248,8 +248,8 @@ def test_the_page_query_count_does_not_grow_with_the_proposals(citizen, django_a
     make_review(2024)
     make_review(2025)
 
-    # review, earlier years, axes, counts for 2024 and 2025, pending proposals, deliberations
-    with django_assert_num_queries(7):
+    # review, earlier years, axes, counts for 2024 and 2025, pending proposals, deliberations, convention
+    with django_assert_num_queries(8):
         assert citizen.get("/bilans/2025/").status_code == 200
 
 
@@ -259,7 +259,7 @@ def test_the_list_query_count_does_not_grow_with_the_proposals(citizen, django_a
     make_review(2024)
     make_review(2025)
 
-    with django_assert_num_queries(4):  # reviews, axes, counts for each year
+    with django_assert_num_queries(5):  # reviews, axes, counts for each year, the convention
         assert citizen.get("/bilans/").status_code == 200
 
 
