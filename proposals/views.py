@@ -40,7 +40,7 @@ def home(request):
     return render(request, "proposals/home.html", {"year": year, "summary": summary})
 
 
-# A city's whole convention fits on one page (Clermont: 40); a very large one is paged.
+# A whole convention fits on one page (the first city has 40 proposals); a very large one is paged.
 TABLE_PAGE_SIZE = 200
 
 
