@@ -43,6 +43,7 @@ STATUSES = ["implemented", "underway", "not_implemented", "out_of_scope"]
 @pytest.fixture
 def national(db):
     Convention.objects.create(
+        pk=1,  # one convention per site
         name=NAME,
         short_name=SHORT_NAME,
         addressed_to="le Gouvernement et le Parlement",
