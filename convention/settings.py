@@ -287,8 +287,6 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# The name the site gives itself; another city changes it here or in the environment.
-SITE_NAME = os.environ.get("SITE_NAME", "Suivi de la Convention citoyenne")
 # The public address (https://…): the absolute links inside the review's documents come from
 # here, never from a request's Host header. Required in production.
 SITE_URL = os.environ.get("SITE_URL", "http://testserver" if TESTING else "").rstrip("/")

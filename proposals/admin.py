@@ -1,7 +1,7 @@
 """The back office for the convention's content: proposals, yearly statuses and their sources,
 projects and key figures. Who may do what is in the groups the migration 0003_roles creates."""
 
-from django.conf import settings
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
@@ -25,6 +25,7 @@ from .models import (
     YEAR_LOCKED_MESSAGE,
     Axis,
     Convention,
+    Institution,
     KeyFigure,
     Project,
     Proposal,
@@ -33,7 +34,7 @@ from .models import (
     YearlyStatus,
     locked_years,
 )
-from .resources import FORMATS, ProjectResource, ProposalResource, YearlyStatusResource
+from .resources import FORMATS, InstitutionResource, ProjectResource, ProposalResource, YearlyStatusResource
 from .services import latest_review_year, yearly_status_set_bulk
 
 
@@ -75,9 +76,7 @@ class SpreadsheetAdmin(ImportExportMixin, SimpleHistoryAdmin):
         form.add_error("import_file", gettext("Ce fichier n'est pas lisible dans le format choisi."))
 
 
-# The back office names itself after the site (SITE_NAME), not "Administration de Django".
-admin.site.site_header = settings.SITE_NAME
-admin.site.site_title = settings.SITE_NAME
+# The back office names itself after the convention: see templates/admin/base_site.html.
 admin.site.index_title = _("Back-office")
 
 
@@ -89,6 +88,16 @@ class ConventionAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not Convention.objects.exists()
+
+
+@admin.register(Institution)
+class InstitutionAdmin(SpreadsheetAdmin):
+    """Who carries the proposals and projects; the code is the `porteur` filter's value."""
+
+    resource_classes = [InstitutionResource]
+    list_display = ["name", "code", "order"]
+    prepopulated_fields = {"code": ["name"]}
+    search_fields = ["name", "code"]
 
 
 @admin.register(Axis)
@@ -190,14 +199,14 @@ class YearlyStatusInline(admin.TabularInline):
 @admin.register(Proposal)
 class ProposalAdmin(SpreadsheetAdmin):
     resource_classes = [ProposalResource]
-    list_display = ["key", "number", "display_title", "axis", "current_status", "lead", "title_missing"]
+    list_display = ["key", "number", "display_title", "axis", "current_status", "title_missing"]
     list_display_links = ["key", "display_title"]
-    list_filter = [AsOfYearFilter, StatusAsOfFilter, "axis", "lead", MissingTitleFilter, ToCheckFilter]
+    list_filter = [AsOfYearFilter, StatusAsOfFilter, "axis", "leads", MissingTitleFilter, ToCheckFilter]
     search_fields = ["key", "title", "summary", "text"]
     list_select_related = ["axis"]
     readonly_fields = ["add_yearly_status"]
     fieldsets = [
-        (None, {"fields": ["key", "number", "axis", "order", "lead"]}),
+        (None, {"fields": ["key", "number", "axis", "order", "leads"]}),
         (_("Textes"), {"fields": ["title", "summary", "text"]}),
         (_("Suivi annuel"), {"fields": ["add_yearly_status"]}),
     ]
@@ -216,6 +225,11 @@ class ProposalAdmin(SpreadsheetAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_status_as_of(self.status_year(request))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "leads":  # a few institutions: boxes to tick, no JavaScript needed
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("intitulé"), ordering="title")
     def display_title(self, proposal):
@@ -351,6 +365,7 @@ class KeyFigureInline(admin.TabularInline):
 class ProjectAdmin(SpreadsheetAdmin):
     resource_classes = [ProjectResource]
     list_display = ["title", "slug", "lead", "state", "start_year", "proposal_count"]
+    list_select_related = ["lead"]
     list_filter = ["state", "lead"]
     search_fields = ["title", "summary", "focus"]
     prepopulated_fields = {"slug": ["title"]}

@@ -4,13 +4,13 @@ first published status and every later one that differs, and each rectificatif."
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from convention.context_processors import current_convention
 from reports.models import ReviewEntry, ReviewVersion
 from reports.years import public_years
 
@@ -79,9 +79,14 @@ def corrections(years) -> list[FeedItem]:
 
 
 class StatusFeed(Feed):
-    title = gettext_lazy("Suivi des propositions : les statuts publiés")
     description = gettext_lazy("Chaque changement de statut publié d'une proposition de la Convention citoyenne.")
     language = "fr"
+
+    def get_object(self, request, *args, **kwargs):
+        return current_convention(request)  # the feed's title and rights name the convention
+
+    def title(self, convention):
+        return _("%(name)s : les statuts publiés") % {"name": convention.title}
 
     def link(self):
         return reverse("proposals:proposal-list")
@@ -110,5 +115,5 @@ class StatusFeed(Feed):
     def item_pubdate(self, item):
         return item.published_at
 
-    def feed_copyright(self):
-        return settings.SITE_NAME
+    def feed_copyright(self, convention):
+        return convention.name

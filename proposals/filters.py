@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from reports.years import ReviewYear, proposals_as_of
@@ -19,16 +19,21 @@ from .search import normalize, searchable
 
 SEARCH_MAX_LENGTH = 200
 
-# Statuses and institutions sort in the order of their enum, not alphabetically by code.
+# Statuses sort in the order of their enum, not alphabetically by code.
 STATUS_RANK = Case(
     *[When(status_as_of=status.value, then=Value(rank)) for rank, status in enumerate(Status)],
     output_field=IntegerField(),
 )
-LEAD_RANK = Case(
-    *[When(lead=institution.value, then=Value(rank)) for rank, institution in enumerate(Institution)],
-    default=Value(len(Institution)),  # unknown institution: last
-    output_field=IntegerField(),
-)
+
+
+def _first_lead(field: str) -> Subquery:
+    """`field` of a proposal's first institution in their display order (None when unknown)."""
+    leads = Proposal.leads.through.objects.filter(proposal=OuterRef("pk"))
+    return Subquery(leads.order_by("institution__order", "institution__name").values(f"institution__{field}")[:1])
+
+
+# Institutions sort in their display order (then by name); unknown ones last.
+LEAD_RANK = [_first_lead("order"), _first_lead("name")]
 UNTITLED_LAST = Case(When(title="", then=Value(1)), default=Value(0), output_field=IntegerField())
 
 # `tri` value -> ordering; "-value" reverses it. The default order breaks ties.
@@ -37,7 +42,7 @@ SORTS = {
     "titre": (_("Proposition"), [F("number"), UNTITLED_LAST, searchable("title")]),
     "axe": (_("Axe"), ["axis__order", "axis__name"]),
     "statut": (_("Statut"), [STATUS_RANK]),
-    "porteur": (_("Porteur"), [LEAD_RANK]),
+    "porteur": (_("Porteur"), LEAD_RANK),
 }
 DEFAULT_ORDER = ["axis__order", "order", "key"]
 
@@ -65,7 +70,7 @@ class ProposalFilter(django_filters.FilterSet):
         label=_("Statut"), field_name="status_as_of", choices=Status.choices, empty_label=_("Tous les statuts")
     )
     porteur = django_filters.ChoiceFilter(
-        label=_("Porteur"), field_name="lead", choices=Institution.choices, empty_label=_("Tous les porteurs")
+        label=_("Porteur"), field_name="leads__code", choices=(), empty_label=_("Tous les porteurs")
     )
     annee = django_filters.ChoiceFilter(
         label=_("Année du bilan"), choices=(), empty_label=None, method="filter_nothing"
@@ -93,6 +98,7 @@ class ProposalFilter(django_filters.FilterSet):
         super().__init__(data, queryset=Proposal.objects.all(), **kwargs)
         self.years = years
         self.form.fields["axe"].choices = [(axis.slug, axis.name) for axis in axes]
+        self.form.fields["porteur"].choices = list(Institution.objects.values_list("code", "name"))
         self.form.fields["annee"].choices = [(str(year.year), str(year.year)) for year in years]
 
     @property

@@ -9,13 +9,28 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
-class Institution(models.TextChoices):
-    """Who carries a proposal or a project. The codes are the `porteur` filter values."""
+class Institution(models.Model):
+    """Who carries a proposal or a project: data, as each convention has its own. The codes
+    are the values of the `porteur` filter and of the open-data column «porteur»."""
 
-    VILLE = "ville", _("Ville")
-    METROPOLE = "metropole", _("Métropole")
-    VILLE_METROPOLE = "ville_metropole", _("Ville et Métropole")
-    NONE = "aucun", _("Aucune (hors compétences)")
+    name = models.CharField(_("nom"), max_length=200)
+    code = models.SlugField(
+        _("code"),
+        max_length=50,
+        unique=True,
+        help_text=_("Valeur du filtre « porteur » des adresses et des données ouvertes ; à ne plus changer."),
+    )
+    order = models.PositiveSmallIntegerField(_("ordre d'affichage"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+
+    def __str__(self):
+        return self.name
 
 
 # How the site shows a proposal whose title is not known yet (never an invented one).
@@ -40,13 +55,39 @@ class Status(models.TextChoices):
             return cls.NOT_ASSESSED
 
 
-class Convention(models.Model):
-    """The convention itself, as the home page presents it: the city's own words."""
+# The site's name while no convention has been entered.
+DEFAULT_CONVENTION_NAME = _("Suivi de la convention citoyenne")
 
-    name = models.CharField(_("nom"), max_length=200)
+
+class Convention(models.Model):
+    """The convention itself, in its own words: the site's name, titles and documents come from it."""
+
+    name = models.CharField(
+        _("nom"), max_length=200, help_text=_("Le nom du site, en tête de chaque page et sur les documents.")
+    )
+    short_name = models.CharField(
+        _("nom court"),
+        max_length=100,
+        blank=True,
+        help_text=_("Pour les titres des pages et du flux ; le nom complet s'il est vide."),
+    )
+    addressed_to = models.CharField(
+        _("destinataires des propositions"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "À qui les propositions sont adressées, tel qu'on l'écrit après « par » : "
+            "« le Gouvernement et le Parlement ». Vide : les pages n'en disent rien."
+        ),
+    )
     introduction = models.TextField(
         _("présentation"),
         help_text=_("Quelques lignes pour le public : qui, quand, combien. Paragraphes séparés par une ligne vide."),
+    )
+    is_demo = models.BooleanField(
+        _("démonstration"),
+        default=False,
+        help_text=_("Convention fictive : chaque page l'annonce par un bandeau."),
     )
 
     history = HistoricalRecords()
@@ -61,6 +102,16 @@ class Convention(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def title(self) -> str:
+        """The name for titles: the short name, or else the name."""
+        return self.short_name or self.name
+
+    @classmethod
+    def current(cls) -> "Convention":
+        """The site's convention (one query), or an unsaved neutral one while none is entered."""
+        return cls.objects.first() or cls(name=str(DEFAULT_CONVENTION_NAME), introduction="")
 
 
 class Axis(models.Model):
@@ -154,16 +205,16 @@ class Proposal(models.Model):
     )
     text = models.TextField(_("texte de la Convention"), blank=True)
     summary = models.TextField(_("résumé en langage clair"), blank=True)
-    lead = models.CharField(
-        _("porteur"),
-        max_length=20,
-        choices=Institution,
+    leads = models.ManyToManyField(
+        Institution,
+        related_name="proposals",
         blank=True,
-        help_text=_("Institution chargée de la mise en œuvre ; vide si elle n'est pas connue."),
+        verbose_name=_("porteurs"),
+        help_text=_("Institution(s) chargée(s) de la mise en œuvre ; aucune si elle n'est pas connue."),
     )
     order = models.PositiveSmallIntegerField(_("ordre dans l'axe"), default=0)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[leads])
     objects = ProposalQuerySet.as_manager()
 
     class Meta:
@@ -318,7 +369,14 @@ class Project(models.Model):
     title = models.CharField(_("titre"), max_length=200)
     summary = models.TextField(_("résumé"), blank=True)
     focus = models.TextField(_("texte du focus"), blank=True, help_text=_("Paragraphes séparés par une ligne vide."))
-    lead = models.CharField(_("porteur"), max_length=20, choices=Institution, blank=True)
+    lead = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("porteur"),
+    )
     start_year = models.PositiveSmallIntegerField(_("année de lancement"), null=True, blank=True)
     state = models.CharField(_("état"), max_length=20, choices=ProjectState, default=ProjectState.IN_PROGRESS)
     proposals = models.ManyToManyField(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from .models import Project, Proposal, Status
+from .models import Institution, Project, Proposal, Status
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,10 @@ PROPOSAL_COLUMNS = [
     Column("axe", _("Identifiant de l'axe de transition (ecologique, democratique, sociale…)")),
     Column("axe_libelle", _("Nom de l'axe de transition")),
     Column("intitule", _("Intitulé de la proposition, vide s'il reste à compléter")),
-    Column("porteur", _("Institution chargée : ville, metropole, ville_metropole, aucun, ou vide si inconnue")),
+    Column(
+        "porteur",
+        _("Codes des institutions chargées (voir leur liste ci-dessous), séparés par « ; », vide si inconnues"),
+    ),
     Column("annee", _("Année de la situation donnée (bilan)")),
     Column(
         "statut",
@@ -45,7 +48,10 @@ def proposals_for_rows(queryset, year):
     return (
         proposals_as_of(year, queryset)
         .select_related("axis")
-        .prefetch_related(Prefetch("projects", queryset=Project.objects.only("slug").order_by("slug")))
+        .prefetch_related(
+            Prefetch("projects", queryset=Project.objects.only("slug").order_by("slug")),
+            Prefetch("leads", queryset=Institution.objects.only("code", "order", "name")),
+        )
     )
 
 
@@ -57,7 +63,7 @@ def proposal_row(proposal: Proposal, year: int | None, base_url: str = "") -> di
         "axe": proposal.axis.slug,
         "axe_libelle": proposal.axis.name,
         "intitule": proposal.title,
-        "porteur": proposal.lead,
+        "porteur": ";".join(institution.code for institution in proposal.leads.all()),
         "annee": year,
         "statut": status.value,
         "statut_libelle": str(status.label),

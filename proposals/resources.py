@@ -13,6 +13,7 @@ from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 
 from .models import Axis, Institution, Project, ProjectState, Proposal, Source, Status, YearlyStatus
+from .search import normalize
 from .services import year_is_allowed, year_range_message
 from .spreadsheet import neutralise_dataset, unneutralise
 
@@ -127,14 +128,43 @@ def _text(column, attribute):
     return fields.Field(attribute=attribute, column_name=column, widget=TextWidget())
 
 
-def _lead(column="porteur"):
-    return fields.Field(
-        attribute="lead",
-        column_name=column,
-        widget=ChoiceWidget(
-            Institution, gettext_lazy("Porteur inconnu « %(value)s » (codes possibles : %(codes)s)."), allow_blank=True
-        ),
-    )
+def institutions_named(value) -> list[Institution]:
+    """The institutions `value` names, separated by «;», each by its code or its name (accents
+    and case aside); a French error listing the codes when one is unknown."""
+    wanted = [part.strip() for part in str(value or "").split(";") if part.strip()]
+    institutions = list(Institution.objects.all())
+    known = {normalize(institution.name): institution for institution in institutions}
+    known |= {institution.code: institution for institution in institutions}
+    unknown = [part for part in wanted if part not in known and normalize(part) not in known]
+    if unknown:
+        raise ValueError(
+            _("Porteur inconnu « %(value)s » (codes possibles : %(codes)s).")
+            % {"value": " ; ".join(unknown), "codes": ", ".join(i.code for i in institutions) or "—"}
+        )
+    return list(dict.fromkeys(known.get(part) or known[normalize(part)] for part in wanted))
+
+
+class InstitutionsWidget(widgets.ManyToManyWidget):
+    """A proposal's institutions, by code or name, separated by «;»; the export writes the codes."""
+
+    def __init__(self):
+        super().__init__(Institution, field="code", separator=";")
+
+    def clean(self, value, row=None, **kwargs):
+        return institutions_named(value)
+
+
+class InstitutionWidget(widgets.ForeignKeyWidget):
+    """A project's institution (one, or none), by code or name; the export writes the code."""
+
+    def __init__(self):
+        super().__init__(Institution, field="code")
+
+    def clean(self, value, row=None, **kwargs):
+        found = institutions_named(value)
+        if len(found) > 1:
+            raise ValueError(_("Un seul porteur par projet, pas « %(value)s ».") % {"value": value})
+        return found[0] if found else None
 
 
 class FrenchResource(resources.ModelResource):
@@ -182,23 +212,26 @@ class ProposalResource(FrenchResource):
     title = _text("titre", "title")
     text = _text("texte", "text")
     summary = _text("resume", "summary")
-    lead = _lead()
+    leads = fields.Field(attribute="leads", column_name="porteur", widget=InstitutionsWidget())
     order = fields.Field(attribute="order", column_name="ordre", widget=FrenchIntegerWidget())
 
     class Meta:
         model = Proposal
-        fields = ["key", "number", "axis", "title", "text", "summary", "lead", "order"]
+        fields = ["key", "number", "axis", "title", "text", "summary", "leads", "order"]
         import_id_fields = ["key"]
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
 
     def get_queryset(self):
-        return super().get_queryset().select_related("axis")
+        return super().get_queryset().select_related("axis").prefetch_related("leads")
 
     def before_import_row(self, row, **kwargs):
         if row.get("ordre") in (None, ""):
             row["ordre"] = 0
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("axis").prefetch_related("leads")
 
 
 class YearlyStatusResource(FrenchResource):
@@ -351,7 +384,7 @@ class ProjectResource(FrenchResource):
     title = _text("titre", "title")
     summary = _text("resume", "summary")
     focus = _text("focus", "focus")
-    lead = _lead()
+    lead = fields.Field(attribute="lead", column_name="porteur", widget=InstitutionWidget())
     start_year = fields.Field(attribute="start_year", column_name="annee_lancement", widget=FrenchIntegerWidget())
     state = fields.Field(
         attribute="state",
@@ -373,4 +406,22 @@ class ProjectResource(FrenchResource):
         clean_model_instances = True
 
     def filter_export(self, queryset, **kwargs):
-        return queryset.prefetch_related("proposals__axis").order_by("slug")
+        return queryset.select_related("lead").prefetch_related("proposals__axis").order_by("slug")
+
+
+class InstitutionResource(FrenchResource):
+    code = _text("code", "code")
+    name = _text("nom", "name")
+    order = fields.Field(attribute="order", column_name="ordre", widget=FrenchIntegerWidget())
+
+    class Meta:
+        model = Institution
+        fields = ["code", "name", "order"]
+        import_id_fields = ["code"]
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+    def before_import_row(self, row, **kwargs):
+        if row.get("ordre") in (None, ""):
+            row["ordre"] = 0

@@ -13,7 +13,7 @@ from reports.summary import year_summary
 from reports.years import latest_public_year, public_years
 
 from .filters import ProposalFilter
-from .models import Axis, Convention, Institution, KeyFigure, Project, Proposal, Status
+from .models import Axis, Institution, KeyFigure, Project, Proposal, Status
 from .opendata import PROPOSAL_COLUMNS, proposal_rows
 from .spreadsheet import neutralise
 from .table import ROW_FIELDS, table_rows
@@ -34,12 +34,11 @@ def _proposal_filter(request) -> ProposalFilter:
 def home(request):
     year = latest_public_year()
     summary = year_summary(year) if year else None
-    convention = Convention.objects.first()
-    context = {"year": year.year if year else None, "summary": summary, "convention": convention}
-    return render(request, "proposals/home.html", context)
+    # The convention's name and presentation come from the context processor (convention.context_processors).
+    return render(request, "proposals/home.html", {"year": year.year if year else None, "summary": summary})
 
 
-# A city's whole convention fits on one page (Clermont: 40); a very large one is paged.
+# A whole convention fits on one page (the first city has 40 proposals); a very large one is paged.
 TABLE_PAGE_SIZE = 200
 
 
@@ -121,6 +120,7 @@ def proposal_detail(request, key: str):
     proposal = get_object_or_404(
         Proposal.objects.select_related("axis").prefetch_related(
             Prefetch("projects", queryset=Project.objects.only("slug", "title", "state").order_by("title")),
+            "leads",
         ),
         key=key,
     )
@@ -156,9 +156,9 @@ def projects_by_axis(projects: list[Project], axes: list[Axis]) -> list[tuple[Ax
 @require_safe
 def project_list(request):
     projects = list(
-        Project.objects.only("slug", "title", "summary", "state", "lead").prefetch_related(
-            Prefetch("proposals", queryset=Proposal.objects.only("axis").order_by())
-        )
+        Project.objects.select_related("lead")
+        .only("slug", "title", "summary", "state", "lead__name")
+        .prefetch_related(Prefetch("proposals", queryset=Proposal.objects.only("axis").order_by()))
     )
     groups = projects_by_axis(projects, list(Axis.objects.only("slug", "name")))
     return render(request, "proposals/project_list.html", {"groups": groups, "count": len(projects)})
@@ -171,7 +171,7 @@ def project_detail(request, slug: str):
     served = Proposal.objects.select_related("axis")
     served = served.with_frozen_status(year.version_id, counted_only=False) if year else served.not_assessed()
     project = get_object_or_404(
-        Project.objects.prefetch_related(
+        Project.objects.select_related("lead").prefetch_related(
             Prefetch("key_figures", queryset=KeyFigure.objects.order_by("order", "pk")),
             Prefetch("proposals", queryset=served),
         ),
@@ -185,7 +185,7 @@ def opendata(request):
     context = {
         "columns": PROPOSAL_COLUMNS,
         "statuses": Status.choices,
-        "institutions": Institution.choices,
+        "institutions": list(Institution.objects.all()),
         "year": current_year(),
     }
     return render(request, "pages/opendata.html", context)

@@ -16,7 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from proposals.models import Proposal
 
-from .models import AnnualReview, Deliberation, ReviewVersion
+from .models import AnnualReview, Assembly, Deliberation, ReviewVersion
 from .publication import ADMIN_PUBLISH_MAX_PROPOSALS, PublicationError, review_open_correction, review_publish
 
 # The review's documents, by extension (served at /bilans/<year>.<ext>).
@@ -176,11 +176,19 @@ class AnnualReviewAdmin(SimpleHistoryAdmin):
         return redirect(reverse("admin:reports_annualreview_change", args=[review.pk]))
 
 
+@admin.register(Assembly)
+class AssemblyAdmin(SimpleHistoryAdmin):
+    """The assemblies the reviews are presented to (a council, a parliament's chamber)."""
+
+    list_display = ["name", "code", "order"]
+    prepopulated_fields = {"code": ["name"]}
+
+
 @admin.register(Deliberation)
 class DeliberationAdmin(SimpleHistoryAdmin):
     list_display = ["review", "body", "date", "reference"]
     list_filter = ["body", "review"]
-    list_select_related = ["review"]
+    list_select_related = ["review", "body"]
     search_fields = ["reference"]
     formfield_overrides = URL_FIELDS
 

@@ -23,7 +23,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from proposals.models import Proposal, Status
+from proposals.models import Convention, Proposal, Status
 from proposals.opendata import PROPOSAL_COLUMNS, proposal_rows
 from proposals.spreadsheet import neutralise, neutralise_row
 
@@ -161,7 +161,7 @@ def render_xlsx(report: ReviewReport, base_url: str) -> bytes:
         for (cell,) in summary_sheet.iter_rows(min_row=2, min_col=index + 1, max_col=index + 1):
             cell.number_format = formats[index]
     when = _situation_time(report.review)
-    workbook.properties.creator = settings.SITE_NAME
+    workbook.properties.creator = Convention.current().name
     workbook.properties.created = when
     output = io.BytesIO()
     workbook.save(output)
@@ -225,14 +225,15 @@ def review_context(report: ReviewReport, *, base_url: str = "") -> dict:
         "status_chart": status_chart(report.summary, total_label),
         "rate_chart": rate_chart(report.history),
         "base_url": base_url,
-        "site_name": settings.SITE_NAME,
     }
 
 
 def render_pdf(report: ReviewReport, base_url: str) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string("reports/review_pdf.html", review_context(report, base_url=base_url))
+    # Rendered without a request: the convention's name comes here, not from the context processor.
+    context = review_context(report, base_url=base_url) | {"convention": Convention.current()}
+    html = render_to_string("reports/review_pdf.html", context)
     # No base URL: the document fetches nothing (its styles and charts are inline).
     return HTML(string=html).write_pdf()
 

@@ -124,15 +124,32 @@ class AnnualReview(models.Model):
         self.save(update_fields=["correction_reason", "correction_opened_at"])
 
 
-class Deliberation(models.Model):
-    class Body(models.TextChoices):
-        VILLE = "ville", _("Conseil municipal (Ville)")
-        METROPOLE = "metropole", _("Conseil métropolitain (Métropole)")
+class Assembly(models.Model):
+    """A deliberating body a review is presented to (a council, a parliament's chamber): data,
+    as each convention has its own."""
 
+    name = models.CharField(_("nom"), max_length=200)
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    order = models.PositiveSmallIntegerField(_("ordre d'affichage"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("assemblée")
+        verbose_name_plural = _("assemblées")
+
+    def __str__(self):
+        return self.name
+
+
+class Deliberation(models.Model):
     review = models.ForeignKey(
         AnnualReview, on_delete=models.CASCADE, related_name="deliberations", verbose_name=_("bilan")
     )
-    body = models.CharField(_("assemblée"), max_length=20, choices=Body)
+    body = models.ForeignKey(
+        Assembly, on_delete=models.PROTECT, related_name="deliberations", verbose_name=_("assemblée")
+    )
     date = models.DateField(_("date de la séance"))
     reference = models.CharField(_("numéro de la délibération"), max_length=100)
     url = models.URLField(_("lien"), max_length=500, blank=True)
@@ -148,7 +165,7 @@ class Deliberation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_body_display()} — {self.reference}"
+        return f"{self.body} — {self.reference}"
 
 
 class ReviewVersion(models.Model):
@@ -212,18 +229,24 @@ class ReviewVersion(models.Model):
         return [FrozenDeliberation.from_dict(item) for item in self.deliberations]
 
 
+@dataclass(frozen=True)
+class FrozenAssembly:
+    name: str
+
+
+@dataclass(frozen=True)
 class FrozenDeliberation:
     """A deliberation as a published version recorded it (the templates read it like a Deliberation)."""
 
-    def __init__(self, body: str, date: datetime.date, reference: str, url: str):
-        self.body, self.date, self.reference, self.url = body, date, reference, url
+    body: FrozenAssembly
+    date: datetime.date
+    reference: str
+    url: str
 
     @classmethod
     def from_dict(cls, data: dict) -> "FrozenDeliberation":
-        return cls(data["body"], datetime.date.fromisoformat(data["date"]), data["reference"], data["url"])
-
-    def get_body_display(self) -> str:
-        return self.body
+        date = datetime.date.fromisoformat(data["date"])
+        return cls(FrozenAssembly(data["body"]), date, data["reference"], data["url"])
 
 
 @dataclass(frozen=True)

@@ -96,12 +96,12 @@ def figures_of(entries: list[ReviewEntry]) -> dict:
 def _deliberations(review: AnnualReview) -> list[dict]:
     return [
         {
-            "body": deliberation.get_body_display(),
+            "body": deliberation.body.name,
             "date": deliberation.date.isoformat(),
             "reference": deliberation.reference,
             "url": deliberation.url,
         }
-        for deliberation in review.deliberations.all()
+        for deliberation in review.deliberations.select_related("body")
     ]
 
 

@@ -275,7 +275,7 @@ class ReviewReport:
     def deliberations(self) -> list:
         if self.version is not None:
             return self.version.frozen_deliberations()
-        return list(self.review.deliberations.all())
+        return list(self.review.deliberations.select_related("body"))
 
     @cached_property
     def versions(self) -> list[ReviewVersion]:

@@ -3,8 +3,8 @@
 import datetime
 import itertools
 
-from proposals.models import Axis, KeyFigure, Project, Proposal, Source, YearlyStatus
-from reports.models import AnnualReview
+from proposals.models import Axis, Institution, KeyFigure, Project, Proposal, Source, YearlyStatus
+from reports.models import AnnualReview, Assembly
 
 _counter = itertools.count(1)
 
@@ -17,11 +17,38 @@ def make_axis(**kwargs) -> Axis:
     return Axis.objects.create(**kwargs)
 
 
-def make_proposal(axis: Axis | None = None, **kwargs) -> Proposal:
+# The names the tests give to Clermont's institution codes (the data, in fixtures/clermont.json).
+INSTITUTION_NAMES = {
+    "ville": "Ville",
+    "metropole": "Métropole",
+    "ville_metropole": "Ville et Métropole",
+    "aucun": "Aucune (hors compétences)",
+}
+ASSEMBLY_NAMES = {"ville": "Conseil municipal", "metropole": "Conseil métropolitain"}
+
+
+def make_institution(code: str, name: str | None = None, **kwargs) -> Institution:
+    """The institution of `code`, created on first use (Clermont's codes get Clermont's names)."""
+    kwargs.setdefault("order", list(INSTITUTION_NAMES).index(code) + 1 if code in INSTITUTION_NAMES else 0)
+    defaults = {"name": name or INSTITUTION_NAMES.get(code, code), **kwargs}
+    return Institution.objects.get_or_create(code=code, defaults=defaults)[0]
+
+
+def make_assembly(code: str, name: str | None = None, **kwargs) -> Assembly:
+    defaults = {"name": name or ASSEMBLY_NAMES.get(code, code), **kwargs}
+    return Assembly.objects.get_or_create(code=code, defaults=defaults)[0]
+
+
+def make_proposal(axis: Axis | None = None, *, lead: str = "", leads=(), **kwargs) -> Proposal:
+    """`lead` (a code) or `leads` (codes): the institutions, created on first use."""
     n = next(_counter)
     kwargs.setdefault("key", f"proposition-{n}")
     kwargs.setdefault("title", f"Proposition {n}")
-    return Proposal.objects.create(axis=axis or make_axis(), **kwargs)
+    proposal = Proposal.objects.create(axis=axis or make_axis(), **kwargs)
+    codes = [lead] if lead else list(leads)
+    if codes:
+        proposal.leads.set([make_institution(code) for code in codes])
+    return proposal
 
 
 def set_status(proposal: Proposal, year: int, status: str, *, source: bool = True, **kwargs) -> YearlyStatus:
@@ -37,8 +64,10 @@ def set_status(proposal: Proposal, year: int, status: str, *, source: bool = Tru
     return yearly
 
 
-def make_project(proposals=(), **kwargs) -> Project:
+def make_project(proposals=(), *, lead: str = "", **kwargs) -> Project:
     n = next(_counter)
+    if lead:
+        kwargs["lead"] = make_institution(lead)
     kwargs.setdefault("slug", f"projet-{n}")
     kwargs.setdefault("title", f"Projet {n}")
     project = Project.objects.create(**kwargs)

@@ -10,7 +10,7 @@ import tablib
 from django.urls import reverse
 
 from proposals.models import Axis, Project, Proposal, Source, YearlyStatus
-from tests.factory import make_axis, make_project, make_proposal, set_status
+from tests.factory import make_axis, make_institution, make_project, make_proposal, set_status
 
 from .helpers import STATUS_HEADERS, export, import_and_confirm, import_errors, spreadsheet, upload
 
@@ -177,6 +177,7 @@ def test_proposals_import_reports_an_unknown_axis(editor_client, proposals):
 
 
 def test_projects_import_reports_an_unknown_proposal(editor_client, proposals):
+    make_institution("ville")
     headers = ["identifiant", "titre", "resume", "focus", "porteur", "annee_lancement", "etat", "propositions"]
     content = spreadsheet(headers, [["velo", "Vélo", "", "", "ville", 2023, "delivered", "p1,p404"]], "csv")
 

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from proposals.models import Status
-from reports.models import Deliberation, ReviewDocument
+from reports.models import Assembly, Deliberation, ReviewDocument
 from tests.factory import make_axis, make_convention, make_proposal, make_review, set_status
 from tests.reports.conftest import grant_preview
 
@@ -37,7 +37,7 @@ def test_it_shows_the_2025_rates_with_their_fractions(citizen, clermont):
     assert response.status_code == 200
     for figure in CLERMONT_2025:
         assert french(figure) in html
-    assert "<h1>Bilan 2025 de la Convention citoyenne" in html
+    assert "<h1>Bilan 2025 — Convention citoyenne" in html
     assert "Situation au 29 août 2025" in html
     assert "bilan final du suivi" in html
 
@@ -156,7 +156,7 @@ def test_it_lists_the_deliberations_recorded_before_publication(citizen, db):
     review = make_review(2025, published=False)
     Deliberation.objects.create(
         review=review,
-        body=Deliberation.Body.VILLE,
+        body=Assembly.objects.create(name="Conseil municipal", code="ville"),
         date=datetime.date(2025, 12, 1),
         reference="2025-123",
         url="https://example.org/deliberation-2025-123",
@@ -166,7 +166,7 @@ def test_it_lists_the_deliberations_recorded_before_publication(citizen, db):
 
     _, html = page(citizen)
 
-    assert "Conseil municipal (Ville), séance du 1er décembre 2025 : délibération n° 2025-123" in html
+    assert "Conseil municipal, séance du 1er décembre 2025 : délibération n° 2025-123" in html
     assert 'href="https://example.org/deliberation-2025-123"' in html
 
 
@@ -253,9 +253,9 @@ def test_the_page_query_count_does_not_grow_with_the_proposals(citizen, django_a
     make_review(2024)
     make_review(2025)
 
-    # review, its latest version, earlier years, their frozen figures, pending proposals, the
-    # versions and their documents (deliberations are in the version)
-    with django_assert_num_queries(7):
+    # the convention, the review, its latest version, earlier years, their frozen figures,
+    # pending proposals, the versions and their documents (deliberations are in the version)
+    with django_assert_num_queries(8):
         assert citizen.get("/bilans/2025/").status_code == 200
 
 
@@ -265,7 +265,7 @@ def test_the_list_query_count_does_not_grow_with_the_proposals(citizen, django_a
     make_review(2024)
     make_review(2025)
 
-    with django_assert_num_queries(3):  # published years, their frozen figures, the reviews
+    with django_assert_num_queries(4):  # published years, their frozen figures, the reviews, the convention
         assert citizen.get("/bilans/").status_code == 200
 
 

@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('proposals', '0006_convention'),
-        ('reports', '0001_initial'),
+        ('proposals', '0010_institution_replaces_codes'),
+        ('reports', '0004_deliberation_body_is_an_assembly'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
