@@ -288,6 +288,15 @@ class YearlyStatusAdmin(SpreadsheetAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_sources=Count("sources"))
 
+    def get_deleted_objects(self, objs, request):
+        # A status goes with its sources. SourceAdmin refuses deleting a source on its own (that
+        # would bypass the source rule), which must not block deleting the status itself.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if request.user.has_perm("proposals.delete_source"):
+            source_name = str(Source._meta.verbose_name)
+            perms_needed = {name for name in perms_needed if str(name) != source_name}
+        return deleted, counts, perms_needed, protected
+
     @admin.display(description=_("proposition"), ordering="proposal__key")
     def proposal_key(self, yearly):
         return yearly.proposal.key

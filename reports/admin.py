@@ -7,11 +7,9 @@ from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import AnnualReview, Deliberation
@@ -76,13 +74,15 @@ class AnnualReviewAdmin(SimpleHistoryAdmin):
             *super().get_urls(),
         ]
 
-    @method_decorator(require_POST)
     def publish_view(self, request, object_id):
-        """POST from the «Publier» button shows a confirmation; POST with `confirm` publishes."""
+        """POST from the «Publier» button shows a confirmation; POST with `confirm` publishes.
+        Any other method (reloading the confirmation page) goes back to the review."""
         if not request.user.has_perm("reports.publish_annualreview"):
             raise PermissionDenied
         review = get_object_or_404(AnnualReview, pk=object_id)
         change_url = reverse("admin:reports_annualreview_change", args=[review.pk])
+        if request.method != "POST":
+            return redirect(change_url)
         if review.is_published:
             self.message_user(request, gettext("Ce bilan est déjà publié."), messages.WARNING)
             return redirect(change_url)
