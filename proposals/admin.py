@@ -4,16 +4,18 @@ projects and key figures. Who may do what is in the groups the migration 0003_ro
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Max
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.forms import ExportForm
 from simple_history.admin import SimpleHistoryAdmin
@@ -21,6 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from reports.models import AnnualReview
 
 from .forms import BulkStatusForm, SourceInlineFormSet, SpreadsheetImportForm, YearlyStatusForm
+from .imports import PendingImportStorage, remember_pending_import, take_pending_import
 from .models import Axis, Convention, KeyFigure, Project, Proposal, Source, Status, YearlyStatus
 from .resources import FORMATS, ProjectResource, ProposalResource, YearlyStatusResource
 from .services import latest_review_year, yearly_status_set_bulk
@@ -62,6 +65,46 @@ class SpreadsheetAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     def add_data_read_fail_error_to_form(self, form, e):
         form.add_error("import_file", gettext("Ce fichier n'est pas lisible dans le format choisi."))
+
+    # The confirmation trusts nothing the browser sends back: the previewed file waits on the
+    # server (PendingImportStorage), bound to the session, and is imported at most once.
+    tmp_storage_class = PendingImportStorage
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        # A preview that cannot be confirmed (rows in error) keeps no file waiting.
+        context = getattr(response, "context_data", None) or {}
+        upload = getattr(context.get("form"), "cleaned_data", {}).get("import_file")
+        if not context.get("confirm_form") and hasattr(upload, "tmp_storage_name"):
+            PendingImportStorage(name=upload.tmp_storage_name).remove()
+        return response
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            remember_pending_import(request, self.opts.label_lower, initial)
+        return initial
+
+    @method_decorator(require_POST)
+    def process_import(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        pending = take_pending_import(request, self.opts.label_lower, request.POST)
+        if pending is None:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": gettext("Import expiré ou déjà traité"),
+                "opts": self.opts,
+            }
+            return TemplateResponse(request, "admin/import_export/import_expired.html", context, status=410)
+        # The form the import runs with is rebuilt from the session, not from the request.
+        form_class = self.get_confirm_form_class(request)
+        confirm_form = form_class(data={name: pending[name] for name in form_class.base_fields})
+        confirm_form.full_clean()
+        input_format = self.get_import_formats()[int(pending["format"])](encoding=self.from_encoding)
+        dataset = input_format.create_dataset(pending["data"])
+        result = self.process_dataset(dataset, confirm_form, request, **kwargs)
+        return self.process_result(result, request)
 
 
 # The back office names itself after the site (SITE_NAME), not "Administration de Django".
