@@ -23,7 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from reports.models import AnnualReview
 
 from .forms import BulkStatusForm, SourceInlineFormSet, SpreadsheetImportForm, YearlyStatusForm
-from .imports import PendingImportStorage, remember_pending_import, take_pending_import
+from .imports import PREVIEW_ROWS, PendingImportStorage, remember_pending_import, take_pending_import
 from .models import Axis, Convention, KeyFigure, Project, Proposal, Source, Status, YearlyStatus
 from .resources import FORMATS, ProjectResource, ProposalResource, YearlyStatusResource
 from .services import latest_review_year, yearly_status_set_bulk
@@ -78,6 +78,13 @@ class SpreadsheetAdmin(ImportExportMixin, SimpleHistoryAdmin):
         if not context.get("confirm_form") and hasattr(upload, "tmp_storage_name"):
             PendingImportStorage(name=upload.tmp_storage_name).remove()
         return response
+
+    def get_import_context_data(self, **kwargs):
+        return {
+            **super().get_import_context_data(**kwargs),
+            "preview_rows": PREVIEW_ROWS,
+            "preview_slice": f":{PREVIEW_ROWS}",
+        }
 
     def get_confirm_form_initial(self, request, import_form):
         initial = super().get_confirm_form_initial(request, import_form)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 
+from .imports import csv_delimiter, decode_csv
 from .models import Axis, Institution, Project, ProjectState, Proposal, Source, Status, YearlyStatus
 from .services import year_is_allowed, year_range_message
 
@@ -32,14 +33,13 @@ class ODS(base_formats.ODS):
 
 class CSV(base_formats.CSV):
     """Comma-separated, as exported; also reads the semicolon-separated CSV that a spreadsheet
-    program set up in French saves."""
+    program set up in French saves, in UTF-8 or Windows-1252; strictly (see check_csv)."""
 
     def create_dataset(self, in_stream, **kwargs):
-        if isinstance(in_stream, bytes) and self.encoding:
-            in_stream = in_stream.decode(self.encoding)
-        header = in_stream.split("\n", 1)[0]
-        if ";" in header and "," not in header:
-            kwargs.setdefault("delimiter", ";")
+        if isinstance(in_stream, bytes):
+            in_stream = decode_csv(in_stream)
+        kwargs.setdefault("delimiter", csv_delimiter(in_stream))
+        kwargs.setdefault("strict", True)
         return super().create_dataset(in_stream, **kwargs)
 
 
@@ -152,7 +152,40 @@ class FrenchResource(resources.ModelResource):
         missing = self.missing_columns(dataset.headers)
         if missing:
             raise ValueError(_("Colonnes manquantes : %(columns)s.") % {"columns": ", ".join(missing)})
+        self._rows_by_key = {}  # the key of each row read so far → its row number
         super().before_import(dataset, **kwargs)
+
+    def before_import_row(self, row, **kwargs):
+        self._row_number = kwargs.get("row_number")
+        # PostgreSQL text cannot hold a NUL character: say which cell has one.
+        nul = {
+            column: ValidationError(_("Cette cellule contient un caractère nul (code 0) : retirez-le."))
+            for column, value in row.items()
+            if isinstance(value, str) and "\x00" in value
+        }
+        if nul:
+            raise ValidationError(nul)
+        super().before_import_row(row, **kwargs)
+
+    def get_instance(self, instance_loader, row):
+        """The row's existing object, found by its key columns: an unknown or repeated key is
+        an error of this row (the other rows are still checked)."""
+        errors, key = {}, []
+        for name in self.get_import_id_fields():
+            field = self.fields[name]
+            try:
+                value = field.clean(row)
+            except ValueError as exc:
+                errors[field.column_name] = ValidationError(str(exc))
+            else:
+                key.append(getattr(value, "pk", value))
+        if errors:
+            raise ValidationError(errors)
+        first = self._rows_by_key.setdefault(tuple(key), self._row_number)
+        if first != self._row_number:
+            column = self.fields[self.get_import_id_fields()[0]].column_name
+            raise ValidationError({column: _("Clé en double : déjà à la ligne %(line)s.") % {"line": first}})
+        return super().get_instance(instance_loader, row)
 
 
 class ProposalResource(FrenchResource):
@@ -181,6 +214,7 @@ class ProposalResource(FrenchResource):
         return super().get_queryset().select_related("axis")
 
     def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
         if row.get("ordre") in (None, ""):
             row["ordre"] = 0
 
