@@ -7,8 +7,9 @@ from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Max
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
@@ -80,11 +81,47 @@ class SpreadsheetAdmin(ImportExportMixin, SimpleHistoryAdmin):
         return response
 
     def get_import_context_data(self, **kwargs):
+        info = self.get_model_info()
         return {
             **super().get_import_context_data(**kwargs),
             "preview_rows": PREVIEW_ROWS,
             "preview_slice": f":{PREVIEW_ROWS}",
+            "template_links": [
+                (ext.upper(), reverse("admin:{}_{}_import_template".format(*info), args=[ext]))
+                for ext in self._import_formats_by_extension()
+            ],
         }
+
+    # The «modèle»: the columns of an import and one example row, to start from.
+
+    def _import_formats_by_extension(self):
+        return {fmt().get_extension(): fmt for fmt in self.get_import_formats()}
+
+    def get_urls(self):
+        info = self.get_model_info()
+        return [
+            path(
+                "import/modele.<str:extension>",
+                self.admin_site.admin_view(self.import_template_view),
+                name="{}_{}_import_template".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_template_view(self, request, extension):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        file_format = self._import_formats_by_extension().get(extension)
+        if file_format is None:
+            raise Http404
+        file_format = file_format()
+        resource = self.get_import_resource_classes(request)[0]()
+        response = HttpResponse(
+            file_format.export_data(resource.example_dataset()), content_type=file_format.get_content_type()
+        )
+        name = slugify(gettext("modèle %(name)s") % {"name": self.opts.verbose_name_plural})
+        response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
+        return response
 
     def get_confirm_form_initial(self, request, import_form):
         initial = super().get_confirm_form_initial(request, import_form)

@@ -219,7 +219,7 @@ class YearlyStatus(models.Model):
 
 SOURCE_REQUIRED_MESSAGE = _(
     "Ce statut est nouveau ou diffère de celui de l'année précédente : indiquez au moins une source "
-    "avec un libellé, une adresse (URL) ou une référence, et une date."
+    "complète, c'est-à-dire avec à la fois un libellé, une date, et une adresse (URL) ou une référence."
 )
 
 

@@ -6,7 +6,11 @@ slug), never on database ids, so a file exported from one database imports into 
 and importing the same file twice changes nothing.
 """
 
+import unicodedata
+
+import tablib
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
@@ -75,8 +79,17 @@ class KeysManyToManyWidget(widgets.ManyToManyWidget):
         return found
 
 
+def comparable(text) -> str:
+    """A value as a person may type it: any case, with or without accents or ligatures, extra
+    spaces or a typographic apostrophe."""
+    text = str(text).casefold().replace("œ", "oe").replace("æ", "ae").replace("’", "'")
+    text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
+    return " ".join(text.split())
+
+
 class ChoiceWidget(widgets.CharWidget):
-    """A code among `choices` (the export writes codes); French error listing the valid ones."""
+    """A code among `choices`, given by its code (what the export writes) or by the label the
+    admin shows; a French error lists both."""
 
     def __init__(self, choices, message, allow_blank=False):
         super().__init__(allow_blank=True)
@@ -84,13 +97,54 @@ class ChoiceWidget(widgets.CharWidget):
         self.message = message
         self.allow_empty = allow_blank
 
+    def accepted(self) -> dict[str, str]:
+        """What a cell may say → the code it means."""
+        accepted = {}
+        for code, label in self.choices.choices:
+            accepted[comparable(label)] = code
+            accepted[comparable(code)] = code
+        return accepted
+
     def clean(self, value, row=None, **kwargs):
-        code = super().clean(value, row=row, **kwargs).strip()
-        if code == "" and self.allow_empty:
-            return code
-        if code not in self.choices.values:
-            raise ValueError(self.message % {"value": code, "codes": ", ".join(self.choices.values)})
-        return code
+        text = super().clean(value, row=row, **kwargs).strip()
+        if text == "" and self.allow_empty:
+            return text
+        try:
+            return self.accepted()[comparable(text)]
+        except KeyError:
+            choices = ", ".join(f"{code} ({label})" for code, label in self.choices.choices)
+            raise ValueError(self.message % {"value": text, "codes": choices}) from None
+
+
+class InstitutionWidget(ChoiceWidget):
+    """Who carries a proposal or a project (the `porteur` column): an institution's code or name."""
+
+    def __init__(self):
+        super().__init__(
+            Institution,
+            gettext_lazy("Porteur inconnu « %(value)s ». Valeurs possibles (code ou nom) : %(codes)s."),
+            allow_blank=True,
+        )
+
+
+class AxisWidget(KeyForeignKeyWidget):
+    """An axis given by its identifier (what the export writes) or by its name."""
+
+    def __init__(self):
+        super().__init__(
+            Axis, "slug", gettext_lazy("Axe inconnu « %(value)s ». Valeurs possibles (identifiant ou nom) : %(codes)s.")
+        )
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        axes = list(Axis.objects.all())
+        wanted = comparable(value)
+        for axis in axes:
+            if wanted in (comparable(axis.slug), comparable(axis.name)):
+                return axis
+        choices = ", ".join(f"{axis.slug} ({axis.name})" for axis in axes)
+        raise ValueError(self.message % {"value": value, "codes": choices or "—"})
 
 
 class FrenchDateWidget(widgets.DateWidget):
@@ -117,17 +171,32 @@ def _text(column, attribute):
 
 
 def _lead(column="porteur"):
-    return fields.Field(
-        attribute="lead",
-        column_name=column,
-        widget=ChoiceWidget(
-            Institution, gettext_lazy("Porteur inconnu « %(value)s » (codes possibles : %(codes)s)."), allow_blank=True
-        ),
-    )
+    return fields.Field(attribute="lead", column_name=column, widget=InstitutionWidget())
+
+
+class ExportedDiff(resources.Diff):
+    """The preview shows every column as it will be written, computed ones included (the
+    library's diff leaves the columns of `dehydrate_*` methods empty)."""
+
+    def __init__(self, resource, instance, new):
+        super().__init__(resource, instance, new)
+        self.left = self._exported(resource, instance)
+
+    def compare_with(self, resource, instance):
+        self.right = self._exported(resource, instance)
+
+    @staticmethod
+    def _exported(resource, instance):
+        if instance is None:
+            return [""] * len(resource.get_import_fields())
+        return [resource.export_field(field, instance) for field in resource.get_import_fields()]
 
 
 class FrenchResource(resources.ModelResource):
     """Shared behaviour: the columns a file must have, checked before any row."""
+
+    def get_diff_class(self):
+        return ExportedDiff
 
     def required_columns(self) -> list[str]:
         return [field.column_name for field in self.get_import_fields()]
@@ -147,6 +216,16 @@ class FrenchResource(resources.ModelResource):
                 {columns.get(key, key): messages for key, messages in error.error_dict.items()}
             )
         return row_result
+
+    def example(self) -> dict:
+        """One example row, column → value, that imports as it is into the current database."""
+        return {}
+
+    def example_dataset(self) -> tablib.Dataset:
+        """The «modèle»: the import's columns and one example row."""
+        headers = self.required_columns()
+        example = self.example()
+        return tablib.Dataset([str(example.get(column, "")) for column in headers], headers=headers)
 
     def before_import(self, dataset, **kwargs):
         missing = self.missing_columns(dataset.headers)
@@ -194,7 +273,7 @@ class ProposalResource(FrenchResource):
     axis = fields.Field(
         attribute="axis",
         column_name="axe",
-        widget=KeyForeignKeyWidget(Axis, "slug", gettext_lazy("Axe inconnu « %(value)s ».")),
+        widget=AxisWidget(),
     )
     title = _text("titre", "title")
     text = _text("texte", "text")
@@ -212,6 +291,17 @@ class ProposalResource(FrenchResource):
 
     def get_queryset(self):
         return super().get_queryset().select_related("axis")
+
+    def example(self):
+        axis = Axis.objects.first()
+        return {
+            "cle": "exemple-1",
+            "axe": axis.name if axis else _("nom-ou-identifiant-d-un-axe"),
+            "titre": _("Exemple : un intitulé de proposition (à remplacer)"),
+            "resume": _("Un résumé en langage clair."),
+            "porteur": Institution.choices[0][1],
+            "ordre": 1,
+        }
 
     def before_import_row(self, row, **kwargs):
         super().before_import_row(row, **kwargs)
@@ -231,7 +321,9 @@ class YearlyStatusResource(FrenchResource):
     status = fields.Field(
         attribute="status",
         column_name="statut",
-        widget=ChoiceWidget(Status, gettext_lazy("Statut inconnu « %(value)s » (codes possibles : %(codes)s).")),
+        widget=ChoiceWidget(
+            Status, gettext_lazy("Statut inconnu « %(value)s ». Valeurs possibles (code ou libellé) : %(codes)s.")
+        ),
     )
     explanation = _text("explication", "explanation")
     source_label = fields.Field(column_name="source_libelle", widget=widgets.CharWidget(allow_blank=True))
@@ -261,14 +353,30 @@ class YearlyStatusResource(FrenchResource):
     def get_queryset(self):
         return super().get_queryset().select_related("proposal").prefetch_related("sources")
 
+    def example(self):
+        proposal = Proposal.objects.order_by("key").first()
+        today = timezone.localdate()
+        return {
+            "cle_proposition": proposal.key if proposal else _("cle-d-une-proposition"),
+            "annee": today.year,
+            "statut": Status.UNDERWAY.label,
+            "explication": _("Ce qui a été fait cette année, en une ou deux phrases."),
+            "source_libelle": _("Délibération du conseil"),
+            "source_url": "https://example.org/deliberation",
+            "source_reference": f"DEL-{today.year}-001",
+            "source_date": today.isoformat(),
+        }
+
     def filter_export(self, queryset, **kwargs):
         # A stable order makes the export reproducible (the round trip compares files).
         return queryset.select_related("proposal").prefetch_related("sources").order_by("proposal__key", "year")
 
-    # Export: the first source of each status.
+    # Export: the first source of each status; in the import's preview, the row's source.
     @staticmethod
     def _first_source(yearly):
-        sources = list(yearly.sources.all())
+        if getattr(yearly, "_row_source", None) is not None:
+            return yearly._row_source
+        sources = list(yearly.sources.all()) if yearly.pk else []
         return sources[0] if sources else None
 
     def dehydrate_source_label(self, yearly):
@@ -374,7 +482,9 @@ class ProjectResource(FrenchResource):
     state = fields.Field(
         attribute="state",
         column_name="etat",
-        widget=ChoiceWidget(ProjectState, gettext_lazy("État inconnu « %(value)s » (codes possibles : %(codes)s).")),
+        widget=ChoiceWidget(
+            ProjectState, gettext_lazy("État inconnu « %(value)s ». Valeurs possibles (code ou libellé) : %(codes)s.")
+        ),
     )
     proposals = fields.Field(
         attribute="proposals",
@@ -392,3 +502,15 @@ class ProjectResource(FrenchResource):
 
     def filter_export(self, queryset, **kwargs):
         return queryset.prefetch_related("proposals__axis").order_by("slug")
+
+    def example(self):
+        proposal = Proposal.objects.order_by("key").first()
+        return {
+            "identifiant": "exemple-de-projet",
+            "titre": _("Exemple de projet (à remplacer)"),
+            "resume": _("Ce que le projet change, en une phrase."),
+            "porteur": Institution.choices[0][1],
+            "annee_lancement": timezone.localdate().year,
+            "etat": ProjectState.IN_PROGRESS.label,
+            "propositions": proposal.key if proposal else "",
+        }
