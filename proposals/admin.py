@@ -23,7 +23,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from reports.models import AnnualReview
 
-from .forms import BulkStatusForm, SourceInlineFormSet, SpreadsheetImportForm, YearlyStatusForm
+from .forms import (
+    BulkStatusForm,
+    ProjectForm,
+    ProposalForm,
+    SourceInlineFormSet,
+    SpreadsheetImportForm,
+    YearlyStatusForm,
+)
 from .imports import PREVIEW_ROWS, PendingImportStorage, remember_pending_import, take_pending_import
 from .models import Axis, Convention, KeyFigure, Project, Proposal, Source, Status, YearlyStatus
 from .resources import FORMATS, ProjectResource, ProposalResource, YearlyStatusResource
@@ -272,8 +279,9 @@ class ProposalAdmin(SpreadsheetAdmin):
     search_fields = ["key", "title", "summary", "text"]
     list_select_related = ["axis"]
     readonly_fields = ["add_yearly_status"]
+    form = ProposalForm
     fieldsets = [
-        (None, {"fields": ["key", "number", "axis", "order", "lead"]}),
+        (None, {"fields": ["key", "number", "axis", "order", "lead", "opened_version"]}),
         (_("Textes"), {"fields": ["title", "summary", "text"]}),
         (_("Suivi annuel"), {"fields": ["add_yearly_status"]}),
     ]
@@ -421,6 +429,7 @@ class KeyFigureInline(admin.TabularInline):
 @admin.register(Project)
 class ProjectAdmin(SpreadsheetAdmin):
     resource_classes = [ProjectResource]
+    form = ProjectForm
     list_display = ["title", "slug", "lead", "state", "start_year", "proposal_count"]
     list_filter = ["state", "lead"]
     search_fields = ["title", "summary", "focus"]
