@@ -109,3 +109,18 @@ def test_an_xlsx_of_too_many_rows_is_refused(editor_client, axis):
     response = upload(editor_client, "proposal", dataset.export("xlsx"), "xlsx")
 
     assert "lignes au plus" in form_error(response)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_workbook_of_too_many_rows_is_refused_before_it_is_parsed(editor_client, axis, monkeypatch, fmt):
+    content = tablib.Dataset(*[[f"p{i}", "", "", "", "", "", "", ""] for i in range(2100)], headers=HEADERS).export(fmt)
+
+    def parse(*args, **kwargs):
+        raise AssertionError("the workbook was parsed")
+
+    monkeypatch.setattr("tablib.formats._xlsx.load_workbook", parse)
+    monkeypatch.setattr("tablib.formats._ods.opendocument.load", parse)
+
+    response = upload(editor_client, "proposal", content, fmt)
+
+    assert "lignes au plus" in form_error(response)
