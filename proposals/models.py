@@ -59,6 +59,22 @@ class Status(models.TextChoices):
 DEFAULT_CONVENTION_NAME = _("Suivi de la convention citoyenne")
 
 
+class Versioned(models.Model):
+    """Optimistic locking for what editors edit: every save bumps `version`; a form opened at
+    an older version is refused on save (forms.VersionedForm), so no one erases another's work."""
+
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.version = (self.version or 0) + 1
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+
+
 class Convention(models.Model):
     """The convention itself, in its own words: the site's name, titles and documents come from it."""
 
@@ -186,7 +202,7 @@ class ProposalQuerySet(models.QuerySet):
         )
 
 
-class Proposal(models.Model):
+class Proposal(Versioned):
     key = models.SlugField(
         _("clé"),
         max_length=80,
@@ -246,7 +262,7 @@ class Proposal(models.Model):
         return Status(latest.status) if latest else Status.NOT_ASSESSED
 
 
-class YearlyStatus(models.Model):
+class YearlyStatus(Versioned):
     proposal = models.ForeignKey(
         Proposal, on_delete=models.CASCADE, related_name="yearly_statuses", verbose_name=_("proposition")
     )
@@ -326,7 +342,7 @@ def check_years_open(years) -> None:
 
 SOURCE_REQUIRED_MESSAGE = _(
     "Ce statut est nouveau ou diffère de celui de l'année précédente : indiquez au moins une source "
-    "avec un libellé, une adresse (URL) ou une référence, et une date."
+    "complète, c'est-à-dire avec à la fois un libellé, une date, et une adresse (URL) ou une référence."
 )
 
 
@@ -364,7 +380,7 @@ class ProjectState(models.TextChoices):
     IN_PROGRESS = "in_progress", _("En cours")
 
 
-class Project(models.Model):
+class Project(Versioned):
     slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
     title = models.CharField(_("titre"), max_length=200)
     summary = models.TextField(_("résumé"), blank=True)

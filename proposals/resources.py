@@ -6,12 +6,17 @@ slug), never on database ids, so a file exported from one database imports into 
 and importing the same file twice changes nothing.
 """
 
+import unicodedata
+
+import tablib
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 
+from .imports import csv_delimiter, decode_csv
 from .models import Axis, Institution, Project, ProjectState, Proposal, Source, Status, YearlyStatus
 from .search import normalize
 from .services import year_is_allowed, year_range_message
@@ -34,14 +39,13 @@ class ODS(base_formats.ODS):
 
 class CSV(base_formats.CSV):
     """Comma-separated, as exported; also reads the semicolon-separated CSV that a spreadsheet
-    program set up in French saves."""
+    program set up in French saves, in UTF-8 or Windows-1252; strictly (see check_csv)."""
 
     def create_dataset(self, in_stream, **kwargs):
-        if isinstance(in_stream, bytes) and self.encoding:
-            in_stream = in_stream.decode(self.encoding)
-        header = in_stream.split("\n", 1)[0]
-        if ";" in header and "," not in header:
-            kwargs.setdefault("delimiter", ";")
+        if isinstance(in_stream, bytes):
+            in_stream = decode_csv(in_stream)
+        kwargs.setdefault("delimiter", csv_delimiter(in_stream))
+        kwargs.setdefault("strict", True)
         return super().create_dataset(in_stream, **kwargs)
 
 
@@ -77,8 +81,17 @@ class KeysManyToManyWidget(widgets.ManyToManyWidget):
         return found
 
 
+def comparable(text) -> str:
+    """A value as a person may type it: any case, with or without accents or ligatures, extra
+    spaces or a typographic apostrophe."""
+    text = str(text).casefold().replace("œ", "oe").replace("æ", "ae").replace("’", "'")
+    text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
+    return " ".join(text.split())
+
+
 class ChoiceWidget(widgets.CharWidget):
-    """A code among `choices` (the export writes codes); French error listing the valid ones."""
+    """A code among `choices`, given by its code (what the export writes) or by the label the
+    admin shows; a French error lists both."""
 
     def __init__(self, choices, message, allow_blank=False):
         super().__init__(allow_blank=True)
@@ -86,13 +99,43 @@ class ChoiceWidget(widgets.CharWidget):
         self.message = message
         self.allow_empty = allow_blank
 
+    def accepted(self) -> dict[str, str]:
+        """What a cell may say → the code it means."""
+        accepted = {}
+        for code, label in self.choices.choices:
+            accepted[comparable(label)] = code
+            accepted[comparable(code)] = code
+        return accepted
+
     def clean(self, value, row=None, **kwargs):
-        code = super().clean(value, row=row, **kwargs).strip()
-        if code == "" and self.allow_empty:
-            return code
-        if code not in self.choices.values:
-            raise ValueError(self.message % {"value": code, "codes": ", ".join(self.choices.values)})
-        return code
+        text = super().clean(value, row=row, **kwargs).strip()
+        if text == "" and self.allow_empty:
+            return text
+        try:
+            return self.accepted()[comparable(text)]
+        except KeyError:
+            choices = ", ".join(f"{code} ({label})" for code, label in self.choices.choices)
+            raise ValueError(self.message % {"value": text, "codes": choices}) from None
+
+
+class AxisWidget(KeyForeignKeyWidget):
+    """An axis given by its identifier (what the export writes) or by its name."""
+
+    def __init__(self):
+        super().__init__(
+            Axis, "slug", gettext_lazy("Axe inconnu « %(value)s ». Valeurs possibles (identifiant ou nom) : %(codes)s.")
+        )
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        axes = list(Axis.objects.all())
+        wanted = comparable(value)
+        for axis in axes:
+            if wanted in (comparable(axis.slug), comparable(axis.name)):
+                return axis
+        choices = ", ".join(f"{axis.slug} ({axis.name})" for axis in axes)
+        raise ValueError(self.message % {"value": value, "codes": choices or "—"})
 
 
 class FrenchDateWidget(widgets.DateWidget):
@@ -167,8 +210,29 @@ class InstitutionWidget(widgets.ForeignKeyWidget):
         return found[0] if found else None
 
 
+class ExportedDiff(resources.Diff):
+    """The preview shows every column as it will be written, computed ones included (the
+    library's diff leaves the columns of `dehydrate_*` methods empty)."""
+
+    def __init__(self, resource, instance, new):
+        super().__init__(resource, instance, new)
+        self.left = self._exported(resource, instance)
+
+    def compare_with(self, resource, instance):
+        self.right = self._exported(resource, instance)
+
+    @staticmethod
+    def _exported(resource, instance):
+        if instance is None:
+            return [""] * len(resource.get_import_fields())
+        return [resource.export_field(field, instance) for field in resource.get_import_fields()]
+
+
 class FrenchResource(resources.ModelResource):
     """Shared behaviour: the columns a file must have, checked before any row."""
+
+    def get_diff_class(self):
+        return ExportedDiff
 
     def required_columns(self) -> list[str]:
         return [field.column_name for field in self.get_import_fields()]
@@ -189,16 +253,59 @@ class FrenchResource(resources.ModelResource):
             )
         return row_result
 
+    def example(self) -> dict:
+        """One example row, column → value, that imports as it is into the current database."""
+        return {}
+
+    def example_dataset(self) -> tablib.Dataset:
+        """The «modèle»: the import's columns and one example row."""
+        headers = self.required_columns()
+        example = self.example()
+        return tablib.Dataset([str(example.get(column, "")) for column in headers], headers=headers)
+
     def before_import(self, dataset, **kwargs):
         missing = self.missing_columns(dataset.headers)
         if missing:
             raise ValueError(_("Colonnes manquantes : %(columns)s.") % {"columns": ", ".join(missing)})
+        self._rows_by_key = {}  # the key of each row read so far → its row number
         super().before_import(dataset, **kwargs)
 
     def after_export(self, queryset, dataset, **kwargs):
         # No text an editor typed may run as a formula in a spreadsheet program.
         neutralise_dataset(dataset)
         super().after_export(queryset, dataset, **kwargs)
+
+    def before_import_row(self, row, **kwargs):
+        self._row_number = kwargs.get("row_number")
+        # PostgreSQL text cannot hold a NUL character: say which cell has one.
+        nul = {
+            column: ValidationError(_("Cette cellule contient un caractère nul (code 0) : retirez-le."))
+            for column, value in row.items()
+            if isinstance(value, str) and "\x00" in value
+        }
+        if nul:
+            raise ValidationError(nul)
+        super().before_import_row(row, **kwargs)
+
+    def get_instance(self, instance_loader, row):
+        """The row's existing object, found by its key columns: an unknown or repeated key is
+        an error of this row (the other rows are still checked)."""
+        errors, key = {}, []
+        for name in self.get_import_id_fields():
+            field = self.fields[name]
+            try:
+                value = field.clean(row)
+            except ValueError as exc:
+                errors[field.column_name] = ValidationError(str(exc))
+            else:
+                key.append(getattr(value, "pk", value))
+        if errors:
+            raise ValidationError(errors)
+        first = self._rows_by_key.setdefault(tuple(key), self._row_number)
+        if first != self._row_number:
+            column = self.fields[self.get_import_id_fields()[0]].column_name
+            raise ValidationError({column: _("Clé en double : déjà à la ligne %(line)s.") % {"line": first}})
+        return super().get_instance(instance_loader, row)
 
 
 class ProposalResource(FrenchResource):
@@ -207,7 +314,7 @@ class ProposalResource(FrenchResource):
     axis = fields.Field(
         attribute="axis",
         column_name="axe",
-        widget=KeyForeignKeyWidget(Axis, "slug", gettext_lazy("Axe inconnu « %(value)s ».")),
+        widget=AxisWidget(),
     )
     title = _text("titre", "title")
     text = _text("texte", "text")
@@ -226,7 +333,19 @@ class ProposalResource(FrenchResource):
     def get_queryset(self):
         return super().get_queryset().select_related("axis").prefetch_related("leads")
 
+    def example(self):
+        axis = Axis.objects.first()
+        return {
+            "cle": "exemple-1",
+            "axe": axis.name if axis else _("nom-ou-identifiant-d-un-axe"),
+            "titre": _("Exemple : un intitulé de proposition (à remplacer)"),
+            "resume": _("Un résumé en langage clair."),
+            "porteur": getattr(Institution.objects.first(), "name", ""),
+            "ordre": 1,
+        }
+
     def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
         if row.get("ordre") in (None, ""):
             row["ordre"] = 0
 
@@ -246,7 +365,9 @@ class YearlyStatusResource(FrenchResource):
     status = fields.Field(
         attribute="status",
         column_name="statut",
-        widget=ChoiceWidget(Status, gettext_lazy("Statut inconnu « %(value)s » (codes possibles : %(codes)s).")),
+        widget=ChoiceWidget(
+            Status, gettext_lazy("Statut inconnu « %(value)s ». Valeurs possibles (code ou libellé) : %(codes)s.")
+        ),
     )
     explanation = _text("explication", "explanation")
     source_label = fields.Field(column_name="source_libelle", widget=TextWidget())
@@ -276,14 +397,30 @@ class YearlyStatusResource(FrenchResource):
     def get_queryset(self):
         return super().get_queryset().select_related("proposal").prefetch_related("sources")
 
+    def example(self):
+        proposal = Proposal.objects.order_by("key").first()
+        today = timezone.localdate()
+        return {
+            "cle_proposition": proposal.key if proposal else _("cle-d-une-proposition"),
+            "annee": today.year,
+            "statut": Status.UNDERWAY.label,
+            "explication": _("Ce qui a été fait cette année, en une ou deux phrases."),
+            "source_libelle": _("Délibération du conseil"),
+            "source_url": "https://example.org/deliberation",
+            "source_reference": f"DEL-{today.year}-001",
+            "source_date": today.isoformat(),
+        }
+
     def filter_export(self, queryset, **kwargs):
         # A stable order makes the export reproducible (the round trip compares files).
         return queryset.select_related("proposal").prefetch_related("sources").order_by("proposal__key", "year")
 
-    # Export: the first source of each status.
+    # Export: the first source of each status; in the import's preview, the row's source.
     @staticmethod
     def _first_source(yearly):
-        sources = list(yearly.sources.all())
+        if getattr(yearly, "_row_source", None) is not None:
+            return yearly._row_source
+        sources = list(yearly.sources.all()) if yearly.pk else []
         return sources[0] if sources else None
 
     def dehydrate_source_label(self, yearly):
@@ -389,7 +526,9 @@ class ProjectResource(FrenchResource):
     state = fields.Field(
         attribute="state",
         column_name="etat",
-        widget=ChoiceWidget(ProjectState, gettext_lazy("État inconnu « %(value)s » (codes possibles : %(codes)s).")),
+        widget=ChoiceWidget(
+            ProjectState, gettext_lazy("État inconnu « %(value)s ». Valeurs possibles (code ou libellé) : %(codes)s.")
+        ),
     )
     proposals = fields.Field(
         attribute="proposals",
@@ -407,6 +546,18 @@ class ProjectResource(FrenchResource):
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("lead").prefetch_related("proposals__axis").order_by("slug")
+
+    def example(self):
+        proposal = Proposal.objects.order_by("key").first()
+        return {
+            "identifiant": "exemple-de-projet",
+            "titre": _("Exemple de projet (à remplacer)"),
+            "resume": _("Ce que le projet change, en une phrase."),
+            "porteur": getattr(Institution.objects.first(), "name", ""),
+            "annee_lancement": timezone.localdate().year,
+            "etat": ProjectState.IN_PROGRESS.label,
+            "propositions": proposal.key if proposal else "",
+        }
 
 
 class InstitutionResource(FrenchResource):

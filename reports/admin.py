@@ -106,14 +106,16 @@ class AnnualReviewAdmin(SimpleHistoryAdmin):
             *super().get_urls(),
         ]
 
-    @method_decorator(require_POST)
     def publish_view(self, request, object_id):
         """POST from the «Publier» button shows a confirmation; POST with `confirm` publishes
-        (the review, or its open rectificatif)."""
+        (the review, or its open rectificatif). Any other method (reloading the confirmation
+        page) goes back to the review."""
         if not request.user.has_perm("reports.publish_annualreview"):
             raise PermissionDenied
         review = get_object_or_404(AnnualReview, pk=object_id)
         change_url = reverse("admin:reports_annualreview_change", args=[review.pk])
+        if request.method != "POST":
+            return redirect(change_url)
         if is_locked(review):
             self.message_user(
                 request,
