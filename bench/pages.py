@@ -47,6 +47,7 @@ def env(**extra) -> dict:
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        SITE_URL="https://suivi.example.org",
         DJANGO_LOG_LEVEL="ERROR",
     )
     values.update(extra)

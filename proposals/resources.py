@@ -574,5 +574,6 @@ class InstitutionResource(FrenchResource):
         clean_model_instances = True
 
     def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
         if row.get("ordre") in (None, ""):
             row["ordre"] = 0

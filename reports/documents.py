@@ -73,6 +73,8 @@ def document_response(document: ReviewDocument, *, by_version: bool) -> HttpResp
     else:
         response["Cache-Control"] = f"public, max-age={LATEST_MAX_AGE}"
     response["Last-Modified"] = http_date(document.version.published_at.timestamp())
+    # Served before the CSP middleware: a document loads nothing and is framed by no one.
+    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
     response["X-Frame-Options"] = "DENY"
     return response
 

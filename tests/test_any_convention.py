@@ -74,8 +74,9 @@ def national(db):
     chamber = make_assembly("assemblee", "Assemblée nationale", order=1)
     make_assembly("senat", "Sénat", order=2)
     for year in (2024, 2025):
-        review = make_review(year, situation_date=datetime.date(year, 11, 30), is_final=year == 2025)
+        review = make_review(year, published=False, situation_date=datetime.date(year, 11, 30), is_final=year == 2025)
         Deliberation.objects.create(review=review, body=chamber, date=datetime.date(year, 12, 10), reference=f"T{year}")
+        review.publish()
     return proposals
 
 

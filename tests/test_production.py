@@ -22,6 +22,7 @@ def production_env(tmp_path, **overrides) -> dict:
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        SITE_URL="https://suivi.example.org",
         # The suite's PostgreSQL cluster when there is one (its `app` database, not the test one).
         DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'db.sqlite3'}",
     )
@@ -42,7 +43,7 @@ def test_check_deploy_is_clean_with_the_required_variables(tmp_path):
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("variable", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize("variable", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "SITE_URL"])
 def test_a_missing_required_variable_stops_the_start_clearly(tmp_path, variable):
     result = manage(production_env(tmp_path, **{variable: None}), "check")
 
@@ -115,7 +116,7 @@ def test_bin_start_serves_the_data_with_the_security_headers(started_site):
     assert b'"rate": 85.0' in body
     assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert "unsafe-inline" not in headers["Content-Security-Policy"]
-    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert "default-src 'none'" in headers["Content-Security-Policy"]  # a stored document loads nothing
     assert headers["Referrer-Policy"] == "same-origin"
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["ETag"]

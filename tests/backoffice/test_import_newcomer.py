@@ -7,7 +7,7 @@ import tablib
 from django.urls import reverse
 
 from proposals.models import SOURCE_REQUIRED_MESSAGE, Project, Proposal, YearlyStatus
-from tests.factory import make_axis, make_proposal
+from tests.factory import make_axis, make_institution, make_proposal
 
 from .helpers import STATUS_HEADERS, import_and_confirm, import_errors, spreadsheet, upload
 
@@ -18,6 +18,9 @@ PROJECT_HEADERS = ["identifiant", "titre", "resume", "focus", "porteur", "annee_
 
 @pytest.fixture
 def axis():
+    make_institution("ville", "Ville")
+    make_institution("metropole", "Métropole")
+    make_institution("ville_metropole", "Ville et Métropole")
     return make_axis(slug="ecologique", name="Transition écologique")
 
 
@@ -35,7 +38,7 @@ def test_axis_and_lead_accept_the_label_in_any_case_and_without_accents(editor_c
 
     import_and_confirm(editor_client, "proposal", spreadsheet(PROPOSAL_HEADERS, rows, fmt), fmt)
 
-    leads = dict(Proposal.objects.values_list("key", "lead"))
+    leads = dict(Proposal.objects.values_list("key", "leads__code"))
     assert leads == {"p1": "ville_metropole", "p2": "metropole", "p3": "ville"}
     assert set(Proposal.objects.values_list("axis__slug", flat=True)) == {"ecologique"}
 
@@ -73,7 +76,7 @@ def test_project_lead_and_state_accept_the_label(editor_client, axis):
 
     import_and_confirm(editor_client, "project", spreadsheet(PROJECT_HEADERS, rows, "ods"), "ods")
 
-    assert Project.objects.filter(slug="velo", lead="ville_metropole", state="delivered").exists()
+    assert Project.objects.filter(slug="velo", lead__code="ville_metropole", state="delivered").exists()
 
 
 def test_every_row_error_is_listed_in_plain_text(editor_client, axis):

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 PAGES = {
     # url: expected queries; every HTML page also reads the convention (its name, once per request)
-    "/": 4,  # the published years, the year's frozen figures, the convention
+    "/": 3,  # the published years, the year's frozen figures, the convention
     # the convention, the years, the axes, the institutions, the count, the page of proposals
     # with their status, their projects, their institutions
     "/propositions/": 8,

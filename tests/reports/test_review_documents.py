@@ -265,6 +265,7 @@ def cold_process():
     from convention import cache
     from reports.documents import forget_documents
 
+    cache._stamp = None
     cache.current_stamp()
     cache._stamp = None
     forget_documents()

@@ -90,7 +90,7 @@ def test_an_archive_of_many_parts_is_refused(editor_client, axis):
 
 
 def test_the_preview_shows_a_summary_and_at_most_100_rows(editor_client, axis):
-    Proposal.objects.create(key="p0", axis=axis, title="Proposition 0", lead="ville", order=0)
+    Proposal.objects.create(key="p0", axis=axis, title="Proposition 0", order=0)
     content = spreadsheet(HEADERS, rows(300), "csv")
 
     response = upload(editor_client, "proposal", content, "csv")
