@@ -17,10 +17,16 @@ $(VENV)/.installed: requirements.lock
 install: $(VENV)/.installed
 
 ## Serve the site with the Clermont data on http://127.0.0.1:$(PORT) (SQLite unless DATABASE_URL is set).
-run: install
+run: install .env
 	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=true $(PY) manage.py seed clermont
 	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## The development settings that local commands read (manage.py ...): written once, never overwritten.
+.env:
+	@printf '%s\n' '# Development settings written by `make run` (never commit this file; see .env.example).' \
+	  'DJANGO_DEBUG=true' "DJANGO_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Wrote $@ (development settings)."
 
 ## What the suite needs from Debian: Chromium for the browser tests, poppler-utils for pdftotext.
 system-deps:
