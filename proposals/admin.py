@@ -1,6 +1,7 @@
 """The back office for the convention's content: proposals, yearly statuses and their sources,
 projects and key figures. Who may do what is in the groups the migration 0003_roles creates."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
@@ -182,12 +183,12 @@ class ProposalAdmin(SpreadsheetAdmin):
     list_display = ["key", "number", "display_title", "axis", "current_status", "lead", "title_missing"]
     list_display_links = ["key", "display_title"]
     list_filter = [AsOfYearFilter, StatusAsOfFilter, "axis", "lead", MissingTitleFilter, ToCheckFilter]
-    search_fields = ["key", "title", "summary", "text"]
+    search_fields = ["key", "title", "short_title", "summary", "text"]
     list_select_related = ["axis"]
     readonly_fields = ["add_yearly_status"]
     fieldsets = [
         (None, {"fields": ["key", "number", "axis", "order", "lead"]}),
-        (_("Textes"), {"fields": ["title", "summary", "text"]}),
+        (_("Textes"), {"fields": ["title", "short_title", "summary", "text"]}),
         (_("Suivi annuel"), {"fields": ["add_yearly_status"]}),
     ]
     inlines = [YearlyStatusInline]
@@ -206,9 +207,15 @@ class ProposalAdmin(SpreadsheetAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_status_as_of(self.status_year(request))
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "title":
+            # Up to 1,000 characters: a text area shows a long title whole.
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 4, "cols": 80})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     @admin.display(description=_("intitulé"), ordering="title")
     def display_title(self, proposal):
-        return proposal.display_title
+        return proposal.short_display_title
 
     @admin.display(description=_("statut"), ordering="status_as_of")
     def current_status(self, proposal):

@@ -38,7 +38,7 @@ class StatusFeed(Feed):
             .annotate(previous_status=Subquery(previous.values("status")[:1]))
             .filter(Q(previous_status__isnull=True) | ~Q(status=F("previous_status")))
             .select_related("proposal")
-            .only("year", "status", "explanation", "proposal__key", "proposal__title")
+            .only("year", "status", "explanation", "proposal__key", "proposal__title", "proposal__short_title")
             .order_by("-year", "proposal__axis__order", "proposal__order", "proposal__key")[:MAX_ITEMS]
         )
         # A change is published with the first published review of its year or after.
@@ -50,7 +50,7 @@ class StatusFeed(Feed):
     def item_title(self, item):
         return _("%(year)s · %(proposal)s : %(status)s") % {
             "year": item.year,
-            "proposal": item.proposal.display_title,
+            "proposal": item.proposal.short_display_title,
             "status": item.get_status_display(),
         }
 

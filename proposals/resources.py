@@ -164,6 +164,7 @@ class ProposalResource(FrenchResource):
         widget=KeyForeignKeyWidget(Axis, "slug", gettext_lazy("Axe inconnu « %(value)s ».")),
     )
     title = _text("titre", "title")
+    short_title = _text("intitule_court", "short_title")
     text = _text("texte", "text")
     summary = _text("resume", "summary")
     lead = _lead()
@@ -171,7 +172,7 @@ class ProposalResource(FrenchResource):
 
     class Meta:
         model = Proposal
-        fields = ["key", "number", "axis", "title", "text", "summary", "lead", "order"]
+        fields = ["key", "number", "axis", "title", "short_title", "text", "summary", "lead", "order"]
         import_id_fields = ["key"]
         skip_unchanged = True
         report_skipped = True
@@ -179,6 +180,10 @@ class ProposalResource(FrenchResource):
 
     def get_queryset(self):
         return super().get_queryset().select_related("axis")
+
+    def required_columns(self) -> list[str]:
+        # Optional: a file made before short titles existed imports unchanged (they stay as they are).
+        return [column for column in super().required_columns() if column != "intitule_court"]
 
     def before_import_row(self, row, **kwargs):
         if row.get("ordre") in (None, ""):
