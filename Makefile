@@ -4,10 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
-# The Clermont deployment's name; another city sets its own (see .env.example).
-export SITE_NAME ?= Suivi de la Convention citoyenne pour Clermont
 
-.PHONY: run test test-sqlite test-postgres install system-deps lint lock bench outage messages
+.PHONY: run demo test test-sqlite test-postgres install system-deps lint lock bench outage messages
 
 $(VENV)/.installed: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +25,14 @@ run: install .env
 	@printf '%s\n' '# Development settings written by `make run` (never commit this file; see .env.example).' \
 	  'DJANGO_DEBUG=true' "DJANGO_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
 	@echo "Wrote $@ (development settings)."
+
+## A fictitious national convention (6 axes, 146 measures, two reviews), in its own SQLite file
+## demo.sqlite3 (never beside real data), on http://127.0.0.1:$(PORT): `make demo PORT=8002`.
+DEMO_DB := DATABASE_URL=sqlite:///$(CURDIR)/demo.sqlite3
+demo: install
+	$(DEMO_DB) DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
+	$(DEMO_DB) DJANGO_DEBUG=true $(PY) manage.py generate_demo
+	$(DEMO_DB) DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## What the suite needs from Debian: Chromium for the browser tests, poppler-utils for pdftotext.
 system-deps:

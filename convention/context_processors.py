@@ -1,5 +1,16 @@
-from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+from proposals.models import Convention
+
+
+def current_convention(request) -> Convention:
+    """The site's convention, read at most once per request (one query, only when a page uses it)."""
+    if not hasattr(request, "_convention"):
+        request._convention = Convention.current()
+    return request._convention
 
 
 def site(request):
-    return {"SITE_NAME": settings.SITE_NAME}
+    """`convention`: its name, short name (`title`), whom it is addressed to, and whether it is a
+    demonstration; a neutral «Suivi de la convention citoyenne» while none is entered."""
+    return {"convention": SimpleLazyObject(lambda: current_convention(request))}

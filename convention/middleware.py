@@ -1,14 +1,96 @@
 import logging
+import re
 
+from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.template.loader import render_to_string
 from django.utils.cache import set_response_etag
-from django.utils.http import http_date
+from django.utils.http import http_date, urlencode
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 from . import cache
 
 logger = logging.getLogger(__name__)
+
+
+class PermissionsPolicyMiddleware:
+    """The Permissions-Policy header (settings.PERMISSIONS_POLICY) on every response, static
+    files and cached pages included: the site uses no camera, microphone, location..."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class RequestBodyLimitMiddleware:
+    """413 for a request announcing a body over settings.MAX_REQUEST_BODY_SIZE, before
+    anything (the CSRF check, a form) reads it. Django's own limits (DATA_UPLOAD_MAX_MEMORY_SIZE)
+    only apply to what is read, and not to files."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BODY_SIZE:
+            page = render_to_string("413.html", {"megabytes": settings.MAX_REQUEST_BODY_SIZE / 1024 / 1024})
+            return HttpResponse(page, status=413)
+        return self.get_response(request)
+
+
+class StaticFilesMiddleware(WhiteNoiseMiddleware):
+    """whitenoise, without the manifest of hashed names (staticfiles.json): the storage reads
+    it from the disk, no visitor needs it."""
+
+    def __init__(self, get_response=None, settings=settings):
+        super().__init__(get_response, settings=settings)
+        manifest = getattr(staticfiles_storage, "manifest_name", "staticfiles.json")
+        self.files.pop(self.static_prefix + manifest, None)
+
+
+class MethodNotAllowedMiddleware:
+    """A French page for the 405 of `require_safe` and the like, which comes without a body."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.streaming and not response.content:
+            response.content = render_to_string("405.html")
+            response["Content-Type"] = "text/html; charset=utf-8"
+        return response
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class ControlCharactersMiddleware:
+    """Query strings without control characters: a NUL byte, refused by PostgreSQL in text,
+    would turn a filter into a 500, and a page must not echo such characters. The request
+    goes on as if they had not been sent."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        pairs = [(key, value) for key, values in request.GET.lists() for value in values]
+        if any(CONTROL_CHARACTERS.search(key + value) for key, value in pairs):
+            query = urlencode(
+                [(CONTROL_CHARACTERS.sub("", key), CONTROL_CHARACTERS.sub("", value)) for key, value in pairs]
+            )
+            request.META["QUERY_STRING"] = query
+            request.GET = QueryDict(query, encoding=request.encoding)
+        return self.get_response(request)
 
 
 class PublicPageCacheMiddleware:

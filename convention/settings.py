@@ -6,6 +6,7 @@ Development defaults are harmless; in production (DJANGO_DEBUG unset or false) t
 variables must be set, or the start stops with a clear message.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -86,6 +87,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "csp",
+    "axes",
     "convention",
     "proposals",
     "reports",
@@ -93,10 +95,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # whitenoise right after SecurityMiddleware: static files skip the rest of the stack.
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "convention.middleware.PermissionsPolicyMiddleware",
+    # A request body over MAX_REQUEST_BODY_SIZE is refused (413) before anything reads it.
+    "convention.middleware.RequestBodyLimitMiddleware",
+    # whitenoise (without the manifest) right after: static files skip the rest of the stack.
+    "convention.middleware.StaticFilesMiddleware",
+    # Before anything reads the query string: control characters (a NUL byte) are dropped.
+    "convention.middleware.ControlCharactersMiddleware",
     # ETag on every page and document, 304 on If-None-Match / If-Modified-Since.
     "django.middleware.http.ConditionalGetMiddleware",
+    # A published review's documents are stored bytes: served here, like static files.
+    "reports.documents.StoredDocumentMiddleware",
     # Anonymous public pages come from the cache here, with every header the middleware
     # below once added (CSP, Vary...), so a hit skips the rest of the stack (convention/cache.py).
     "convention.middleware.PublicPageCacheMiddleware",
@@ -110,6 +119,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "convention.middleware.DatabaseUnavailableMiddleware",
+    "convention.middleware.MethodNotAllowedMiddleware",
+    # Last: turns a locked-out log-in into the lockout page (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "convention.urls"
@@ -184,6 +196,26 @@ STORAGES = {
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 
 LOGIN_URL = "admin:login"
+# After log-in without a valid `next`: the back office, not Django's /accounts/profile/.
+LOGIN_REDIRECT_URL = "admin:index"
+
+# Log-in throttling (django-axes): after DJANGO_LOGIN_FAILURE_LIMIT failures, an account and,
+# separately, an address are locked out for DJANGO_LOGIN_COOLOFF_MINUTES. A superuser lifts a
+# lockout in the back office («Tentatives de connexion»: delete the line) or with `manage.py axes_reset`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "convention.login.locked_out"
+AXES_CLIENT_IP_CALLABLE = "convention.login.client_ip"
+# Behind a reverse proxy every request comes from the proxy's address: give the number of
+# proxies that append the client's address to X-Forwarded-For (1 for one nginx), or lockouts
+# by address would lock everyone out at once. 0 (the default): REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = envint("DJANGO_TRUSTED_PROXY_COUNT", 0)
 
 # Cache: local memory by default (one per process). With several servers, point
 # DJANGO_CACHE_URL-style settings at a shared cache (see README, "Cache").
@@ -223,6 +255,29 @@ if not (DEBUG or TESTING):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
+# Request bodies. The only file the site takes is a back-office import, 2 MB at most
+# (proposals/forms.py): every request body is capped a little above (413 otherwise, before it
+# is read; the proxy in front should refuse it too: see README, «Sécurité»). Form fields without
+# files: 1 MB (400 otherwise). An import file stays in memory, never in a temporary file.
+MAX_REQUEST_BODY_SIZE = 3 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+# Features the site never uses, refused to every page and to anything embedded in it.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in [
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    ]
+)
 
 # Content-Security-Policy (django-csp): our own files only, no inline script or style.
 CONTENT_SECURITY_POLICY = {
@@ -239,13 +294,21 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# The name the site gives itself; another city changes it here or in the environment.
-SITE_NAME = os.environ.get("SITE_NAME", "Suivi de la Convention citoyenne")
-# The public address, for links in documents made outside a request (export_report).
-SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# The public address (https://…): the absolute links inside the review's documents come from
+# here, never from a request's Host header. Required in production.
+SITE_URL = os.environ.get("SITE_URL", "http://testserver" if TESTING else "").rstrip("/")
+if not (SITE_URL or DEBUG or TESTING):
+    raise ImproperlyConfigured("SITE_URL is required when DJANGO_DEBUG is not true (see .env.example).")
+# Whom to tell about a vulnerability (/.well-known/security.txt): comma-separated
+# "mailto:…" or "https://…" addresses (a bare e-mail address gets "mailto:"). None: no file.
+SECURITY_CONTACT = envlist("SECURITY_CONTACT")
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Off on purpose: in django-import-export 4.4 it only strips a leading «=» (not +, -, @) and
+# turns every cell into text («None» for an empty one), which breaks the XLSX round trip. The
+# resources neutralise formulas themselves (proposals/spreadsheet.py, FrenchResource.after_export).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 from proposals.feeds import StatusFeed
 from proposals.sitemaps import SITEMAPS
@@ -10,9 +11,11 @@ from . import views
 urlpatterns = [
     path("", include("proposals.urls")),
     path("bilans/", include("reports.urls")),
-    path("flux/", StatusFeed(), name="feed"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # GET and HEAD only, as every other public page.
+    path("flux/", require_safe(StatusFeed()), name="feed"),
+    path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("sante/", views.health, name="health"),
+    path(".well-known/security.txt", views.security_txt, name="security-txt"),
     path("admin/", admin.site.urls),
 ]
 

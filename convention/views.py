@@ -1,5 +1,8 @@
+import datetime
+
+from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -14,3 +17,20 @@ def health(request):
     except Exception:  # noqa: BLE001  any database failure means "not healthy"
         return JsonResponse({"status": "indisponible", "database": False}, status=503)
     return JsonResponse({"status": "ok", "database": True})
+
+
+# RFC 9116 advises an expiry date less than a year ahead: always this many days from today.
+SECURITY_TXT_DAYS = 180
+
+
+@require_safe
+def security_txt(request):
+    """/.well-known/security.txt (RFC 9116): the contacts of SECURITY_CONTACT; none, no file."""
+    if not settings.SECURITY_CONTACT:
+        raise Http404
+    expires = datetime.date.today() + datetime.timedelta(days=SECURITY_TXT_DAYS)
+    lines = [f"Contact: {contact if ':' in contact else 'mailto:' + contact}" for contact in settings.SECURITY_CONTACT]
+    lines += [f"Expires: {expires.isoformat()}T00:00:00Z", "Preferred-Languages: fr, en"]
+    if settings.SITE_URL:
+        lines.append(f"Canonical: {settings.SITE_URL}/.well-known/security.txt")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

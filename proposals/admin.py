@@ -2,28 +2,50 @@
 projects and key figures. Who may do what is in the groups the migration 0003_roles creates."""
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Max
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.forms import ExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from reports.models import AnnualReview
 
-from .forms import BulkStatusForm, SourceInlineFormSet, SpreadsheetImportForm, YearlyStatusForm
-from .models import Axis, Convention, KeyFigure, Project, Proposal, Source, Status, YearlyStatus
-from .resources import FORMATS, ProjectResource, ProposalResource, YearlyStatusResource
+from .forms import (
+    BulkStatusForm,
+    ProjectForm,
+    ProposalForm,
+    SourceInlineFormSet,
+    SpreadsheetImportForm,
+    YearlyStatusForm,
+)
+from .imports import PREVIEW_ROWS, PendingImportStorage, remember_pending_import, take_pending_import
+from .models import (
+    YEAR_LOCKED_MESSAGE,
+    Axis,
+    Convention,
+    Institution,
+    KeyFigure,
+    Project,
+    Proposal,
+    Source,
+    Status,
+    YearlyStatus,
+    locked_years,
+)
+from .resources import FORMATS, InstitutionResource, ProjectResource, ProposalResource, YearlyStatusResource
 from .services import latest_review_year, yearly_status_set_bulk
 
 
@@ -64,10 +86,91 @@ class SpreadsheetAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def add_data_read_fail_error_to_form(self, form, e):
         form.add_error("import_file", gettext("Ce fichier n'est pas lisible dans le format choisi."))
 
+    # The confirmation trusts nothing the browser sends back: the previewed file waits on the
+    # server (PendingImportStorage), bound to the session, and is imported at most once.
+    tmp_storage_class = PendingImportStorage
 
-# The back office names itself after the site (SITE_NAME), not "Administration de Django".
-admin.site.site_header = settings.SITE_NAME
-admin.site.site_title = settings.SITE_NAME
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        # A preview that cannot be confirmed (rows in error) keeps no file waiting.
+        context = getattr(response, "context_data", None) or {}
+        upload = getattr(context.get("form"), "cleaned_data", {}).get("import_file")
+        if not context.get("confirm_form") and hasattr(upload, "tmp_storage_name"):
+            PendingImportStorage(name=upload.tmp_storage_name).remove()
+        return response
+
+    def get_import_context_data(self, **kwargs):
+        info = self.get_model_info()
+        return {
+            **super().get_import_context_data(**kwargs),
+            "preview_rows": PREVIEW_ROWS,
+            "preview_slice": f":{PREVIEW_ROWS}",
+            "template_links": [
+                (ext.upper(), reverse("admin:{}_{}_import_template".format(*info), args=[ext]))
+                for ext in self._import_formats_by_extension()
+            ],
+        }
+
+    # The «modèle»: the columns of an import and one example row, to start from.
+
+    def _import_formats_by_extension(self):
+        return {fmt().get_extension(): fmt for fmt in self.get_import_formats()}
+
+    def get_urls(self):
+        info = self.get_model_info()
+        return [
+            path(
+                "import/modele.<str:extension>",
+                self.admin_site.admin_view(self.import_template_view),
+                name="{}_{}_import_template".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_template_view(self, request, extension):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        file_format = self._import_formats_by_extension().get(extension)
+        if file_format is None:
+            raise Http404
+        file_format = file_format()
+        resource = self.get_import_resource_classes(request)[0]()
+        response = HttpResponse(
+            file_format.export_data(resource.example_dataset()), content_type=file_format.get_content_type()
+        )
+        name = slugify(gettext("modèle %(name)s") % {"name": self.opts.verbose_name_plural})
+        response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
+        return response
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            remember_pending_import(request, self.opts.label_lower, initial)
+        return initial
+
+    @method_decorator(require_POST)
+    def process_import(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        pending = take_pending_import(request, self.opts.label_lower, request.POST)
+        if pending is None:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": gettext("Import expiré ou déjà traité"),
+                "opts": self.opts,
+            }
+            return TemplateResponse(request, "admin/import_export/import_expired.html", context, status=410)
+        # The form the import runs with is rebuilt from the session, not from the request.
+        form_class = self.get_confirm_form_class(request)
+        confirm_form = form_class(data={name: pending[name] for name in form_class.base_fields})
+        confirm_form.full_clean()
+        input_format = self.get_import_formats()[int(pending["format"])](encoding=self.from_encoding)
+        dataset = input_format.create_dataset(pending["data"])
+        result = self.process_dataset(dataset, confirm_form, request, **kwargs)
+        return self.process_result(result, request)
+
+
+# The back office names itself after the convention: see templates/admin/base_site.html.
 admin.site.index_title = _("Back-office")
 
 
@@ -79,6 +182,16 @@ class ConventionAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not Convention.objects.exists()
+
+
+@admin.register(Institution)
+class InstitutionAdmin(SpreadsheetAdmin):
+    """Who carries the proposals and projects; the code is the `porteur` filter's value."""
+
+    resource_classes = [InstitutionResource]
+    list_display = ["name", "code", "order"]
+    prepopulated_fields = {"code": ["name"]}
+    search_fields = ["name", "code"]
 
 
 @admin.register(Axis)
@@ -180,14 +293,15 @@ class YearlyStatusInline(admin.TabularInline):
 @admin.register(Proposal)
 class ProposalAdmin(SpreadsheetAdmin):
     resource_classes = [ProposalResource]
-    list_display = ["key", "number", "display_title", "axis", "current_status", "lead", "title_missing"]
+    list_display = ["key", "number", "display_title", "axis", "current_status", "title_missing"]
     list_display_links = ["key", "display_title"]
-    list_filter = [AsOfYearFilter, StatusAsOfFilter, "axis", "lead", MissingTitleFilter, ToCheckFilter]
+    list_filter = [AsOfYearFilter, StatusAsOfFilter, "axis", "leads", MissingTitleFilter, ToCheckFilter]
     search_fields = ["key", "title", "short_title", "summary", "text"]
     list_select_related = ["axis"]
     readonly_fields = ["add_yearly_status"]
+    form = ProposalForm
     fieldsets = [
-        (None, {"fields": ["key", "number", "axis", "order", "lead"]}),
+        (None, {"fields": ["key", "number", "axis", "order", "leads", "opened_version"]}),
         (_("Textes"), {"fields": ["title", "short_title", "summary", "text"]}),
         (_("Suivi annuel"), {"fields": ["add_yearly_status"]}),
     ]
@@ -212,6 +326,11 @@ class ProposalAdmin(SpreadsheetAdmin):
             # Up to 1,000 characters: a text area shows a long title whole.
             kwargs["widget"] = forms.Textarea(attrs={"rows": 4, "cols": 80})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "leads":  # a few institutions: boxes to tick, no JavaScript needed
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("intitulé"), ordering="title")
     def display_title(self, proposal):
@@ -295,6 +414,29 @@ class YearlyStatusAdmin(SpreadsheetAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_sources=Count("sources"))
 
+    # A yearly status of a published year is part of the record: read-only (with its sources)
+    # until a rectificatif is opened on that year's review.
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and locked_years([obj.year]))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and locked_years([obj.year]))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and locked_years([obj.year]):
+            self.message_user(request, YEAR_LOCKED_MESSAGE % {"year": obj.year}, messages.WARNING)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_deleted_objects(self, objs, request):
+        # A status goes with its sources. SourceAdmin refuses deleting a source on its own (that
+        # would bypass the source rule), which must not block deleting the status itself.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if request.user.has_perm("proposals.delete_source"):
+            source_name = str(Source._meta.verbose_name)
+            perms_needed = {name for name in perms_needed if str(name) != source_name}
+        return deleted, counts, perms_needed, protected
+
     @admin.display(description=_("proposition"), ordering="proposal__key")
     def proposal_key(self, yearly):
         return yearly.proposal.key
@@ -332,7 +474,9 @@ class KeyFigureInline(admin.TabularInline):
 @admin.register(Project)
 class ProjectAdmin(SpreadsheetAdmin):
     resource_classes = [ProjectResource]
+    form = ProjectForm
     list_display = ["title", "slug", "lead", "state", "start_year", "proposal_count"]
+    list_select_related = ["lead"]
     list_filter = ["state", "lead"]
     search_fields = ["title", "summary", "focus"]
     prepopulated_fields = {"slug": ["title"]}

@@ -1,72 +1,124 @@
-"""The RSS feed of published status changes: a proposal's first status and every later one
-that differs from the year before, up to the latest published review."""
+"""The RSS feed of published status changes, as the published reviews froze them: a proposal's
+first published status and every later one that differs, and each rectificatif."""
 
-import bisect
+from dataclasses import dataclass
+from datetime import datetime
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reports.models import AnnualReview
+from convention.context_processors import current_convention
+from reports.models import ReviewEntry, ReviewVersion
+from reports.years import public_years
 
-from .models import YearlyStatus
+from .models import Status
 
 MAX_ITEMS = 200
 
 
+@dataclass(frozen=True)
+class FeedItem:
+    title: str
+    description: str
+    link: str
+    guid: str
+    published_at: datetime
+    position: int = 0  # the convention's order, among the items of one publication
+
+
+def _short_title(entry) -> str:
+    """The proposal's short title where it has one (titles are live), else its title."""
+    return entry.proposal.short_display_title if entry.proposal is not None else entry.display_title
+
+
+def status_changes(years) -> list[FeedItem]:
+    """Each status a published review counts that differs from what the previous published
+    review said of the proposal (or its first one), under the year of its yearly status."""
+    by_version = {year.version_id: year for year in years}
+    entries = (
+        ReviewEntry.objects.filter(version_id__in=by_version)
+        .exclude(status_year=None)
+        .select_related("proposal", "version")
+        .order_by("key", "version__review__year")
+    )
+    items = []
+    previous: dict[str, str] = {}
+    for entry in entries:
+        changed = previous.get(entry.key) != entry.status
+        previous[entry.key] = entry.status
+        if not changed:
+            continue
+        year = entry.status_year
+        status = Status.of(entry.status).label
+        items.append(
+            FeedItem(
+                title=_("%(year)s · %(proposal)s : %(status)s")
+                % {"year": year, "proposal": _short_title(entry), "status": status},
+                description=entry.explanation or str(status),
+                link=f"{entry.get_absolute_url()}#suivi-{year}",
+                guid=f"{entry.key}-{year}",
+                published_at=entry.version.published_at,
+                position=entry.position,
+            )
+        )
+    return items
+
+
+def corrections(years) -> list[FeedItem]:
+    """Every rectificatif of a published review."""
+    versions = ReviewVersion.objects.filter(review__year__in=[year.year for year in years], number__gt=1)
+    return [
+        FeedItem(
+            title=_("Rectificatif du bilan %(year)s (version %(number)s)")
+            % {"year": version.review.year, "number": version.number},
+            description=version.reason,
+            link=version.review.get_absolute_url(),
+            guid=f"bilan-{version.review.year}-v{version.number}",
+            published_at=version.published_at,
+        )
+        for version in versions.select_related("review")
+    ]
+
+
 class StatusFeed(Feed):
-    title = gettext_lazy("Suivi des propositions : les statuts publiés")
     description = gettext_lazy("Chaque changement de statut publié d'une proposition de la Convention citoyenne.")
     language = "fr"
+
+    def get_object(self, request, *args, **kwargs):
+        return current_convention(request)  # the feed's title and rights name the convention
+
+    def title(self, convention):
+        return _("%(name)s : les statuts publiés") % {"name": convention.title}
 
     def link(self):
         return reverse("proposals:proposal-list")
 
     def items(self):
-        # Statuses of a draft year stay private: nothing after the latest published review.
-        reviews = dict(AnnualReview.objects.published().values_list("year", "published_at"))
-        if not reviews:
-            return []
-        previous = YearlyStatus.objects.filter(proposal=OuterRef("proposal"), year__lt=OuterRef("year")).order_by(
-            "-year"
-        )
-        items = list(
-            YearlyStatus.objects.filter(year__lte=max(reviews))
-            .annotate(previous_status=Subquery(previous.values("status")[:1]))
-            .filter(Q(previous_status__isnull=True) | ~Q(status=F("previous_status")))
-            .select_related("proposal")
-            .only("year", "status", "explanation", "proposal__key", "proposal__title", "proposal__short_title")
-            .order_by("-year", "proposal__axis__order", "proposal__order", "proposal__key")[:MAX_ITEMS]
-        )
-        # A change is published with the first published review of its year or after.
-        years = sorted(reviews)
-        for item in items:
-            item.published_at = reviews[years[bisect.bisect_left(years, item.year)]]
-        return items
+        years = public_years()
+        items = status_changes(years) + corrections(years)
+        items.sort(key=lambda item: item.position)
+        return sorted(items, key=lambda item: item.published_at, reverse=True)[:MAX_ITEMS]
 
     def item_title(self, item):
-        return _("%(year)s · %(proposal)s : %(status)s") % {
-            "year": item.year,
-            "proposal": item.proposal.short_display_title,
-            "status": item.get_status_display(),
-        }
+        return item.title
 
     def item_description(self, item):
-        return item.explanation or item.get_status_display()
+        # Readers take a description as HTML: an editor's text goes as plain text.
+        return escape(item.description)
 
     def item_link(self, item):
-        return f"{item.proposal.get_absolute_url()}#suivi-{item.year}"
+        return item.link
 
     def item_guid(self, item):
-        return f"{item.proposal.key}-{item.year}"
+        return item.guid
 
     item_guid_is_permalink = False
 
     def item_pubdate(self, item):
         return item.published_at
 
-    def feed_copyright(self):
-        return settings.SITE_NAME
+    def feed_copyright(self, convention):
+        return convention.name

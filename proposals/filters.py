@@ -9,27 +9,31 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils.translation import gettext_lazy as _
+
+from reports.years import ReviewYear, proposals_as_of
 
 from .models import Institution, Project, Proposal, Status
 from .search import normalize, searchable
 
 SEARCH_MAX_LENGTH = 200
 
-# With no published review, no status is public: "as of" a year before any status.
-NO_PUBLIC_YEAR = 0
-
-# Statuses and institutions sort in the order of their enum, not alphabetically by code.
+# Statuses sort in the order of their enum, not alphabetically by code.
 STATUS_RANK = Case(
     *[When(status_as_of=status.value, then=Value(rank)) for rank, status in enumerate(Status)],
     output_field=IntegerField(),
 )
-LEAD_RANK = Case(
-    *[When(lead=institution.value, then=Value(rank)) for rank, institution in enumerate(Institution)],
-    default=Value(len(Institution)),  # unknown institution: last
-    output_field=IntegerField(),
-)
+
+
+def _first_lead(field: str) -> Subquery:
+    """`field` of a proposal's first institution in their display order (None when unknown)."""
+    leads = Proposal.leads.through.objects.filter(proposal=OuterRef("pk"))
+    return Subquery(leads.order_by("institution__order", "institution__name").values(f"institution__{field}")[:1])
+
+
+# Institutions sort in their display order (then by name); unknown ones last.
+LEAD_RANK = [_first_lead("order"), _first_lead("name")]
 UNTITLED_LAST = Case(When(title="", then=Value(1)), default=Value(0), output_field=IntegerField())
 
 # `tri` value -> ordering; "-value" reverses it. The default order breaks ties.
@@ -38,7 +42,7 @@ SORTS = {
     "titre": (_("Proposition"), [F("number"), UNTITLED_LAST, searchable("title")]),
     "axe": (_("Axe"), ["axis__order", "axis__name"]),
     "statut": (_("Statut"), [STATUS_RANK]),
-    "porteur": (_("Porteur"), [LEAD_RANK]),
+    "porteur": (_("Porteur"), LEAD_RANK),
 }
 DEFAULT_ORDER = ["axis__order", "order", "key"]
 
@@ -66,7 +70,7 @@ class ProposalFilter(django_filters.FilterSet):
         label=_("Statut"), field_name="status_as_of", choices=Status.choices, empty_label=_("Tous les statuts")
     )
     porteur = django_filters.ChoiceFilter(
-        label=_("Porteur"), field_name="lead", choices=Institution.choices, empty_label=_("Tous les porteurs")
+        label=_("Porteur"), field_name="leads__code", choices=(), empty_label=_("Tous les porteurs")
     )
     annee = django_filters.ChoiceFilter(
         label=_("Année du bilan"), choices=(), empty_label=None, method="filter_nothing"
@@ -89,20 +93,25 @@ class ProposalFilter(django_filters.FilterSet):
         model = Proposal
         fields = []
 
-    def __init__(self, data, *, axes, years: list[int], **kwargs):
+    def __init__(self, data, *, axes, years: list[ReviewYear], **kwargs):
         """`axes`: the axes to choose from; `years`: the published years, newest first."""
         super().__init__(data, queryset=Proposal.objects.all(), **kwargs)
         self.years = years
         self.form.fields["axe"].choices = [(axis.slug, axis.name) for axis in axes]
-        self.form.fields["annee"].choices = [(str(year), str(year)) for year in years]
+        self.form.fields["porteur"].choices = list(Institution.objects.values_list("code", "name"))
+        self.form.fields["annee"].choices = [(str(year.year), str(year.year)) for year in years]
 
     @property
-    def year(self) -> int | None:
+    def review_year(self) -> ReviewYear | None:
         """The year of the statuses shown: the chosen published year, or the latest one."""
         chosen = self.cleaned("annee")
         if chosen:
-            return int(chosen)
+            return next(year for year in self.years if year.year == int(chosen))
         return self.years[0] if self.years else None
+
+    @property
+    def year(self) -> int | None:
+        return self.review_year.year if self.review_year else None
 
     def cleaned(self, name: str) -> str:
         self.form.is_valid()  # validates the form once; invalid values are left out
@@ -133,7 +142,7 @@ class ProposalFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         # The status filter and sort read `status_as_of`, which depends on the chosen year.
-        queryset = queryset.with_status_as_of(self.year or NO_PUBLIC_YEAR)
+        queryset = proposals_as_of(self.review_year, queryset)
         queryset = super().filter_queryset(queryset)
         return queryset.order_by(*self.ordering())
 

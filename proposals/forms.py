@@ -2,18 +2,114 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.forms.models import BaseInlineFormSet
+from django.template.defaultfilters import truncatechars
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.forms import ImportForm
 
-from .models import Status, YearlyStatus
+from .imports import (
+    MAX_IMPORT_BYTES,
+    MAX_IMPORT_ROWS,
+    ImportFileError,
+    check_archive,
+    check_csv,
+    decode_csv,
+    too_many_rows_message,
+)
+from .models import Project, Proposal, Status, YearlyStatus
 from .services import SourceData, last_allowed_year, year_is_allowed, year_range_message
 
-# Bigger files are refused before they are parsed (a convention has tens of rows, not millions).
-MAX_IMPORT_SIZE = 2 * 1024 * 1024
+
+class VersionedForm(forms.ModelForm):
+    """A change form that refuses to save over a change made since it was opened: it carries
+    the version it was opened at, checked against the database (row locked until the save)."""
+
+    # Not named `version`: a form may not name a model's non-editable field.
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opened_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        rows = type(self.instance).objects.filter(pk=self.instance.pk)
+        if not transaction.get_autocommit():  # the admin's save runs in a transaction
+            rows = rows.select_for_update()
+        current = rows.values_list("version", flat=True).first()
+        if current is not None and cleaned.get("opened_version") != current:
+            raise ValidationError(self.conflict_message(cleaned.get("opened_version")), code="stale")
+        return cleaned
+
+    def conflict_message(self, seen: int | None) -> str:
+        """Who changed the record since `seen`, when, and what each changed field holds now."""
+        current = type(self.instance).objects.get(pk=self.instance.pk)
+        records = list(self.instance.history.order_by("-history_date", "-history_id"))
+        latest = records[0] if records else None
+        opened = next((record for record in records if record.version == seen), None)
+        names = []
+        if latest is not None and opened is not None and latest is not opened:
+            names = latest.diff_against(opened, excluded_fields=["version"]).changed_fields
+        parts = [
+            gettext(
+                "Cette fiche a été modifiée depuis que vous l'avez ouverte (par %(user)s, le %(date)s) : "
+                "votre enregistrement est refusé pour ne rien effacer."
+            )
+            % {
+                "user": (latest and latest.history_user) or gettext("un import ou un traitement"),
+                "date": date_format(timezone.localtime(latest.history_date), "DATETIME_FORMAT") if latest else "?",
+            }
+        ]
+        if names:
+            changes = "; ".join(
+                f"{capfirst(current._meta.get_field(name).verbose_name)} : « {_shown(current, name)} »"
+                for name in names
+            )
+            parts.append(gettext("Ce qui a changé entre-temps : %(changes)s.") % {"changes": changes})
+        parts.append(
+            gettext(
+                "Votre saisie est conservée ci-dessous : ouvrez la fiche à nouveau dans un autre onglet, "
+                "puis reportez-y vos modifications."
+            )
+        )
+        return " ".join(parts)
 
 
-class YearlyStatusForm(forms.ModelForm):
+def _label(instance, name) -> str:
+    return capfirst(instance._meta.get_field(name).verbose_name)
+
+
+def _shown(instance, name) -> str:
+    """A field's value as the admin shows it."""
+    field = instance._meta.get_field(name)
+    if field.many_to_many:
+        return truncatechars(", ".join(str(obj) for obj in getattr(instance, name).all()), 300)
+    if field.choices:
+        return str(getattr(instance, f"get_{name}_display")())
+    value = getattr(instance, name)
+    return "—" if value in (None, "") else truncatechars(str(value), 300)
+
+
+class ProposalForm(VersionedForm):
+    class Meta:
+        model = Proposal
+        fields = ["key", "number", "axis", "order", "leads", "title", "summary", "text"]
+
+
+class ProjectForm(VersionedForm):
+    class Meta:
+        model = Project
+        fields = ["slug", "title", "summary", "focus", "lead", "start_year", "state", "proposals"]
+
+
+class YearlyStatusForm(VersionedForm):
     class Meta:
         model = YearlyStatus
         fields = ["proposal", "year", "status", "explanation"]
@@ -90,15 +186,17 @@ class BulkStatusForm(forms.Form):
 
 class SpreadsheetImportForm(ImportForm):
     """The import form, which also refuses files that cannot be imported before any row is read:
-    too big, not a spreadsheet of the chosen format, empty, or without the expected columns."""
+    too big (bytes, rows, or once uncompressed), not a spreadsheet of the chosen format, empty,
+    or without the expected columns. The limits are in imports.py."""
 
     def __init__(self, formats, resources, **kwargs):
         super().__init__(formats, resources, **kwargs)
         self.import_formats = formats
         self.import_resources = resources
         self.fields["import_file"].help_text = _(
-            "CSV (UTF-8), XLSX ou ODS, 2 Mo au plus, avec les colonnes d'un export."
-        )
+            "CSV (UTF-8 ou Windows-1252), XLSX ou ODS, %(bytes)s Mo et %(rows)s lignes au plus, "
+            "avec les colonnes d'un export ou du modèle."
+        ) % {"bytes": MAX_IMPORT_BYTES // (1024 * 1024), "rows": number_format(MAX_IMPORT_ROWS, force_grouping=True)}
 
     def clean(self):
         cleaned = super().clean()
@@ -106,15 +204,21 @@ class SpreadsheetImportForm(ImportForm):
         format_index = cleaned.get("format")
         if not upload or format_index in (None, ""):
             return cleaned
-        if upload.size > MAX_IMPORT_SIZE:
+        if upload.size > MAX_IMPORT_BYTES:
             self.add_error("import_file", _("Fichier trop volumineux : 2 Mo au plus."))
             return cleaned
         input_format = self.import_formats[int(format_index)]()
         data = b"".join(upload.chunks())
         try:
-            if not input_format.is_binary():
-                data = data.decode("utf-8-sig")
+            # What can be checked without parsing the spreadsheet, then the parsing itself.
+            if input_format.is_binary():
+                check_archive(data)
+            else:
+                check_csv(decode_csv(data))
             dataset = input_format.create_dataset(data)
+        except ImportFileError as exc:
+            self.add_error("import_file", str(exc))
+            return cleaned
         except Exception:  # noqa: BLE001 - each spreadsheet parser raises its own exceptions
             self.add_error(
                 "import_file",
@@ -125,12 +229,15 @@ class SpreadsheetImportForm(ImportForm):
         if not dataset.headers or len(dataset) == 0:
             self.add_error("import_file", _("Le fichier ne contient aucune ligne à importer."))
             return cleaned
+        if len(dataset) > MAX_IMPORT_ROWS:
+            self.add_error("import_file", too_many_rows_message())
+            return cleaned
         resource_class = self.import_resources[int(cleaned.get("resource") or 0)]
         missing = resource_class().missing_columns(dataset.headers)
         if missing:
             self.add_error(
                 "import_file",
-                _("Colonnes manquantes : %(columns)s. Partez d'un export pour avoir les bonnes colonnes.")
+                _("Colonnes manquantes : %(columns)s. Partez d'un export ou du modèle pour avoir les bonnes colonnes.")
                 % {"columns": ", ".join(missing)},
             )
         return cleaned

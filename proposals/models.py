@@ -2,20 +2,35 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
-class Institution(models.TextChoices):
-    """Who carries a proposal or a project. The codes are the `porteur` filter values."""
+class Institution(models.Model):
+    """Who carries a proposal or a project: data, as each convention has its own. The codes
+    are the values of the `porteur` filter and of the open-data column «porteur»."""
 
-    VILLE = "ville", _("Ville")
-    METROPOLE = "metropole", _("Métropole")
-    VILLE_METROPOLE = "ville_metropole", _("Ville et Métropole")
-    NONE = "aucun", _("Aucune (hors compétences)")
+    name = models.CharField(_("nom"), max_length=200)
+    code = models.SlugField(
+        _("code"),
+        max_length=50,
+        unique=True,
+        help_text=_("Valeur du filtre « porteur » des adresses et des données ouvertes ; à ne plus changer."),
+    )
+    order = models.PositiveSmallIntegerField(_("ordre d'affichage"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+
+    def __str__(self):
+        return self.name
 
 
 # How the site shows a proposal whose title is not known yet (never an invented one).
@@ -40,13 +55,55 @@ class Status(models.TextChoices):
             return cls.NOT_ASSESSED
 
 
-class Convention(models.Model):
-    """The convention itself, as the home page presents it: the city's own words."""
+# The site's name while no convention has been entered.
+DEFAULT_CONVENTION_NAME = _("Suivi de la convention citoyenne")
 
-    name = models.CharField(_("nom"), max_length=200)
+
+class Versioned(models.Model):
+    """Optimistic locking for what editors edit: every save bumps `version`; a form opened at
+    an older version is refused on save (forms.VersionedForm), so no one erases another's work."""
+
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.version = (self.version or 0) + 1
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+
+
+class Convention(models.Model):
+    """The convention itself, in its own words: the site's name, titles and documents come from it."""
+
+    name = models.CharField(
+        _("nom"), max_length=200, help_text=_("Le nom du site, en tête de chaque page et sur les documents.")
+    )
+    short_name = models.CharField(
+        _("nom court"),
+        max_length=100,
+        blank=True,
+        help_text=_("Pour les titres des pages et du flux ; le nom complet s'il est vide."),
+    )
+    addressed_to = models.CharField(
+        _("destinataires des propositions"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "À qui les propositions sont adressées, tel qu'on l'écrit après « par » : "
+            "« le Gouvernement et le Parlement ». Vide : les pages n'en disent rien."
+        ),
+    )
     introduction = models.TextField(
         _("présentation"),
         help_text=_("Quelques lignes pour le public : qui, quand, combien. Paragraphes séparés par une ligne vide."),
+    )
+    is_demo = models.BooleanField(
+        _("démonstration"),
+        default=False,
+        help_text=_("Convention fictive : chaque page l'annonce par un bandeau."),
     )
 
     history = HistoricalRecords()
@@ -61,6 +118,16 @@ class Convention(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def title(self) -> str:
+        """The name for titles: the short name, or else the name."""
+        return self.short_name or self.name
+
+    @classmethod
+    def current(cls) -> "Convention":
+        """The site's convention (one query), or an unsaved neutral one while none is entered."""
+        return cls.objects.first() or cls(name=str(DEFAULT_CONVENTION_NAME), introduction="")
 
 
 class Axis(models.Model):
@@ -84,8 +151,9 @@ class Axis(models.Model):
 
 class ProposalQuerySet(models.QuerySet):
     def with_status_as_of(self, year: int):
-        """Annotate `status_as_of` (and `status_year`): the latest yearly status with
-        year <= `year`, or NOT_ASSESSED when there is none. One subquery, whatever the size."""
+        """Annotate `status_as_of` (and `status_year`, `explanation_as_of`) from the live rows:
+        the latest yearly status with year <= `year`, or NOT_ASSESSED when there is none.
+        Public pages read a published year through `reports.years` instead."""
         latest = YearlyStatus.objects.filter(proposal=OuterRef("pk"), year__lte=year).order_by("-year")
         return self.annotate(
             status_as_of=Coalesce(
@@ -94,6 +162,33 @@ class ProposalQuerySet(models.QuerySet):
                 output_field=models.CharField(),
             ),
             status_year=Subquery(latest.values("year")[:1]),
+            explanation_as_of=Coalesce(
+                Subquery(latest.values("explanation")[:1]), Value(""), output_field=models.TextField()
+            ),
+        )
+
+    def with_frozen_status(self, version_id: int, *, counted_only: bool = True):
+        """The proposals a published review version counts, annotated as `with_status_as_of`
+        is, from what the version froze. A proposal added after publication is not among them;
+        with `counted_only=False` it is kept, «Non évaluée»."""
+        entry = FilteredRelation("review_entries", condition=Q(review_entries__version_id=version_id))
+        queryset = self.annotate(entry=entry)
+        if counted_only:
+            queryset = queryset.filter(entry__isnull=False)
+        return queryset.annotate(
+            status_as_of=Coalesce(
+                F("entry__status"), Value(Status.NOT_ASSESSED.value), output_field=models.CharField()
+            ),
+            status_year=F("entry__status_year"),
+            explanation_as_of=Coalesce(F("entry__explanation"), Value(""), output_field=models.TextField()),
+        )
+
+    def not_assessed(self):
+        """Every proposal «Non évaluée»: what the public sees before any review is published."""
+        return self.annotate(
+            status_as_of=Value(Status.NOT_ASSESSED.value, output_field=models.CharField()),
+            status_year=Value(None, output_field=models.PositiveSmallIntegerField()),
+            explanation_as_of=Value("", output_field=models.TextField()),
         )
 
     def to_check(self, review_year: int | None):
@@ -107,7 +202,7 @@ class ProposalQuerySet(models.QuerySet):
         )
 
 
-class Proposal(models.Model):
+class Proposal(Versioned):
     key = models.SlugField(
         _("clé"),
         max_length=80,
@@ -137,16 +232,16 @@ class Proposal(models.Model):
     )
     text = models.TextField(_("texte de la Convention"), blank=True)
     summary = models.TextField(_("résumé en langage clair"), blank=True)
-    lead = models.CharField(
-        _("porteur"),
-        max_length=20,
-        choices=Institution,
+    leads = models.ManyToManyField(
+        Institution,
+        related_name="proposals",
         blank=True,
-        help_text=_("Institution chargée de la mise en œuvre ; vide si elle n'est pas connue."),
+        verbose_name=_("porteurs"),
+        help_text=_("Institution(s) chargée(s) de la mise en œuvre ; aucune si elle n'est pas connue."),
     )
     order = models.PositiveSmallIntegerField(_("ordre dans l'axe"), default=0)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[leads])
     objects = ProposalQuerySet.as_manager()
 
     class Meta:
@@ -183,7 +278,7 @@ class Proposal(models.Model):
         return Status(latest.status) if latest else Status.NOT_ASSESSED
 
 
-class YearlyStatus(models.Model):
+class YearlyStatus(Versioned):
     proposal = models.ForeignKey(
         Proposal, on_delete=models.CASCADE, related_name="yearly_statuses", verbose_name=_("proposition")
     )
@@ -215,6 +310,13 @@ class YearlyStatus(models.Model):
     def __str__(self):
         return f"{self.proposal.key} {self.year} : {self.get_status_display()}"
 
+    def clean(self):
+        """A published review's year is a record: its statuses change only through a rectificatif."""
+        years = {self.year}
+        if self.pk:
+            years |= set(YearlyStatus.objects.filter(pk=self.pk).values_list("year", flat=True))
+        check_years_open(years)
+
     def needs_source(self) -> bool:
         """The source rule: a status that differs from the previous year's (or the first
         status of a proposal) must say where it comes from. One query."""
@@ -233,9 +335,30 @@ class YearlyStatus(models.Model):
             raise ValidationError(SOURCE_REQUIRED_MESSAGE, code="source_required")
 
 
+def locked_years(years) -> list[int]:
+    """Those of `years` whose review is published and has no open correction."""
+    from reports.models import AnnualReview  # the reviews depend on the proposals
+
+    return sorted(AnnualReview.objects.locked().filter(year__in=years).values_list("year", flat=True))
+
+
+YEAR_LOCKED_MESSAGE = _(
+    "Le bilan %(year)s est publié : les statuts de cette année ne peuvent plus être modifiés. "
+    "Pour corriger une erreur, la Greffe ouvre un rectificatif sur ce bilan ; les statuts de l'année "
+    "peuvent alors être corrigés, puis le rectificatif est publié."
+)
+
+
+def check_years_open(years) -> None:
+    """Raise a ValidationError (in French) when one of `years` is a locked published year."""
+    locked = locked_years([year for year in years if year])
+    if locked:
+        raise ValidationError(YEAR_LOCKED_MESSAGE % {"year": locked[0]}, code="year_locked")
+
+
 SOURCE_REQUIRED_MESSAGE = _(
     "Ce statut est nouveau ou diffère de celui de l'année précédente : indiquez au moins une source "
-    "avec un libellé, une adresse (URL) ou une référence, et une date."
+    "complète, c'est-à-dire avec à la fois un libellé, une date, et une adresse (URL) ou une référence."
 )
 
 
@@ -273,12 +396,19 @@ class ProjectState(models.TextChoices):
     IN_PROGRESS = "in_progress", _("En cours")
 
 
-class Project(models.Model):
+class Project(Versioned):
     slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
     title = models.CharField(_("titre"), max_length=200)
     summary = models.TextField(_("résumé"), blank=True)
     focus = models.TextField(_("texte du focus"), blank=True, help_text=_("Paragraphes séparés par une ligne vide."))
-    lead = models.CharField(_("porteur"), max_length=20, choices=Institution, blank=True)
+    lead = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("porteur"),
+    )
     start_year = models.PositiveSmallIntegerField(_("année de lancement"), null=True, blank=True)
     state = models.CharField(_("état"), max_length=20, choices=ProjectState, default=ProjectState.IN_PROGRESS)
     proposals = models.ManyToManyField(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from .models import Project, Proposal, Status
+from .models import Institution, Project, Proposal, Status
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,10 @@ PROPOSAL_COLUMNS = [
     Column("axe", _("Identifiant de l'axe de transition (ecologique, democratique, sociale…)")),
     Column("axe_libelle", _("Nom de l'axe de transition")),
     Column("intitule", _("Intitulé de la proposition, vide s'il reste à compléter")),
-    Column("porteur", _("Institution chargée : ville, metropole, ville_metropole, aucun, ou vide si inconnue")),
+    Column(
+        "porteur",
+        _("Codes des institutions chargées (voir leur liste ci-dessous), séparés par « ; », vide si inconnues"),
+    ),
     Column("annee", _("Année de la situation donnée (bilan)")),
     Column(
         "statut",
@@ -37,16 +40,22 @@ PROPOSAL_COLUMNS = [
 ]
 
 
-def proposals_for_rows(queryset, year: int):
-    """`queryset` with what `proposal_rows` reads, in a fixed number of queries."""
+def proposals_for_rows(queryset, year):
+    """`queryset` with what `proposal_rows` reads as of `year` (a `reports.years.ReviewYear`, or
+    None before any publication), in a fixed number of queries."""
+    from reports.years import proposals_as_of  # the reviews depend on the proposals
+
     return (
-        queryset.with_status_as_of(year)
+        proposals_as_of(year, queryset)
         .select_related("axis")
-        .prefetch_related(Prefetch("projects", queryset=Project.objects.only("slug").order_by("slug")))
+        .prefetch_related(
+            Prefetch("projects", queryset=Project.objects.only("slug").order_by("slug")),
+            Prefetch("leads", queryset=Institution.objects.only("code", "order", "name")),
+        )
     )
 
 
-def proposal_row(proposal: Proposal, year: int, base_url: str = "") -> dict:
+def proposal_row(proposal: Proposal, year: int | None, base_url: str = "") -> dict:
     status = Status.of(proposal.status_as_of)
     return {
         "cle": proposal.key,
@@ -54,7 +63,7 @@ def proposal_row(proposal: Proposal, year: int, base_url: str = "") -> dict:
         "axe": proposal.axis.slug,
         "axe_libelle": proposal.axis.name,
         "intitule": proposal.title,
-        "porteur": proposal.lead,
+        "porteur": ";".join(institution.code for institution in proposal.leads.all()),
         "annee": year,
         "statut": status.value,
         "statut_libelle": str(status.label),
@@ -64,6 +73,8 @@ def proposal_row(proposal: Proposal, year: int, base_url: str = "") -> dict:
     }
 
 
-def proposal_rows(queryset, year: int, base_url: str = "") -> list[dict]:
-    """The rows of `queryset` (proposals) as of `year`; `base_url` makes the links absolute."""
-    return [proposal_row(proposal, year, base_url) for proposal in proposals_for_rows(queryset, year)]
+def proposal_rows(queryset, year, base_url: str = "") -> list[dict]:
+    """The rows of `queryset` (proposals) as of `year` (a ReviewYear or None); `base_url` makes
+    the links absolute."""
+    number = year.year if year else None
+    return [proposal_row(proposal, number, base_url) for proposal in proposals_for_rows(queryset, year)]

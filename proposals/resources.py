@@ -6,14 +6,21 @@ slug), never on database ids, so a file exported from one database imports into 
 and importing the same file twice changes nothing.
 """
 
+import unicodedata
+
+import tablib
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 
+from .imports import csv_delimiter, decode_csv
 from .models import Axis, Institution, Project, ProjectState, Proposal, Source, Status, YearlyStatus
+from .search import normalize
 from .services import year_is_allowed, year_range_message
+from .spreadsheet import neutralise_dataset, unneutralise
 
 
 class ODS(base_formats.ODS):
@@ -32,14 +39,13 @@ class ODS(base_formats.ODS):
 
 class CSV(base_formats.CSV):
     """Comma-separated, as exported; also reads the semicolon-separated CSV that a spreadsheet
-    program set up in French saves."""
+    program set up in French saves, in UTF-8 or Windows-1252; strictly (see check_csv)."""
 
     def create_dataset(self, in_stream, **kwargs):
-        if isinstance(in_stream, bytes) and self.encoding:
-            in_stream = in_stream.decode(self.encoding)
-        header = in_stream.split("\n", 1)[0]
-        if ";" in header and "," not in header:
-            kwargs.setdefault("delimiter", ";")
+        if isinstance(in_stream, bytes):
+            in_stream = decode_csv(in_stream)
+        kwargs.setdefault("delimiter", csv_delimiter(in_stream))
+        kwargs.setdefault("strict", True)
         return super().create_dataset(in_stream, **kwargs)
 
 
@@ -75,8 +81,17 @@ class KeysManyToManyWidget(widgets.ManyToManyWidget):
         return found
 
 
+def comparable(text) -> str:
+    """A value as a person may type it: any case, with or without accents or ligatures, extra
+    spaces or a typographic apostrophe."""
+    text = str(text).casefold().replace("œ", "oe").replace("æ", "ae").replace("’", "'")
+    text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
+    return " ".join(text.split())
+
+
 class ChoiceWidget(widgets.CharWidget):
-    """A code among `choices` (the export writes codes); French error listing the valid ones."""
+    """A code among `choices`, given by its code (what the export writes) or by the label the
+    admin shows; a French error lists both."""
 
     def __init__(self, choices, message, allow_blank=False):
         super().__init__(allow_blank=True)
@@ -84,13 +99,43 @@ class ChoiceWidget(widgets.CharWidget):
         self.message = message
         self.allow_empty = allow_blank
 
+    def accepted(self) -> dict[str, str]:
+        """What a cell may say → the code it means."""
+        accepted = {}
+        for code, label in self.choices.choices:
+            accepted[comparable(label)] = code
+            accepted[comparable(code)] = code
+        return accepted
+
     def clean(self, value, row=None, **kwargs):
-        code = super().clean(value, row=row, **kwargs).strip()
-        if code == "" and self.allow_empty:
-            return code
-        if code not in self.choices.values:
-            raise ValueError(self.message % {"value": code, "codes": ", ".join(self.choices.values)})
-        return code
+        text = super().clean(value, row=row, **kwargs).strip()
+        if text == "" and self.allow_empty:
+            return text
+        try:
+            return self.accepted()[comparable(text)]
+        except KeyError:
+            choices = ", ".join(f"{code} ({label})" for code, label in self.choices.choices)
+            raise ValueError(self.message % {"value": text, "codes": choices}) from None
+
+
+class AxisWidget(KeyForeignKeyWidget):
+    """An axis given by its identifier (what the export writes) or by its name."""
+
+    def __init__(self):
+        super().__init__(
+            Axis, "slug", gettext_lazy("Axe inconnu « %(value)s ». Valeurs possibles (identifiant ou nom) : %(codes)s.")
+        )
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        axes = list(Axis.objects.all())
+        wanted = comparable(value)
+        for axis in axes:
+            if wanted in (comparable(axis.slug), comparable(axis.name)):
+                return axis
+        choices = ", ".join(f"{axis.slug} ({axis.name})" for axis in axes)
+        raise ValueError(self.message % {"value": value, "codes": choices or "—"})
 
 
 class FrenchDateWidget(widgets.DateWidget):
@@ -112,22 +157,82 @@ class FrenchIntegerWidget(widgets.IntegerWidget):
             raise ValueError(_("Nombre entier attendu, pas « %(value)s ».") % {"value": value}) from None
 
 
+class TextWidget(widgets.CharWidget):
+    """A text, with the apostrophe the export put before a formula-like text taken off again."""
+
+    def __init__(self):
+        super().__init__(allow_blank=True)
+
+    def clean(self, value, row=None, **kwargs):
+        return unneutralise(super().clean(value, row=row, **kwargs))
+
+
 def _text(column, attribute):
-    return fields.Field(attribute=attribute, column_name=column, widget=widgets.CharWidget(allow_blank=True))
+    return fields.Field(attribute=attribute, column_name=column, widget=TextWidget())
 
 
-def _lead(column="porteur"):
-    return fields.Field(
-        attribute="lead",
-        column_name=column,
-        widget=ChoiceWidget(
-            Institution, gettext_lazy("Porteur inconnu « %(value)s » (codes possibles : %(codes)s)."), allow_blank=True
-        ),
-    )
+def institutions_named(value) -> list[Institution]:
+    """The institutions `value` names, separated by «;», each by its code or its name (accents
+    and case aside); a French error listing the codes when one is unknown."""
+    wanted = [part.strip() for part in str(value or "").split(";") if part.strip()]
+    institutions = list(Institution.objects.all())
+    known = {normalize(institution.name): institution for institution in institutions}
+    known |= {institution.code: institution for institution in institutions}
+    unknown = [part for part in wanted if part not in known and normalize(part) not in known]
+    if unknown:
+        raise ValueError(
+            _("Porteur inconnu « %(value)s » (codes possibles : %(codes)s).")
+            % {"value": " ; ".join(unknown), "codes": ", ".join(i.code for i in institutions) or "—"}
+        )
+    return list(dict.fromkeys(known.get(part) or known[normalize(part)] for part in wanted))
+
+
+class InstitutionsWidget(widgets.ManyToManyWidget):
+    """A proposal's institutions, by code or name, separated by «;»; the export writes the codes."""
+
+    def __init__(self):
+        super().__init__(Institution, field="code", separator=";")
+
+    def clean(self, value, row=None, **kwargs):
+        return institutions_named(value)
+
+
+class InstitutionWidget(widgets.ForeignKeyWidget):
+    """A project's institution (one, or none), by code or name; the export writes the code."""
+
+    def __init__(self):
+        super().__init__(Institution, field="code")
+
+    def clean(self, value, row=None, **kwargs):
+        found = institutions_named(value)
+        if len(found) > 1:
+            raise ValueError(_("Un seul porteur par projet, pas « %(value)s ».") % {"value": value})
+        return found[0] if found else None
+
+
+class ExportedDiff(resources.Diff):
+    """The preview shows every column as it will be written, computed ones included (the
+    library's diff leaves the columns of `dehydrate_*` methods empty)."""
+
+    def __init__(self, resource, instance, new):
+        super().__init__(resource, instance, new)
+        self.left = self._exported(resource, instance)
+
+    def compare_with(self, resource, instance):
+        self.right = self._exported(resource, instance)
+
+    @staticmethod
+    def _exported(resource, instance):
+        if instance is None:
+            return [""] * len(resource.get_import_fields())
+        return [resource.export_field(field, instance) for field in resource.get_import_fields()]
 
 
 class FrenchResource(resources.ModelResource):
     """Shared behaviour: the columns a file must have, checked before any row."""
+
+    def get_diff_class(self):
+        return ExportedDiff
 
     def required_columns(self) -> list[str]:
         return [field.column_name for field in self.get_import_fields()]
@@ -148,11 +253,59 @@ class FrenchResource(resources.ModelResource):
             )
         return row_result
 
+    def example(self) -> dict:
+        """One example row, column → value, that imports as it is into the current database."""
+        return {}
+
+    def example_dataset(self) -> tablib.Dataset:
+        """The «modèle»: the import's columns and one example row."""
+        headers = self.required_columns()
+        example = self.example()
+        return tablib.Dataset([str(example.get(column, "")) for column in headers], headers=headers)
+
     def before_import(self, dataset, **kwargs):
         missing = self.missing_columns(dataset.headers)
         if missing:
             raise ValueError(_("Colonnes manquantes : %(columns)s.") % {"columns": ", ".join(missing)})
+        self._rows_by_key = {}  # the key of each row read so far → its row number
         super().before_import(dataset, **kwargs)
+
+    def after_export(self, queryset, dataset, **kwargs):
+        # No text an editor typed may run as a formula in a spreadsheet program.
+        neutralise_dataset(dataset)
+        super().after_export(queryset, dataset, **kwargs)
+
+    def before_import_row(self, row, **kwargs):
+        self._row_number = kwargs.get("row_number")
+        # PostgreSQL text cannot hold a NUL character: say which cell has one.
+        nul = {
+            column: ValidationError(_("Cette cellule contient un caractère nul (code 0) : retirez-le."))
+            for column, value in row.items()
+            if isinstance(value, str) and "\x00" in value
+        }
+        if nul:
+            raise ValidationError(nul)
+        super().before_import_row(row, **kwargs)
+
+    def get_instance(self, instance_loader, row):
+        """The row's existing object, found by its key columns: an unknown or repeated key is
+        an error of this row (the other rows are still checked)."""
+        errors, key = {}, []
+        for name in self.get_import_id_fields():
+            field = self.fields[name]
+            try:
+                value = field.clean(row)
+            except ValueError as exc:
+                errors[field.column_name] = ValidationError(str(exc))
+            else:
+                key.append(getattr(value, "pk", value))
+        if errors:
+            raise ValidationError(errors)
+        first = self._rows_by_key.setdefault(tuple(key), self._row_number)
+        if first != self._row_number:
+            column = self.fields[self.get_import_id_fields()[0]].column_name
+            raise ValidationError({column: _("Clé en double : déjà à la ligne %(line)s.") % {"line": first}})
+        return super().get_instance(instance_loader, row)
 
 
 class ProposalResource(FrenchResource):
@@ -161,33 +314,48 @@ class ProposalResource(FrenchResource):
     axis = fields.Field(
         attribute="axis",
         column_name="axe",
-        widget=KeyForeignKeyWidget(Axis, "slug", gettext_lazy("Axe inconnu « %(value)s ».")),
+        widget=AxisWidget(),
     )
     title = _text("titre", "title")
     short_title = _text("intitule_court", "short_title")
     text = _text("texte", "text")
     summary = _text("resume", "summary")
-    lead = _lead()
+    leads = fields.Field(attribute="leads", column_name="porteur", widget=InstitutionsWidget())
     order = fields.Field(attribute="order", column_name="ordre", widget=FrenchIntegerWidget())
 
     class Meta:
         model = Proposal
-        fields = ["key", "number", "axis", "title", "short_title", "text", "summary", "lead", "order"]
+        fields = ["key", "number", "axis", "title", "short_title", "text", "summary", "leads", "order"]
         import_id_fields = ["key"]
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
 
     def get_queryset(self):
-        return super().get_queryset().select_related("axis")
+        return super().get_queryset().select_related("axis").prefetch_related("leads")
+
+    def example(self):
+        axis = Axis.objects.first()
+        return {
+            "cle": "exemple-1",
+            "axe": axis.name if axis else _("nom-ou-identifiant-d-un-axe"),
+            "titre": _("Exemple : un intitulé de proposition (à remplacer)"),
+            "resume": _("Un résumé en langage clair."),
+            "porteur": getattr(Institution.objects.first(), "name", ""),
+            "ordre": 1,
+        }
 
     def required_columns(self) -> list[str]:
         # Optional: a file made before short titles existed imports unchanged (they stay as they are).
         return [column for column in super().required_columns() if column != "intitule_court"]
 
     def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
         if row.get("ordre") in (None, ""):
             row["ordre"] = 0
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("axis").prefetch_related("leads")
 
 
 class YearlyStatusResource(FrenchResource):
@@ -202,12 +370,14 @@ class YearlyStatusResource(FrenchResource):
     status = fields.Field(
         attribute="status",
         column_name="statut",
-        widget=ChoiceWidget(Status, gettext_lazy("Statut inconnu « %(value)s » (codes possibles : %(codes)s).")),
+        widget=ChoiceWidget(
+            Status, gettext_lazy("Statut inconnu « %(value)s ». Valeurs possibles (code ou libellé) : %(codes)s.")
+        ),
     )
     explanation = _text("explication", "explanation")
-    source_label = fields.Field(column_name="source_libelle", widget=widgets.CharWidget(allow_blank=True))
-    source_url = fields.Field(column_name="source_url", widget=widgets.CharWidget(allow_blank=True))
-    source_reference = fields.Field(column_name="source_reference", widget=widgets.CharWidget(allow_blank=True))
+    source_label = fields.Field(column_name="source_libelle", widget=TextWidget())
+    source_url = fields.Field(column_name="source_url", widget=TextWidget())
+    source_reference = fields.Field(column_name="source_reference", widget=TextWidget())
     source_date = fields.Field(column_name="source_date", widget=FrenchDateWidget())
 
     SOURCE_FIELDS = {"source_label": "label", "source_url": "url", "source_reference": "reference"}
@@ -232,14 +402,30 @@ class YearlyStatusResource(FrenchResource):
     def get_queryset(self):
         return super().get_queryset().select_related("proposal").prefetch_related("sources")
 
+    def example(self):
+        proposal = Proposal.objects.order_by("key").first()
+        today = timezone.localdate()
+        return {
+            "cle_proposition": proposal.key if proposal else _("cle-d-une-proposition"),
+            "annee": today.year,
+            "statut": Status.UNDERWAY.label,
+            "explication": _("Ce qui a été fait cette année, en une ou deux phrases."),
+            "source_libelle": _("Délibération du conseil"),
+            "source_url": "https://example.org/deliberation",
+            "source_reference": f"DEL-{today.year}-001",
+            "source_date": today.isoformat(),
+        }
+
     def filter_export(self, queryset, **kwargs):
         # A stable order makes the export reproducible (the round trip compares files).
         return queryset.select_related("proposal").prefetch_related("sources").order_by("proposal__key", "year")
 
-    # Export: the first source of each status.
+    # Export: the first source of each status; in the import's preview, the row's source.
     @staticmethod
     def _first_source(yearly):
-        sources = list(yearly.sources.all())
+        if getattr(yearly, "_row_source", None) is not None:
+            return yearly._row_source
+        sources = list(yearly.sources.all()) if yearly.pk else []
         return sources[0] if sources else None
 
     def dehydrate_source_label(self, yearly):
@@ -340,12 +526,14 @@ class ProjectResource(FrenchResource):
     title = _text("titre", "title")
     summary = _text("resume", "summary")
     focus = _text("focus", "focus")
-    lead = _lead()
+    lead = fields.Field(attribute="lead", column_name="porteur", widget=InstitutionWidget())
     start_year = fields.Field(attribute="start_year", column_name="annee_lancement", widget=FrenchIntegerWidget())
     state = fields.Field(
         attribute="state",
         column_name="etat",
-        widget=ChoiceWidget(ProjectState, gettext_lazy("État inconnu « %(value)s » (codes possibles : %(codes)s).")),
+        widget=ChoiceWidget(
+            ProjectState, gettext_lazy("État inconnu « %(value)s ». Valeurs possibles (code ou libellé) : %(codes)s.")
+        ),
     )
     proposals = fields.Field(
         attribute="proposals",
@@ -362,4 +550,34 @@ class ProjectResource(FrenchResource):
         clean_model_instances = True
 
     def filter_export(self, queryset, **kwargs):
-        return queryset.prefetch_related("proposals__axis").order_by("slug")
+        return queryset.select_related("lead").prefetch_related("proposals__axis").order_by("slug")
+
+    def example(self):
+        proposal = Proposal.objects.order_by("key").first()
+        return {
+            "identifiant": "exemple-de-projet",
+            "titre": _("Exemple de projet (à remplacer)"),
+            "resume": _("Ce que le projet change, en une phrase."),
+            "porteur": getattr(Institution.objects.first(), "name", ""),
+            "annee_lancement": timezone.localdate().year,
+            "etat": ProjectState.IN_PROGRESS.label,
+            "propositions": proposal.key if proposal else "",
+        }
+
+
+class InstitutionResource(FrenchResource):
+    code = _text("code", "code")
+    name = _text("nom", "name")
+    order = fields.Field(attribute="order", column_name="ordre", widget=FrenchIntegerWidget())
+
+    class Meta:
+        model = Institution
+        fields = ["code", "name", "order"]
+        import_id_fields = ["code"]
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+    def before_import_row(self, row, **kwargs):
+        if row.get("ordre") in (None, ""):
+            row["ordre"] = 0

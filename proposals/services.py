@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from reports.models import AnnualReview
 
-from .models import Proposal, Source, YearlyStatus
+from .models import Proposal, Source, YearlyStatus, check_years_open
 
 # The yearly-status years the back office accepts: the database allows 2000–2100; a status is
 # never entered for a year after next year.
@@ -68,6 +68,7 @@ def yearly_status_set_bulk(
     records `user` as the author of every change."""
     if not year_is_allowed(year):
         raise ValidationError(year_range_message(), code="year_range")
+    check_years_open([year])
     refused = []
     saved = []
     with transaction.atomic():

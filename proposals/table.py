@@ -15,11 +15,11 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from .models import UNTITLED, Institution, Project, Status
+from .models import UNTITLED, Project, Proposal, Status
 from .templatetags.proposals_extras import status_badge
 
 # What a row needs from the proposals queryset (`with_status_as_of` gives `status_as_of`).
-ROW_FIELDS = ("id", "key", "number", "title", "short_title", "lead", "axis__name", "status_as_of")
+ROW_FIELDS = ("id", "key", "number", "title", "short_title", "axis__name", "status_as_of")
 
 
 def url_maker(name: str):
@@ -37,7 +37,7 @@ class Row:
     has_title: bool
     axis: str
     status: str  # the badge's HTML
-    lead: str  # "" when unknown
+    lead: str  # the institutions' names, "" when unknown
     projects: SafeString  # links to the projects, "" when there is none
 
 
@@ -56,13 +56,27 @@ def project_links(proposal_ids: list[int]) -> dict[int, SafeString]:
     return {proposal_id: mark_safe(", ".join(html)) for proposal_id, html in by_proposal.items()}
 
 
+def lead_names(proposal_ids: list[int]) -> dict[int, str]:
+    """Each proposal's institutions, by name in their display order, comma-separated (one query)."""
+    leads = (
+        Proposal.leads.through.objects.filter(proposal_id__in=proposal_ids)
+        .order_by("institution__order", "institution__name")
+        .values_list("proposal_id", "institution__name")
+    )
+    by_proposal = defaultdict(list)
+    for proposal_id, name in leads:
+        by_proposal[proposal_id].append(name)
+    return {proposal_id: ", ".join(names) for proposal_id, names in by_proposal.items()}
+
+
 def table_rows(proposals) -> list[Row]:
-    """One row per proposal; `proposals` is a `.values(*ROW_FIELDS)` queryset (two queries)."""
+    """One row per proposal; `proposals` is a `.values(*ROW_FIELDS)` queryset (three queries)."""
     proposals = list(proposals)
-    projects = project_links([proposal["id"] for proposal in proposals])
+    ids = [proposal["id"] for proposal in proposals]
+    projects = project_links(ids)
+    leads = lead_names(ids)
     proposal_url = url_maker("proposals:proposal-detail")
     badges = {status.value: status_badge(status.value) for status in Status}
-    leads = {institution.value: str(institution.label) for institution in Institution}
     untitled = str(UNTITLED)
     number_label = gettext("n° %(number)s")
     return [
@@ -73,7 +87,7 @@ def table_rows(proposals) -> list[Row]:
             has_title=bool(proposal["title"]),
             axis=proposal["axis__name"],
             status=badges.get(proposal["status_as_of"], badges[Status.NOT_ASSESSED.value]),
-            lead=leads.get(proposal["lead"], proposal["lead"]),
+            lead=leads.get(proposal["id"], ""),
             projects=projects.get(proposal["id"], ""),
         )
         for proposal in proposals

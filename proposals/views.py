@@ -8,39 +8,37 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from reports.models import AnnualReview
-from reports.summary import review_summary
+from reports.models import ReviewEntry
+from reports.summary import year_summary
+from reports.years import latest_public_year, public_years
 
-from .filters import NO_PUBLIC_YEAR, ProposalFilter
-from .models import Axis, Convention, Institution, KeyFigure, Project, Proposal, Source, Status, YearlyStatus
+from .filters import ProposalFilter
+from .models import Axis, Institution, KeyFigure, Project, Proposal, Status
 from .opendata import PROPOSAL_COLUMNS, proposal_rows
+from .spreadsheet import neutralise
 from .table import ROW_FIELDS, table_rows
 
 
-def published_years() -> list[int]:
-    """The years the public may see, newest first (one query)."""
-    return list(AnnualReview.objects.published().order_by("-year").values_list("year", flat=True))
-
-
 def current_year() -> int | None:
-    """The year the public sees by default: the latest published review."""
-    return AnnualReview.objects.latest_published_year()
+    """The year the public sees by default: the latest published review (one query)."""
+    year = latest_public_year()
+    return year.year if year else None
 
 
 def _proposal_filter(request) -> ProposalFilter:
     """The tracking table's filters bound to the query string (two queries: axes, years)."""
-    return ProposalFilter(request.GET, axes=list(Axis.objects.only("slug", "name")), years=published_years())
+    return ProposalFilter(request.GET, axes=list(Axis.objects.only("slug", "name")), years=public_years())
 
 
 @require_safe
 def home(request):
-    year = current_year()
-    summary = review_summary(year) if year else None
-    convention = Convention.objects.first()
-    return render(request, "proposals/home.html", {"year": year, "summary": summary, "convention": convention})
+    year = latest_public_year()
+    summary = year_summary(year) if year else None
+    # The convention's name and presentation come from the context processor (convention.context_processors).
+    return render(request, "proposals/home.html", {"year": year.year if year else None, "summary": summary})
 
 
-# A city's whole convention fits on one page (Clermont: 40); a very large one is paged.
+# A whole convention fits on one page (the first city has 40 proposals); a very large one is paged.
 TABLE_PAGE_SIZE = 200
 
 
@@ -64,8 +62,9 @@ def proposal_list(request):
 
 def _opendata_rows(request):
     filterset = _proposal_filter(request)
-    year = filterset.year or NO_PUBLIC_YEAR
-    return filterset, proposal_rows(filterset.qs, year, base_url=request.build_absolute_uri("/")[:-1])
+    # filterset.qs already carries the year's statuses: the rows read them from a plain queryset.
+    queryset = Proposal.objects.filter(pk__in=filterset.qs.values("pk")).order_by(*filterset.ordering())
+    return filterset, proposal_rows(queryset, filterset.review_year, base_url=request.build_absolute_uri("/")[:-1])
 
 
 def _filename(filterset, extension: str) -> str:
@@ -81,7 +80,7 @@ def proposals_csv(request):
     response.write("\ufeff")
     writer = csv.DictWriter(response, fieldnames=[column.name for column in PROPOSAL_COLUMNS])
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({name: neutralise(value) for name, value in row.items()} for row in rows)
     return response
 
 
@@ -104,25 +103,37 @@ def _neighbours(proposal: Proposal) -> tuple[Proposal | None, Proposal | None]:
     return previous, following
 
 
+def timeline(entries: list[ReviewEntry]) -> list[ReviewEntry]:
+    """A proposal's published statuses, newest first, once each: `entries` are its rows in the
+    published reviews, oldest review first; a status carried unchanged into a later review (same
+    `status_year`) is shown once, as the first review that published it said it."""
+    seen = {}
+    for entry in entries:
+        if entry.status_year is not None:
+            seen.setdefault(entry.status_year, entry)
+    return sorted(seen.values(), key=lambda entry: entry.status_year, reverse=True)
+
+
 @require_safe
 def proposal_detail(request, key: str):
-    year = current_year()
-    # Only the statuses of published years: a draft year's status is never public.
-    timeline = YearlyStatus.objects.filter(year__lte=year or NO_PUBLIC_YEAR).prefetch_related(
-        Prefetch("sources", queryset=Source.objects.order_by("date", "pk"))
-    )
+    years = public_years()
     proposal = get_object_or_404(
         Proposal.objects.select_related("axis").prefetch_related(
-            Prefetch("yearly_statuses", queryset=timeline, to_attr="timeline"),
             Prefetch("projects", queryset=Project.objects.only("slug", "title", "state").order_by("title")),
+            "leads",
         ),
         key=key,
     )
+    # Only published reviews, as their latest version froze them: a draft year is never public.
+    entries = ReviewEntry.objects.filter(proposal=proposal, version_id__in=[year.version_id for year in years])
+    entries = sorted(entries.select_related("version__review"), key=lambda entry: entry.version.review.year)
+    current = entries[-1] if entries and entries[-1].version.review.year == years[0].year else None
     previous, following = _neighbours(proposal)
     context = {
         "proposal": proposal,
-        "year": year,
-        "current": proposal.timeline[0] if proposal.timeline else None,
+        "year": years[0].year if years else None,
+        "current": current,
+        "timeline": timeline(entries),
         "previous": previous,
         "next": following,
     }
@@ -145,9 +156,9 @@ def projects_by_axis(projects: list[Project], axes: list[Axis]) -> list[tuple[Ax
 @require_safe
 def project_list(request):
     projects = list(
-        Project.objects.only("slug", "title", "summary", "state", "lead").prefetch_related(
-            Prefetch("proposals", queryset=Proposal.objects.only("axis").order_by())
-        )
+        Project.objects.select_related("lead")
+        .only("slug", "title", "summary", "state", "lead__name")
+        .prefetch_related(Prefetch("proposals", queryset=Proposal.objects.only("axis").order_by()))
     )
     groups = projects_by_axis(projects, list(Axis.objects.only("slug", "name")))
     return render(request, "proposals/project_list.html", {"groups": groups, "count": len(projects)})
@@ -155,16 +166,18 @@ def project_list(request):
 
 @require_safe
 def project_detail(request, slug: str):
-    year = current_year()
-    served = Proposal.objects.with_status_as_of(year or NO_PUBLIC_YEAR).select_related("axis")
+    year = latest_public_year()
+    # Every proposal it serves, with its status in the latest review («Non évaluée» if not in it).
+    served = Proposal.objects.select_related("axis")
+    served = served.with_frozen_status(year.version_id, counted_only=False) if year else served.not_assessed()
     project = get_object_or_404(
-        Project.objects.prefetch_related(
+        Project.objects.select_related("lead").prefetch_related(
             Prefetch("key_figures", queryset=KeyFigure.objects.order_by("order", "pk")),
             Prefetch("proposals", queryset=served),
         ),
         slug=slug,
     )
-    return render(request, "proposals/project_detail.html", {"project": project, "year": year})
+    return render(request, "proposals/project_detail.html", {"project": project, "year": year.year if year else None})
 
 
 @require_safe
@@ -172,7 +185,7 @@ def opendata(request):
     context = {
         "columns": PROPOSAL_COLUMNS,
         "statuses": Status.choices,
-        "institutions": Institution.choices,
+        "institutions": list(Institution.objects.all()),
         "year": current_year(),
     }
     return render(request, "pages/opendata.html", context)

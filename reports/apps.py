@@ -1,7 +1,22 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def freeze_after_migrate(sender, using="default", **kwargs):
+    """A database from before publication froze reviews: freeze its published reviews once."""
+    from django.db import connections
+
+    from .models import ReviewDocument
+    from .publication import freeze_published_reviews
+
+    if ReviewDocument._meta.db_table in connections[using].introspection.table_names():  # not when migrating back
+        freeze_published_reviews()
 
 
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Bilans annuels")
+
+    def ready(self):
+        post_migrate.connect(freeze_after_migrate, sender=self)

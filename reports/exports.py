@@ -23,11 +23,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from proposals.models import Proposal, Status
+from proposals.models import Convention, Proposal, Status
 from proposals.opendata import PROPOSAL_COLUMNS, proposal_rows
+from proposals.spreadsheet import neutralise, neutralise_row
 
 from .charts import rate_chart, status_chart
-from .summary import ReviewReport, review_dict, review_report, review_summary
+from .summary import ReviewReport, review_report
 
 DRAFT_COLUMN = "brouillon"
 
@@ -37,46 +38,43 @@ class DocumentFormat:
     label: str
     extension: str
     content_type: str
-    render: Callable  # (review, base_url) -> bytes
+    render: Callable  # (report, base_url) -> bytes
+    lists_proposals: bool = False  # the report must carry every proposal
 
 
 def export_review(review, fmt: str, *, base_url: str = "") -> bytes:
-    """The document of `review` (an AnnualReview) in `fmt`, one of `FORMATS`.
+    """The document of `review` (an AnnualReview) in `fmt`, one of `FORMATS`, rendered now: from
+    its latest published version's record, or from the live rows of a draft. The site serves a
+    published review's stored bytes instead (`ReviewDocument`), rendered here at publication.
 
     `base_url` ("https://example.org", no trailing slash) makes the proposals' links absolute."""
+    document = FORMATS[fmt]
     with translation.override(settings.LANGUAGE_CODE):
-        return FORMATS[fmt].render(review, base_url)
-
-
-def filename(review, fmt: str) -> str:
-    """`bilan-convention-2025.pdf`; a draft says so: `bilan-convention-2026-brouillon.pdf`."""
-    draft = "" if review.is_published else "-brouillon"
-    return f"bilan-convention-{review.year}{draft}.{FORMATS[fmt].extension}"
+        return document.render(review_report(review, with_proposals=document.lists_proposals), base_url)
 
 
 # JSON and CSV
 
 
-def render_json(review, base_url: str) -> bytes:
-    data = review_dict(review, review_summary(review.year))
-    return json.dumps(data, ensure_ascii=False, indent=2).encode()
+def render_json(report: ReviewReport, base_url: str) -> bytes:
+    return json.dumps(report.as_dict(), ensure_ascii=False, indent=2).encode()
 
 
-def _proposals_dataset(review, base_url: str) -> tablib.Dataset:
+def _proposals_dataset(report: ReviewReport, base_url: str) -> tablib.Dataset:
     """One row per proposal (the open-data columns); a draft gets a first `brouillon` column."""
-    rows = proposal_rows(Proposal.objects.all(), review.year, base_url)
+    rows = proposal_rows(Proposal.objects.all(), report.review_year, base_url)
     headers = [column.name for column in PROPOSAL_COLUMNS]
     dataset = tablib.Dataset(headers=headers, title=_("Propositions"))
     for row in rows:
-        dataset.append([row[name] for name in headers])
-    if not review.is_published:
+        dataset.append(neutralise_row(row[name] for name in headers))
+    if report.is_draft:
         dataset.insert_col(0, [_("Brouillon")] * len(rows), header=DRAFT_COLUMN)
     return dataset
 
 
-def render_csv(review, base_url: str) -> bytes:
+def render_csv(report: ReviewReport, base_url: str) -> bytes:
     # The BOM lets spreadsheet software read the file as UTF-8 (as /propositions.csv does).
-    return ("\ufeff" + _proposals_dataset(review, base_url).export("csv")).encode()
+    return ("\ufeff" + _proposals_dataset(report, base_url).export("csv")).encode()
 
 
 # Spreadsheets: a summary sheet and a proposals sheet.
@@ -101,7 +99,7 @@ def _summary_dataset(report: ReviewReport) -> tuple[tablib.Dataset, DecimalColum
         headers.append(_("Évolution depuis %(year)s (points)") % {"year": report.comparison.previous_year})
     dataset = tablib.Dataset(headers=headers, title=_("Synthèse"))
     for row in report.rows(total_label=_("Ensemble des propositions")):
-        line = [row.label, row.tally.proposals] + [count for _status, count in row.tally.statuses()]
+        line = [neutralise(row.label), row.tally.proposals] + [count for _status, count in row.tally.statuses()]
         line.append(float(row.tally.rate))
         if report.comparison:
             line.append(float(row.change.points))
@@ -114,10 +112,9 @@ def _summary_dataset(report: ReviewReport) -> tuple[tablib.Dataset, DecimalColum
     return dataset, DecimalColumns(rate=rate_index, change=rate_index + 1 if report.comparison else None)
 
 
-def _databook(review, base_url: str) -> tuple[tablib.Databook, DecimalColumns]:
-    report = review_report(review)
+def _databook(report: ReviewReport, base_url: str) -> tuple[tablib.Databook, DecimalColumns]:
     summary, decimal_columns = _summary_dataset(report)
-    return tablib.Databook([summary, _proposals_dataset(review, base_url)]), decimal_columns
+    return tablib.Databook([summary, _proposals_dataset(report, base_url)]), decimal_columns
 
 
 def _situation_time(review) -> datetime.datetime:
@@ -141,13 +138,13 @@ def _reproducible_zip(data: bytes, when: datetime.datetime, rewrite=None) -> byt
     return output.getvalue()
 
 
-def render_xlsx(review, base_url: str) -> bytes:
+def render_xlsx(report: ReviewReport, base_url: str) -> bytes:
     """tablib fills the sheets (as `Databook.export("xlsx")` does), then we add the cell formats
     and save once: no save-and-reload round trip, which doubled the time for big conventions."""
     from openpyxl import Workbook
     from tablib.formats._xlsx import XLSXFormat
 
-    databook, decimal_columns = _databook(review, base_url)
+    databook, decimal_columns = _databook(report, base_url)
     workbook = Workbook()
     workbook.remove(workbook.active)
     for dataset in databook.sheets():
@@ -163,8 +160,8 @@ def render_xlsx(review, base_url: str) -> bytes:
     for index in decimal_columns.all():
         for (cell,) in summary_sheet.iter_rows(min_row=2, min_col=index + 1, max_col=index + 1):
             cell.number_format = formats[index]
-    when = _situation_time(review)
-    workbook.properties.creator = settings.SITE_NAME
+    when = _situation_time(report.review)
+    workbook.properties.creator = Convention.current().name
     workbook.properties.created = when
     output = io.BytesIO()
     workbook.save(output)
@@ -180,7 +177,7 @@ def render_xlsx(review, base_url: str) -> bytes:
     return _reproducible_zip(output.getvalue(), when, fix_core)
 
 
-def render_ods(review, base_url: str) -> bytes:
+def render_ods(report: ReviewReport, base_url: str) -> bytes:
     """tablib fills the sheets (as `Databook.export("ods")` does); we add a one-decimal number
     style to the rates and changes, and save once."""
     from odf import number, style
@@ -190,7 +187,7 @@ def render_ods(review, base_url: str) -> bytes:
     from odf.table import Table, TableCell, TableRow
     from tablib.formats._ods import ODSFormat, bold
 
-    databook, decimal_columns = _databook(review, base_url)
+    databook, decimal_columns = _databook(report, base_url)
     document = OpenDocumentSpreadsheet()
     document.automaticstyles.addElement(bold)
     one_decimal = number.NumberStyle(name="un-decimal")
@@ -212,7 +209,7 @@ def render_ods(review, base_url: str) -> bytes:
     Element.namespaces = dict(sorted(nsdict.items()))
     output = io.BytesIO()
     document.save(output)
-    return _reproducible_zip(output.getvalue(), _situation_time(review))
+    return _reproducible_zip(output.getvalue(), _situation_time(report.review))
 
 
 # PDF
@@ -228,21 +225,23 @@ def review_context(report: ReviewReport, *, base_url: str = "") -> dict:
         "status_chart": status_chart(report.summary, total_label),
         "rate_chart": rate_chart(report.history),
         "base_url": base_url,
-        "site_name": settings.SITE_NAME,
     }
 
 
-def render_pdf(review, base_url: str) -> bytes:
+def render_pdf(report: ReviewReport, base_url: str) -> bytes:
     from weasyprint import HTML
 
-    report = review_report(review, with_proposals=True)
-    html = render_to_string("reports/review_pdf.html", review_context(report, base_url=base_url))
+    # Rendered without a request: the convention's name comes here, not from the context processor.
+    context = review_context(report, base_url=base_url) | {"convention": Convention.current()}
+    html = render_to_string("reports/review_pdf.html", context)
     # No base URL: the document fetches nothing (its styles and charts are inline).
     return HTML(string=html).write_pdf()
 
 
 FORMATS = {
-    "pdf": DocumentFormat(_lazy("PDF, le document pour les conseils"), "pdf", "application/pdf", render_pdf),
+    "pdf": DocumentFormat(
+        _lazy("PDF, le document pour les conseils"), "pdf", "application/pdf", render_pdf, lists_proposals=True
+    ),
     "xlsx": DocumentFormat(
         _lazy("Tableur Excel (XLSX) : synthèse et propositions"),
         "xlsx",

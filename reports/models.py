@@ -1,5 +1,18 @@
-"""The yearly reviews (bilans annuels) the Ville and the Métropole publish every December."""
+"""The yearly reviews (bilans annuels) the institutions publish every December, and the record
+each publication leaves.
 
+A published review is a record: «Publier» stores in a `ReviewVersion` what the review says
+(which proposals it counts, in which axis, each one's status, explanation and sources, the
+figures) and its five documents, byte for byte. Every public view of a published year reads
+that record, never the live rows; only a public correction (a rectificatif, version 2, 3…)
+changes what a year says, and earlier versions stay available.
+"""
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -9,7 +22,12 @@ from simple_history.models import HistoricalRecords
 
 class AnnualReviewQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(published_at__isnull=False)
+        """Reviews with a frozen version: the only years the public sees."""
+        return self.filter(models.Exists(ReviewVersion.objects.filter(review=models.OuterRef("pk"))))
+
+    def locked(self):
+        """Published reviews without an open correction: their year's statuses cannot change."""
+        return self.published().filter(correction_opened_at__isnull=True)
 
     def visible_to(self, user):
         """Published reviews, plus drafts for staff allowed to preview them."""
@@ -33,6 +51,17 @@ class AnnualReview(models.Model):
         null=True,
         blank=True,
         help_text=_("Vide tant que le bilan est un brouillon : l'année reste invisible au public."),
+    )
+    correction_reason = models.TextField(
+        _("motif du rectificatif en cours"),
+        blank=True,
+        help_text=_("Dit au public pourquoi le bilan publié est corrigé."),
+    )
+    correction_opened_at = models.DateTimeField(
+        _("rectificatif ouvert le"),
+        null=True,
+        blank=True,
+        help_text=_("Tant qu'un rectificatif est ouvert, les statuts de l'année peuvent être corrigés."),
     )
 
     history = HistoricalRecords()
@@ -68,25 +97,59 @@ class AnnualReview(models.Model):
     def is_published(self) -> bool:
         return self.published_at is not None
 
+    @property
+    def correction_is_open(self) -> bool:
+        return self.correction_opened_at is not None
+
     def earlier_published_years(self) -> list[int]:
         """The published years before this one, oldest first (for the change and the history)."""
         years = AnnualReview.objects.published().filter(year__lt=self.year).order_by("year")
         return list(years.values_list("year", flat=True))
 
-    def publish(self, when=None):
-        self.published_at = when or timezone.now()
-        self.save(update_fields=["published_at"])
+    def publish(self, *, when=None, user=None) -> "ReviewVersion":
+        """Freeze the review and store its documents (`publication.review_publish`)."""
+        from .publication import review_publish
+
+        version = review_publish(self, user=user, when=when)
+        self.refresh_from_db()
+        return version
+
+    def latest_version(self) -> "ReviewVersion | None":
+        return self.versions.order_by("-number").first()
+
+    def open_correction(self, reason: str, when=None) -> None:
+        """A clerk opens a rectificatif: the year's statuses may be corrected until it is published."""
+        self.correction_reason = reason
+        self.correction_opened_at = when or timezone.now()
+        self.save(update_fields=["correction_reason", "correction_opened_at"])
+
+
+class Assembly(models.Model):
+    """A deliberating body a review is presented to (a council, a parliament's chamber): data,
+    as each convention has its own."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    order = models.PositiveSmallIntegerField(_("ordre d'affichage"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("assemblée")
+        verbose_name_plural = _("assemblées")
+
+    def __str__(self):
+        return self.name
 
 
 class Deliberation(models.Model):
-    class Body(models.TextChoices):
-        VILLE = "ville", _("Conseil municipal (Ville)")
-        METROPOLE = "metropole", _("Conseil métropolitain (Métropole)")
-
     review = models.ForeignKey(
         AnnualReview, on_delete=models.CASCADE, related_name="deliberations", verbose_name=_("bilan")
     )
-    body = models.CharField(_("assemblée"), max_length=20, choices=Body)
+    body = models.ForeignKey(
+        Assembly, on_delete=models.PROTECT, related_name="deliberations", verbose_name=_("assemblée")
+    )
     date = models.DateField(_("date de la séance"))
     reference = models.CharField(_("numéro de la délibération"), max_length=100)
     url = models.URLField(_("lien"), max_length=500, blank=True)
@@ -102,4 +165,226 @@ class Deliberation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_body_display()} — {self.reference}"
+        return f"{self.body} — {self.reference}"
+
+
+class ReviewVersion(models.Model):
+    """One publication of a review: version 1 at «Publier», then one per rectificatif.
+
+    It holds what the review said when published (the review's own texts, its deliberations,
+    the figures) and, in `entries` and `documents`, every proposal's frozen status and the five
+    documents as served. Rows are only ever added, never changed."""
+
+    review = models.ForeignKey(AnnualReview, on_delete=models.PROTECT, related_name="versions", verbose_name=_("bilan"))
+    number = models.PositiveSmallIntegerField(_("version"))
+    published_at = models.DateTimeField(_("publiée le"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("publiée par"),
+    )
+    reason = models.TextField(_("motif du rectificatif"), blank=True)
+    situation_date = models.DateField(_("situation au"))
+    introduction = models.TextField(_("introduction"), blank=True)
+    is_final = models.BooleanField(_("bilan final"), default=False)
+    # [{"body": "Conseil municipal", "date": "2025-12-15", "reference": "…", "url": "…"}]
+    deliberations = models.JSONField(_("délibérations"), default=list)
+    # {"axes": [{"slug", "name", "by_status": {code: count}}], "totals": {"by_status": {…}}}
+    figures = models.JSONField(_("chiffres"))
+
+    class Meta:
+        ordering = ["review", "-number"]
+        verbose_name = _("version publiée")
+        verbose_name_plural = _("versions publiées")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "number"], name="reports_reviewversion_unique_number"),
+        ]
+
+    def __str__(self):
+        return str(_("Bilan %(year)s, version %(number)s") % {"year": self.review.year, "number": self.number})
+
+    @property
+    def year(self) -> int:
+        return self.review.year
+
+    @property
+    def is_correction(self) -> bool:
+        return self.number > 1
+
+    def frozen_review(self) -> AnnualReview:
+        """An unsaved AnnualReview carrying this version's texts: what pages and documents show."""
+        return AnnualReview(
+            pk=self.review_id,
+            year=self.review.year,
+            situation_date=self.situation_date,
+            introduction=self.introduction,
+            is_final=self.is_final,
+            published_at=self.published_at,
+        )
+
+    def frozen_deliberations(self) -> list["FrozenDeliberation"]:
+        return [FrozenDeliberation.from_dict(item) for item in self.deliberations]
+
+
+@dataclass(frozen=True)
+class FrozenAssembly:
+    name: str
+
+
+@dataclass(frozen=True)
+class FrozenDeliberation:
+    """A deliberation as a published version recorded it (the templates read it like a Deliberation)."""
+
+    body: FrozenAssembly
+    date: datetime.date
+    reference: str
+    url: str
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "FrozenDeliberation":
+        date = datetime.date.fromisoformat(data["date"])
+        return cls(FrozenAssembly(data["body"]), date, data["reference"], data["url"])
+
+
+@dataclass(frozen=True)
+class FrozenAxis:
+    """An axis as a published version recorded it."""
+
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class FrozenSource:
+    label: str
+    url: str
+    reference: str
+    date: datetime.date | None
+
+
+class ReviewEntry(models.Model):
+    """A proposal as a published version counts it: its axis, status, explanation and sources
+    as of the review year. The proposal's live texts (title, summary, projects) stay live."""
+
+    version = models.ForeignKey(ReviewVersion, on_delete=models.CASCADE, related_name="entries")
+    proposal = models.ForeignKey(
+        "proposals.Proposal", on_delete=models.SET_NULL, null=True, related_name="review_entries"
+    )
+    position = models.PositiveIntegerField()  # the convention's order at publication
+    key = models.CharField(max_length=80)
+    number = models.PositiveSmallIntegerField(null=True)
+    title = models.TextField(blank=True)  # as published; pages show the live title
+    axis_slug = models.CharField(max_length=50)
+    axis_name = models.CharField(max_length=200)
+    status = models.CharField(max_length=20)
+    status_year = models.PositiveSmallIntegerField(null=True)  # the yearly status it comes from
+    explanation = models.TextField(blank=True)
+    sources = models.JSONField(default=list)  # [{"label", "url", "reference", "date"}]
+
+    class Meta:
+        ordering = ["version", "position"]
+        verbose_name = _("statut publié")
+        verbose_name_plural = _("statuts publiés")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "key"], name="reports_reviewentry_unique_key"),
+        ]
+        indexes = [
+            # A proposal's page reads its entries in every published version.
+            models.Index(fields=["proposal", "version"], name="reports_entry_proposal_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.key} : {self.status}"
+
+    def get_absolute_url(self):
+        return reverse("proposals:proposal-detail", args=[self.key])
+
+    # Read like a proposal annotated with its status (`Proposal.objects.with_status_as_of`),
+    # so that pages and documents show a published version and a draft the same way.
+
+    @property
+    def status_as_of(self) -> str:
+        return self.status
+
+    @property
+    def explanation_as_of(self) -> str:
+        return self.explanation
+
+    @property
+    def axis(self) -> FrozenAxis:
+        return FrozenAxis(self.axis_slug, self.axis_name)
+
+    @property
+    def display_title(self) -> str:
+        """The proposal's live title (a title filled in later shows), else the published one."""
+        if self.proposal is not None:
+            return self.proposal.display_title
+        from proposals.models import UNTITLED
+
+        return self.title or str(UNTITLED)
+
+    @property
+    def has_title(self) -> bool:
+        return bool(self.proposal.title if self.proposal is not None else self.title)
+
+    @property
+    def projects(self):
+        from proposals.models import Project
+
+        return self.proposal.projects if self.proposal is not None else Project.objects.none()
+
+    def source_list(self) -> list[FrozenSource]:
+        return [
+            FrozenSource(
+                label=source["label"],
+                url=source["url"],
+                reference=source["reference"],
+                date=datetime.date.fromisoformat(source["date"]) if source["date"] else None,
+            )
+            for source in self.sources
+        ]
+
+
+class ReviewDocument(models.Model):
+    """A document of a published version (PDF, XLSX, ODS, CSV, JSON), stored in the database so
+    that every app server serves the same bytes; `sha256` lets anyone check a copy."""
+
+    version = models.ForeignKey(ReviewVersion, on_delete=models.CASCADE, related_name="documents")
+    fmt = models.CharField(_("format"), max_length=10)
+    content = models.BinaryField(_("contenu"))
+    size = models.PositiveIntegerField(_("taille (octets)"))
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+
+    class Meta:
+        ordering = ["version", "fmt"]
+        verbose_name = _("document publié")
+        verbose_name_plural = _("documents publiés")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "fmt"], name="reports_reviewdocument_one_per_format"),
+        ]
+
+    def __str__(self):
+        return f"{self.version} ({self.fmt})"
+
+    def get_absolute_url(self):
+        """This version's own address, which never changes."""
+        return reverse(f"reports:review-version-{self.fmt}", args=[self.version.review.year, self.version.number])
+
+    @property
+    def label(self) -> str:
+        from .exports import FORMATS  # the exports need the models: import when called
+
+        return FORMATS[self.fmt].label
+
+    def latest_url(self):
+        """The year's default address, which serves the latest version."""
+        return reverse(f"reports:review-{self.fmt}", args=[self.version.review.year])
+
+    @classmethod
+    def build(cls, version: ReviewVersion, fmt: str, content: bytes) -> "ReviewDocument":
+        return cls(
+            version=version, fmt=fmt, content=content, size=len(content), sha256=hashlib.sha256(content).hexdigest()
+        )

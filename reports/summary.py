@@ -1,18 +1,21 @@
 """The review's figures: how many proposals stand where, per axis and overall, as of a year.
 
 Plain functions over plain data. Every page and document of a review takes its figures from
-here (`review_summary`, and `review_report` which gathers a whole review), so they can never
-disagree. The query count depends on the number of published years, never on the number of
-proposals.
+here (`year_summaries`, and `review_report` which gathers a whole review), so they can never
+disagree. A published year's figures are those its latest version froze; a draft year's are
+counted from the live rows. The query count never depends on the number of proposals.
 """
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Prefetch
 
-from proposals.models import Axis, Project, Proposal, Status, YearlyStatus
+from proposals.models import Axis, Project, Proposal, Status
+
+from .models import AnnualReview, FrozenAxis, ReviewDocument, ReviewEntry, ReviewVersion
+from .years import ReviewYear, public_years
 
 ONE_DECIMAL = Decimal("0.1")
 
@@ -64,7 +67,7 @@ class Tally:
 
 @dataclass
 class AxisTally(Tally):
-    axis: Axis | None = None
+    axis: Axis | FrozenAxis | None = None
 
 
 @dataclass
@@ -80,6 +83,15 @@ class Summary:
             "totals": _tally_dict(self.totals),
             "axes": [{"slug": tally.axis.slug, "name": tally.axis.name, **_tally_dict(tally)} for tally in self.axes],
         }
+
+
+def frozen_summary(year: int, figures: dict) -> Summary:
+    """The Summary a published version froze (see `publication.figures_of`)."""
+    axes = [
+        AxisTally(axis=FrozenAxis(axis["slug"], axis["name"]), by_status=dict(axis["by_status"]))
+        for axis in figures["axes"]
+    ]
+    return Summary(year=year, axes=axes, totals=Tally(by_status=dict(figures["totals"]["by_status"])))
 
 
 def _tally_dict(tally: Tally) -> dict:
@@ -106,17 +118,28 @@ def _summarise(year: int, axes: list[Axis]) -> Summary:
     return Summary(year=year, axes=list(tallies.values()), totals=totals)
 
 
-def review_summary(year: int) -> Summary:
-    """Counts and rates of every axis and overall, with each proposal's status as of `year`.
-
-    Every axis appears, even one without proposals (rate 0.0)."""
+def live_summary(year: int) -> Summary:
+    """Counts and rates of every axis and overall, from the live statuses as of `year` (a draft,
+    or what a publication is about to freeze). Every axis appears, even one without proposals."""
     return _summarise(year, list(Axis.objects.all()))
 
 
-def review_summaries(years) -> dict[int, Summary]:
-    """`review_summary` for several years: one query for the axes, then one per year."""
-    axes = list(Axis.objects.all())
-    return {year: _summarise(year, axes) for year in years}
+def year_summaries(years: list[ReviewYear]) -> dict[int, Summary]:
+    """The Summary of each year: published years from their frozen figures (one query for all),
+    draft years counted from the live rows (two queries each)."""
+    frozen = dict(
+        ReviewVersion.objects.filter(pk__in=[year.version_id for year in years if year.is_published]).values_list(
+            "pk", "figures"
+        )
+    )
+    return {
+        year.year: frozen_summary(year.year, frozen[year.version_id]) if year.is_published else live_summary(year.year)
+        for year in years
+    }
+
+
+def year_summary(year: ReviewYear) -> Summary:
+    return year_summaries([year])[year.year]
 
 
 # The change since the previous published year.
@@ -138,16 +161,17 @@ class Comparison:
     """How each axis (and the whole) moved between a previous review and this one."""
 
     previous_year: int
-    axes: dict[int, RateChange]  # by axis pk
+    axes: dict[str, RateChange]  # by axis slug
     totals: RateChange
 
 
 def compare(current: Summary, previous: Summary) -> Comparison:
-    before = {tally.axis.pk: tally.rate for tally in previous.axes}
+    """Axes are matched by slug: a frozen year and a draft year compare."""
+    before = {tally.axis.slug: tally.rate for tally in previous.axes}
     return Comparison(
         previous_year=previous.year,
         axes={
-            tally.axis.pk: RateChange(previous=before.get(tally.axis.pk, Decimal("0.0")), current=tally.rate)
+            tally.axis.slug: RateChange(previous=before.get(tally.axis.slug, Decimal("0.0")), current=tally.rate)
             for tally in current.axes
         },
         totals=RateChange(previous=previous.totals.rate, current=current.totals.rate),
@@ -157,15 +181,21 @@ def compare(current: Summary, previous: Summary) -> Comparison:
 # The proposals of a review, and those not implemented grouped by reason.
 
 
-def review_proposals(year: int):
-    """Every proposal with its status and public explanation as of `year`, its axis and its
-    projects (titles), in the convention's order. Three queries, whatever the size."""
-    latest = YearlyStatus.objects.filter(proposal=OuterRef("pk"), year__lte=year).order_by("-year")
+PROJECT_TITLES = Prefetch("projects", queryset=Project.objects.only("slug", "title").order_by("title"))
+
+
+def live_proposals(year: int):
+    """Every proposal with its live status and public explanation as of `year`, its axis and its
+    projects (titles), in the convention's order (a draft). Three queries, whatever the size."""
+    return Proposal.objects.with_status_as_of(year).select_related("axis").prefetch_related(PROJECT_TITLES)
+
+
+def frozen_proposals(version_id: int):
+    """The entries of a published version, read like `live_proposals` (live titles and projects)."""
     return (
-        Proposal.objects.with_status_as_of(year)
-        .annotate(explanation_as_of=Subquery(latest.values("explanation")[:1]))
-        .select_related("axis")
-        .prefetch_related(Prefetch("projects", queryset=Project.objects.only("slug", "title").order_by("title")))
+        ReviewEntry.objects.filter(version_id=version_id)
+        .select_related("proposal")
+        .prefetch_related(Prefetch("proposal__projects", queryset=PROJECT_TITLES.queryset))
     )
 
 
@@ -204,11 +234,12 @@ class ReviewReport:
     """A review with its figures. The lists a document may not need (the proposals not
     implemented, the deliberations) are only queried when read."""
 
-    review: object  # AnnualReview
+    review: AnnualReview  # for a published year, the texts its latest version froze
     summary: Summary
     history: list[Summary]  # the published years before this one, then this one, oldest first
     comparison: Comparison | None
-    proposals: list[Proposal] | None = None  # every proposal, only when a document lists them
+    version: ReviewVersion | None = None  # the latest published version; None for a draft
+    proposals: list | None = None  # every proposal (or frozen entry), only when a document lists them
 
     @property
     def year(self) -> int:
@@ -216,14 +247,21 @@ class ReviewReport:
 
     @property
     def is_draft(self) -> bool:
-        return not self.review.is_published
+        return self.version is None
+
+    @property
+    def review_year(self) -> ReviewYear:
+        return ReviewYear(self.year, self.version.pk if self.version else None)
 
     @cached_property
-    def unimplemented(self) -> list[Proposal]:
+    def unimplemented(self) -> list:
         """Every proposal not implemented as of the year, assessed or not (one query)."""
         if self.proposals is not None:
             return [proposal for proposal in self.proposals if proposal.status_as_of != Status.IMPLEMENTED]
-        return list(review_proposals(self.year).exclude(status_as_of=Status.IMPLEMENTED).prefetch_related(None))
+        if self.version is not None:
+            entries = frozen_proposals(self.version.pk).prefetch_related(None)
+            return list(entries.exclude(status=Status.IMPLEMENTED))
+        return list(live_proposals(self.year).exclude(status_as_of=Status.IMPLEMENTED).prefetch_related(None))
 
     @cached_property
     def pending(self) -> list[PendingGroup]:
@@ -235,13 +273,23 @@ class ReviewReport:
 
     @cached_property
     def deliberations(self) -> list:
-        return list(self.review.deliberations.all())
+        if self.version is not None:
+            return self.version.frozen_deliberations()
+        return list(self.review.deliberations.select_related("body"))
+
+    @cached_property
+    def versions(self) -> list[ReviewVersion]:
+        """Every published version, newest first, with their documents' sizes and fingerprints."""
+        if self.version is None:
+            return []
+        documents = Prefetch("documents", queryset=ReviewDocument.objects.defer("content").order_by("pk"))
+        return list(self.version.review.versions.order_by("-number").prefetch_related(documents))
 
     def rows(self, total_label: str) -> list[Row]:
         """The axes, then the whole convention, each with its change when there is one."""
         comparison = self.comparison
         rows = [
-            Row(label=tally.axis.name, tally=tally, change=comparison.axes[tally.axis.pk] if comparison else None)
+            Row(label=tally.axis.name, tally=tally, change=comparison.axes[tally.axis.slug] if comparison else None)
             for tally in self.summary.axes
         ]
         rows.append(
@@ -255,28 +303,33 @@ class ReviewReport:
         return rows
 
     def as_dict(self) -> dict:
-        return review_dict(self.review, self.summary)
+        """The review's open-data shape (rates as numbers with one decimal), with `"draft": true`
+        for a review not yet published."""
+        data = {"year": self.year, "final": self.review.is_final, **self.summary.as_dict()}
+        if self.is_draft:
+            data["draft"] = True
+        return data
 
 
-def review_dict(review, summary: Summary) -> dict:
-    """PRODUCT.md's JSON shape, with `"draft": true` for a review not yet published."""
-    data = {"year": review.year, "final": review.is_final, **summary.as_dict()}
-    if not review.is_published:
-        data["draft"] = True
-    return data
-
-
-def review_report(review, *, with_proposals: bool = False) -> ReviewReport:
-    """Gather the figures of `review` (an AnnualReview): its summary, and the earlier published
-    years with the change since the latest of them; every proposal too when `with_proposals`
-    (the PDF lists them all)."""
-    earlier = review.earlier_published_years()
-    summaries = review_summaries([*earlier, review.year])
+def review_report(review: AnnualReview, *, with_proposals: bool = False) -> ReviewReport:
+    """Gather what `review` says: its latest published version (or the live rows of a draft),
+    its summary, and the earlier published years with the change since the latest of them;
+    every proposal too when `with_proposals` (the PDF lists them all)."""
+    version = review.versions.select_related("review").order_by("-number").first()
+    this_year = ReviewYear(review.year, version.pk if version else None)
+    earlier = sorted((year for year in public_years() if year.year < review.year), key=lambda year: year.year)
+    summaries = year_summaries([*earlier, this_year])
     summary = summaries[review.year]
+    if version is not None:
+        review = version.frozen_review()
+    proposals = None
+    if with_proposals:
+        proposals = list(frozen_proposals(version.pk) if version else live_proposals(review.year))
     return ReviewReport(
         review=review,
         summary=summary,
         history=list(summaries.values()),
-        comparison=compare(summary, summaries[earlier[-1]]) if earlier else None,
-        proposals=list(review_proposals(review.year)) if with_proposals else None,
+        comparison=compare(summary, summaries[earlier[-1].year]) if earlier else None,
+        version=version,
+        proposals=proposals,
     )

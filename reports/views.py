@@ -1,15 +1,16 @@
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from .exports import FORMATS, export_review, filename, review_context
+from .documents import INLINE_FORMATS, document_response, filename, stored_document
+from .exports import FORMATS, export_review, review_context
 from .models import AnnualReview
-from .summary import review_report, review_summaries
-
-# Documents a browser shows rather than downloads.
-INLINE_FORMATS = {"pdf", "json"}
+from .summary import review_report, year_summaries
+from .years import public_years
 
 
 def get_review_for_user(request, year: int) -> AnnualReview:
@@ -24,18 +25,19 @@ def review_not_found(request, year: int):
     return render(request, "reports/review_not_found.html", {"year": year, "reviews": reviews}, status=404)
 
 
-def _keep_drafts_private(response, review: AnnualReview):
+def _keep_drafts_private(response, report_is_draft: bool):
     """No shared cache may keep a draft and hand it to the public."""
-    if not review.is_published:
+    if report_is_draft:
         patch_cache_control(response, private=True, no_store=True)
     return response
 
 
 @require_safe
 def review_list(request):
-    reviews = list(AnnualReview.objects.published())
-    summaries = review_summaries([review.year for review in reviews]) if reviews else {}
-    entries = [(review, summaries[review.year].totals) for review in reviews]
+    years = public_years()
+    summaries = year_summaries(years)
+    reviews = AnnualReview.objects.in_bulk([year.year for year in years], field_name="year")
+    entries = [(reviews[year.year], summaries[year.year].totals) for year in years]
     return render(request, "reports/review_list.html", {"entries": entries})
 
 
@@ -45,24 +47,42 @@ def review_detail(request, year: int):
         review = get_review_for_user(request, year)
     except Http404:
         return review_not_found(request, year)
-    context = review_context(review_report(review))
-    context["documents"] = [
-        (document.label, reverse(f"reports:review-{fmt}", args=[year]), filename(review, fmt))
-        for fmt, document in FORMATS.items()
-    ]
+    report = review_report(review)
+    context = review_context(report)
+    if report.is_draft:
+        context["documents"] = [
+            (document.label, reverse(f"reports:review-{fmt}", args=[year]), filename(year, fmt, draft=True))
+            for fmt, document in FORMATS.items()
+        ]
     response = render(request, "reports/review_detail.html", context)
-    return _keep_drafts_private(response, review)
+    return _keep_drafts_private(response, report.is_draft)
 
 
 @require_safe
 def review_document(request, year: int, fmt: str):
-    """The review as a PDF, XLSX, ODS, CSV or JSON document (see `reports.exports`)."""
+    """The review as a PDF, XLSX, ODS, CSV or JSON document: a published review's stored bytes
+    (usually answered by `documents.StoredDocumentMiddleware` before reaching here), a draft
+    rendered for the staff who may preview it."""
+    document = stored_document(year, fmt)
+    if document is not None:
+        return document_response(document, by_version=False)
     try:
         review = get_review_for_user(request, year)
     except Http404:
         return review_not_found(request, year)
-    content = export_review(review, fmt, base_url=request.build_absolute_uri("/").rstrip("/"))
+    draft = not review.versions.exists()
+    content = export_review(review, fmt, base_url=settings.SITE_URL)
     response = HttpResponse(content, content_type=FORMATS[fmt].content_type)
-    disposition = "inline" if fmt in INLINE_FORMATS else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename(review, fmt)}"'
-    return _keep_drafts_private(response, review)
+    response["Content-Disposition"] = content_disposition_header(
+        fmt not in INLINE_FORMATS, filename(year, fmt, draft=draft)
+    )
+    return _keep_drafts_private(response, draft)
+
+
+@require_safe
+def review_version_document(request, year: int, number: int, fmt: str):
+    """A document of one published version (`/bilans/2025/v1.pdf`): the same bytes forever."""
+    document = stored_document(year, fmt, number)
+    if document is None:
+        return review_not_found(request, year)
+    return document_response(document, by_version=True)

@@ -71,5 +71,16 @@ def superuser_client(superuser) -> Client:
 
 @pytest.fixture
 def clermont(db):
-    """The real Clermont-Ferrand data, as `make run` loads it."""
-    call_command("loaddata", "clermont", verbosity=0)
+    """The real Clermont-Ferrand data, as `make run` loads it (its 2025 review frozen)."""
+    call_command("seed", "clermont", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _forget_stored_documents():
+    """Each test's database starts empty: no document a previous test published may be served
+    from this process's memory."""
+    from reports.documents import forget_documents
+
+    forget_documents()
+    yield
+    forget_documents()

@@ -3,10 +3,8 @@
 import datetime
 import itertools
 
-from django.utils import timezone
-
-from proposals.models import Axis, KeyFigure, Project, Proposal, Source, YearlyStatus
-from reports.models import AnnualReview
+from proposals.models import Axis, Institution, KeyFigure, Project, Proposal, Source, YearlyStatus
+from reports.models import AnnualReview, Assembly
 
 _counter = itertools.count(1)
 
@@ -19,11 +17,38 @@ def make_axis(**kwargs) -> Axis:
     return Axis.objects.create(**kwargs)
 
 
-def make_proposal(axis: Axis | None = None, **kwargs) -> Proposal:
+# The names the tests give to Clermont's institution codes (the data, in fixtures/clermont.json).
+INSTITUTION_NAMES = {
+    "ville": "Ville",
+    "metropole": "Métropole",
+    "ville_metropole": "Ville et Métropole",
+    "aucun": "Aucune (hors compétences)",
+}
+ASSEMBLY_NAMES = {"ville": "Conseil municipal", "metropole": "Conseil métropolitain"}
+
+
+def make_institution(code: str, name: str | None = None, **kwargs) -> Institution:
+    """The institution of `code`, created on first use (Clermont's codes get Clermont's names)."""
+    kwargs.setdefault("order", list(INSTITUTION_NAMES).index(code) + 1 if code in INSTITUTION_NAMES else 0)
+    defaults = {"name": name or INSTITUTION_NAMES.get(code, code), **kwargs}
+    return Institution.objects.get_or_create(code=code, defaults=defaults)[0]
+
+
+def make_assembly(code: str, name: str | None = None, **kwargs) -> Assembly:
+    defaults = {"name": name or ASSEMBLY_NAMES.get(code, code), **kwargs}
+    return Assembly.objects.get_or_create(code=code, defaults=defaults)[0]
+
+
+def make_proposal(axis: Axis | None = None, *, lead: str = "", leads=(), **kwargs) -> Proposal:
+    """`lead` (a code) or `leads` (codes): the institutions, created on first use."""
     n = next(_counter)
     kwargs.setdefault("key", f"proposition-{n}")
     kwargs.setdefault("title", f"Proposition {n}")
-    return Proposal.objects.create(axis=axis or make_axis(), **kwargs)
+    proposal = Proposal.objects.create(axis=axis or make_axis(), **kwargs)
+    codes = [lead] if lead else list(leads)
+    if codes:
+        proposal.leads.set([make_institution(code) for code in codes])
+    return proposal
 
 
 def set_status(proposal: Proposal, year: int, status: str, *, source: bool = True, **kwargs) -> YearlyStatus:
@@ -39,8 +64,10 @@ def set_status(proposal: Proposal, year: int, status: str, *, source: bool = Tru
     return yearly
 
 
-def make_project(proposals=(), **kwargs) -> Project:
+def make_project(proposals=(), *, lead: str = "", **kwargs) -> Project:
     n = next(_counter)
+    if lead:
+        kwargs["lead"] = make_institution(lead)
     kwargs.setdefault("slug", f"projet-{n}")
     kwargs.setdefault("title", f"Projet {n}")
     project = Project.objects.create(**kwargs)
@@ -55,10 +82,13 @@ def make_key_figure(project: Project, **kwargs) -> KeyFigure:
 
 
 def make_review(year: int, *, published: bool = True, **kwargs) -> AnnualReview:
+    """A review of `year`; published (frozen, documents stored) unless `published=False`: make
+    the statuses it must count first."""
     kwargs.setdefault("situation_date", datetime.date(year, 12, 1))
+    review = AnnualReview.objects.create(year=year, **kwargs)
     if published:
-        kwargs.setdefault("published_at", timezone.now())
-    return AnnualReview.objects.create(year=year, **kwargs)
+        review.publish()
+    return review
 
 
 def make_convention(n_proposals: int, *, year: int = 2025, axes: int = 3) -> list[Proposal]:
@@ -92,10 +122,12 @@ def long_text(length: int, prefix: str = "") -> str:
     return text[:length].rstrip() + "." if length > len(prefix) + 1 else prefix[:length]
 
 
-def make_wide_convention(*, axes: int = 10, per_axis: int = 3, title_length: int = 400) -> list[Axis]:
+def make_wide_convention(
+    *, axes: int = 10, per_axis: int = 3, title_length: int = 400, publish: bool = True
+) -> list[Axis]:
     """A convention of another shape: `axes` axes with long names, `per_axis` proposals each with
     titles of `title_length` characters and projects with long titles, followed in 2024 and 2025
-    (both reviews published). The last axis is named «Axe final …» so a test can find it."""
+    (both reviews published unless `publish=False`). The last axis is named «Axe final …»."""
     statuses = ["implemented", "underway", "not_implemented", "out_of_scope", "implemented"]
     axis_list = []
     for a in range(1, axes + 1):
@@ -110,6 +142,11 @@ def make_wide_convention(*, axes: int = 10, per_axis: int = 3, title_length: int
             set_status(proposal, 2025, statuses[(a + p + 1) % len(statuses)])
             if p == 1:
                 make_project([proposal], slug=f"projet-{a}", title=long_text(200, f"Projet {a} :"))
+    if publish:
+        publish_wide_convention()
+    return axis_list
+
+
+def publish_wide_convention() -> None:
     make_review(2024, situation_date=datetime.date(2024, 12, 1))
     make_review(2025)
-    return axis_list

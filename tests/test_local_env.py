@@ -66,7 +66,10 @@ def test_without_a_env_file_the_settings_stay_strict(tmp_path):
 def test_the_real_environment_wins_over_the_env_file(tmp_path):
     (tmp_path / ".env").write_text("DJANGO_DEBUG=true\nDJANGO_SECRET_KEY=from-the-env-file-" + "x" * 40 + "\n")
     env = clean_env(
-        DJANGO_DEBUG="false", DJANGO_ALLOWED_HOSTS="example.org", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}"
+        DJANGO_DEBUG="false",
+        DJANGO_ALLOWED_HOSTS="example.org",
+        SITE_URL="https://example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
     )
 
     result = print_debug(tmp_path, env)

@@ -22,6 +22,7 @@ def production_env(tmp_path, **overrides) -> dict:
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        SITE_URL="https://suivi.example.org",
         # The suite's PostgreSQL cluster when there is one (its `app` database, not the test one).
         DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'db.sqlite3'}",
     )

@@ -10,7 +10,7 @@ import tablib
 from django.urls import reverse
 
 from proposals.models import Axis, Project, Proposal, Source, YearlyStatus
-from tests.factory import make_axis, make_project, make_proposal, set_status
+from tests.factory import make_axis, make_institution, make_project, make_proposal, set_status
 
 from .helpers import STATUS_HEADERS, export, import_and_confirm, import_errors, spreadsheet, upload
 
@@ -144,7 +144,8 @@ MALFORMED = {
     "junk as csv": (JUNK, "csv", "n'est pas un fichier CSV lisible"),
     "junk as xlsx": (JUNK, "xlsx", "n'est pas un fichier XLSX lisible"),
     "junk as ods": (JUNK, "ods", "n'est pas un fichier ODS lisible"),
-    "10 MB of junk": (os.urandom(10 * 1024 * 1024), "xlsx", "Fichier trop volumineux"),
+    # Over 3 MB the whole request is refused before it is read (tests/security/test_upload_limits.py).
+    "2 MB of junk": (os.urandom(2 * 1024 * 1024 + 1), "xlsx", "Fichier trop volumineux"),
     "empty file": (b"", "csv", "Le fichier soumis est vide"),
     "headers only": (",".join(STATUS_HEADERS).encode(), "csv", "aucune ligne à importer"),
     "wrong columns": (b"nom,valeur\nx,1\n", "csv", "Colonnes manquantes : cle_proposition, annee, statut"),
@@ -176,6 +177,7 @@ def test_proposals_import_reports_an_unknown_axis(editor_client, proposals):
 
 
 def test_projects_import_reports_an_unknown_proposal(editor_client, proposals):
+    make_institution("ville")
     headers = ["identifiant", "titre", "resume", "focus", "porteur", "annee_lancement", "etat", "propositions"]
     content = spreadsheet(headers, [["velo", "Vélo", "", "", "ville", 2023, "delivered", "p1,p404"]], "csv")
 

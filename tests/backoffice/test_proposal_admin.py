@@ -7,7 +7,15 @@ from django.urls import reverse
 
 from proposals.models import Project
 from reports.models import Deliberation
-from tests.factory import make_axis, make_convention, make_key_figure, make_proposal, make_review, set_status
+from tests.factory import (
+    make_assembly,
+    make_axis,
+    make_convention,
+    make_key_figure,
+    make_proposal,
+    make_review,
+    set_status,
+)
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:proposals_proposal_changelist")
@@ -94,7 +102,7 @@ def test_the_changelist_costs_the_same_for_40_and_400_proposals(superuser_client
     make_convention(360, year=2024)
 
     assert _queries(superuser_client, CHANGELIST, **params) == small
-    assert small <= 12
+    assert small <= 13  # with the convention, whose name heads every back-office page
 
 
 @pytest.mark.parametrize(
@@ -118,7 +126,9 @@ def test_the_review_lists_have_no_n_plus_1(superuser_client):
     small = {name: _queries(superuser_client, reverse(f"admin:reports_{name}_changelist")) for name in names}
     for year in range(2010, 2024):
         review = make_review(year)
-        Deliberation.objects.create(review=review, body="ville", date=f"{year}-12-01", reference=f"D{year}")
+        Deliberation.objects.create(
+            review=review, body=make_assembly("ville"), date=f"{year}-12-01", reference=f"D{year}"
+        )
 
     for name, count in small.items():
         assert _queries(superuser_client, reverse(f"admin:reports_{name}_changelist")) == count

@@ -1,4 +1,4 @@
-"""Publishing a review: clerks only, POST only, after a confirmation."""
+"""Publishing a review: clerks only, by POST only, after a confirmation."""
 
 import pytest
 from django.urls import reverse
@@ -19,8 +19,10 @@ def publish_url(review):
     return reverse("admin:reports_annualreview_publish", args=[review.pk])
 
 
-def test_it_rejects_get(clerk_client, draft):
-    assert clerk_client.get(publish_url(draft)).status_code == 405
+def test_a_get_publishes_nothing(clerk_client, draft):
+    assert clerk_client.get(publish_url(draft)).status_code == 302
+    draft.refresh_from_db()
+    assert not draft.is_published
 
 
 @pytest.mark.parametrize("actor", ["editor_client", "superuser_client"])

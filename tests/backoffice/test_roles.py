@@ -8,7 +8,15 @@ from django.urls import reverse
 
 from proposals.models import Proposal, YearlyStatus
 from reports.models import AnnualReview, Deliberation
-from tests.factory import make_axis, make_key_figure, make_project, make_proposal, make_review, set_status
+from tests.factory import (
+    make_assembly,
+    make_axis,
+    make_key_figure,
+    make_project,
+    make_proposal,
+    make_review,
+    set_status,
+)
 
 from .helpers import STATUS_HEADERS, export, spreadsheet, upload
 
@@ -111,6 +119,7 @@ def test_an_editor_changes_a_yearly_status(editor_client, world):
     data = _status_form(world["proposal"], 2024, "implemented", explanation="Terminé.")
     data.update(
         {
+            "opened_version": yearly.version,
             "sources-TOTAL_FORMS": 1,
             "sources-INITIAL_FORMS": 1,
             "sources-0-id": source.pk,
@@ -232,7 +241,7 @@ def test_a_clerk_records_a_deliberation(clerk_client, world):
         "deliberations-INITIAL_FORMS": 0,
         "deliberations-MIN_NUM_FORMS": 0,
         "deliberations-MAX_NUM_FORMS": 1000,
-        "deliberations-0-body": "ville",
+        "deliberations-0-body": make_assembly("ville").pk,
         "deliberations-0-date": "2025-12-15",
         "deliberations-0-reference": "DEL-2025-123",
         "deliberations-0-url": "https://example.org/del",

@@ -7,18 +7,21 @@ from tests.factory import make_convention, make_key_figure, make_review
 pytestmark = pytest.mark.django_db
 
 PAGES = {
-    # url: expected queries
-    "/": 4,  # the year, the axes, the counts per axis and status, the convention
-    "/propositions/": 5,  # the years, the axes, the count, the page of proposals with their status, their projects
-    "/propositions/?statut=implemented&annee=2025&q=generee&tri=-statut": 5,
-    "/propositions/gen-2025-5/": 7,  # year, proposal, timeline, sources, projects, previous, next
-    "/projets/": 3,  # projects, their proposals, the axes
-    "/projets/grand-projet/": 4,  # year, project, key figures, proposals with status
-    "/propositions.csv": 4,
-    "/propositions.json": 4,
-    "/donnees/": 1,
-    "/accessibilite/": 0,
-    "/flux/": 2,  # the published reviews, the statuses with their proposal
+    # url: expected queries; every HTML page also reads the convention (its name, once per request)
+    "/": 4,  # the published years, the year's frozen figures, the convention
+    # the convention, the years, the axes, the institutions, the count, the page of proposals
+    # with their status, their projects, their institutions
+    "/propositions/": 8,
+    "/propositions/?statut=implemented&annee=2025&q=generee&tri=-statut": 8,
+    # the convention, years, proposal, projects, institutions, its published statuses, previous, next
+    "/propositions/gen-2025-5/": 8,
+    "/projets/": 4,  # the convention, projects with their institution, their proposals, the axes
+    "/projets/grand-projet/": 5,  # the convention, year, project, key figures, proposals with status
+    "/propositions.csv": 6,  # the years, the axes, the institutions, the proposals, projects, institutions
+    "/propositions.json": 6,
+    "/donnees/": 3,  # the convention, the year, the institutions
+    "/accessibilite/": 1,  # the convention
+    "/flux/": 4,  # the convention, the published years, their statuses, the rectificatifs
     "/sitemap.xml": 6,  # a count and a page of proposals, the same for projects and reviews
 }
 
@@ -37,7 +40,7 @@ def convention(request):
 
 
 def test_a_missing_proposal_costs_two_queries(citizen, django_assert_num_queries, convention):
-    with django_assert_num_queries(2):  # the year, the proposal
+    with django_assert_num_queries(3):  # the year, the proposal, the convention (the page's title)
         response = citizen.get("/propositions/inconnue/")
 
     assert response.status_code == 404

@@ -114,9 +114,7 @@ def test_the_status_filter_without_a_year_uses_the_latest_published_one(citizen,
         "axe=nimporte-quoi",
         "porteur=personne",
         "tri=mot-de-passe",
-        "q=%00",
         "q=" + "a" * 5000,
-        "annee=2025%00",
     ],
 )
 def test_an_invalid_value_is_ignored_with_a_visible_note(citizen, small_world, query):
@@ -129,7 +127,10 @@ def test_an_invalid_value_is_ignored_with_a_visible_note(citizen, small_world, q
     assert "<script>" not in page
 
 
-@pytest.mark.parametrize("query", ["axe[]=x", "statut=implemented&statut=underway", "foo=bar", "q=", "annee="])
+# Control characters are dropped before the view reads the query (tests/security/test_control_characters.py).
+@pytest.mark.parametrize(
+    "query", ["axe[]=x", "statut=implemented&statut=underway", "foo=bar", "q=", "annee=", "q=%00", "annee=2025%00"]
+)
 def test_odd_but_harmless_query_strings_work(citizen, small_world, query):
     response = citizen.get("/propositions/?" + query)
 
@@ -194,6 +195,7 @@ def test_the_status_badge_is_text_and_not_assessed_looks_neutral(citizen, small_
 def test_sorting_by_title_ignores_accents_and_puts_untitled_proposals_last(citizen, small_world):
     make_proposal(small_world["soc"], key="soc-ecoles", title="Écoles ouvertes", order=5)
     make_proposal(small_world["soc"], key="soc-numero", title="Zéro exclusion", number=7, order=6)
+    make_review(2027)  # a review that counts them
 
     assert rows(citizen.get("/propositions/?tri=titre")) == [
         "soc-numero",  # a known number comes first

@@ -3,7 +3,8 @@ from decimal import Decimal
 import pytest
 
 from proposals.models import Status
-from reports.summary import rate, review_summary
+from reports.summary import live_summary as review_summary
+from reports.summary import rate
 from tests.factory import make_axis, make_proposal, set_status
 
 

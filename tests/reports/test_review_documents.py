@@ -256,14 +256,18 @@ def test_the_same_review_gives_the_same_bytes(clermont):
         ), fmt
 
 
-QUERIES = {
-    # the review; for the figures: earlier years, axes, counts for 2024 and 2025; then:
-    "pdf": 8,  # + the proposals with their statuses, their projects, the deliberations
-    "xlsx": 7,  # + the proposal rows and their projects
-    "ods": 7,
-    "csv": 3,  # + proposal rows and their projects (no figures)
-    "json": 3,  # axes and counts for the year only
-}
+# A published review's document is stored: the content version, then the document.
+QUERIES = 2
+
+
+def cold_process():
+    """As a process that has served nothing yet (the content version row exists)."""
+    from convention import cache
+    from reports.documents import forget_documents
+
+    cache.current_stamp()
+    cache._stamp = None
+    forget_documents()
 
 
 @pytest.mark.parametrize("size", [40, 400])
@@ -273,7 +277,13 @@ def test_the_query_count_of_each_document_does_not_grow(citizen, django_assert_n
     make_review(2024)
     make_review(2025)
 
-    with django_assert_num_queries(QUERIES[fmt]):
+    from convention import cache
+
+    cold_process()
+    with django_assert_num_queries(QUERIES):
+        assert get(citizen, 2025, fmt).status_code == 200
+    with django_assert_num_queries(1):  # then from this process's memory: at most the content version
+        cache._stamp = None
         assert get(citizen, 2025, fmt).status_code == 200
 
 
@@ -284,7 +294,7 @@ def test_a_title_that_looks_like_a_formula_stays_text_in_the_xlsx(citizen):
     workbook = load_workbook(io.BytesIO(get(citizen, 2025, "xlsx").content))
 
     cell = workbook["Propositions"]["E2"]
-    assert cell.value == '=HYPERLINK("https://example.org","x")'
+    assert cell.value == '\'=HYPERLINK("https://example.org","x")'  # neutralised (tests/security)
     assert cell.data_type == "s"
 
 

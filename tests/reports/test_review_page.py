@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from proposals.models import Status
-from reports.models import AnnualReview, Deliberation
+from reports.models import Assembly, Deliberation, ReviewDocument
 from tests.factory import make_axis, make_convention, make_proposal, make_review, set_status
 from tests.reports.conftest import grant_preview
 
@@ -37,7 +37,7 @@ def test_it_shows_the_2025_rates_with_their_fractions(citizen, clermont):
     assert response.status_code == 200
     for figure in CLERMONT_2025:
         assert french(figure) in html
-    assert "<h1>Bilan 2025 de la Convention citoyenne" in html
+    assert "<h1>Bilan 2025 — Convention citoyenne" in html
     assert "Situation au 29 août 2025" in html
     assert "bilan final du suivi" in html
 
@@ -112,19 +112,19 @@ def test_it_shows_the_change_since_the_previous_published_year(citizen, history)
 
 
 def test_the_change_is_since_the_previous_published_year_not_a_draft(citizen, history):
-    AnnualReview.objects.filter(year=2024).update(published_at=None)
-    make_review(2025)
-    set_status(history.proposals["budget"], 2025, Status.IMPLEMENTED)
+    make_review(2025, published=False)
+    set_status(history.proposals["budget"], 2026, Status.IMPLEMENTED)
+    make_review(2026)
 
-    _, html = page(citizen, "/bilans/2025/")
+    _, html = page(citizen, "/bilans/2026/")
 
-    assert "Évolution depuis 2023" in html
-    assert french("+66,7 points") in html  # Démocratie: 0 sur 3 (2023) -> 2 sur 3
+    assert "Évolution depuis 2024" in html
+    assert "Évolution depuis 2025" not in html
 
 
 def test_the_change_is_the_difference_of_the_printed_rates(citizen, history):
-    make_review(2025)
     set_status(history.proposals["budget"], 2025, Status.IMPLEMENTED)
+    make_review(2025)
 
     _, html = page(citizen, "/bilans/2025/")
 
@@ -151,26 +151,31 @@ def test_it_charts_the_rate_of_every_published_year(citizen, history):
     assert "2025" not in chart
 
 
-def test_it_lists_the_deliberations(citizen, clermont):
+def test_it_lists_the_deliberations_recorded_before_publication(citizen, db):
+    set_status(make_proposal(axis=make_axis()), 2025, Status.IMPLEMENTED)
+    review = make_review(2025, published=False)
     Deliberation.objects.create(
-        review=AnnualReview.objects.get(year=2025),
-        body=Deliberation.Body.VILLE,
+        review=review,
+        body=Assembly.objects.create(name="Conseil municipal", code="ville"),
         date=datetime.date(2025, 12, 1),
         reference="2025-123",
         url="https://example.org/deliberation-2025-123",
     )
+    review.publish()
+    Deliberation.objects.filter(review=review).update(reference="2025-999")  # after publication: not shown
 
     _, html = page(citizen)
 
-    assert "Conseil municipal (Ville), séance du 1er décembre 2025 : délibération n° 2025-123" in html
+    assert "Conseil municipal, séance du 1er décembre 2025 : délibération n° 2025-123" in html
     assert 'href="https://example.org/deliberation-2025-123"' in html
 
 
 def test_it_links_every_document(citizen, clermont):
     _, html = page(citizen)
 
-    for fmt in ["pdf", "xlsx", "ods", "csv", "json"]:
-        assert f'href="/bilans/2025.{fmt}" download="bilan-convention-2025.{fmt}"' in html
+    for document in ReviewDocument.objects.filter(version__review__year=2025):
+        assert f'href="/bilans/2025.{document.fmt}"' in html
+        assert f"<code>{document.sha256}</code>" in html
 
 
 def test_it_links_its_stylesheet_and_explains_the_rates(citizen, clermont):
@@ -248,8 +253,9 @@ def test_the_page_query_count_does_not_grow_with_the_proposals(citizen, django_a
     make_review(2024)
     make_review(2025)
 
-    # review, earlier years, axes, counts for 2024 and 2025, pending proposals, deliberations
-    with django_assert_num_queries(7):
+    # the convention, the review, its latest version, earlier years, their frozen figures,
+    # pending proposals, the versions and their documents (deliberations are in the version)
+    with django_assert_num_queries(8):
         assert citizen.get("/bilans/2025/").status_code == 200
 
 
@@ -259,7 +265,7 @@ def test_the_list_query_count_does_not_grow_with_the_proposals(citizen, django_a
     make_review(2024)
     make_review(2025)
 
-    with django_assert_num_queries(4):  # reviews, axes, counts for each year
+    with django_assert_num_queries(4):  # published years, their frozen figures, the reviews, the convention
         assert citizen.get("/bilans/").status_code == 200
 
 

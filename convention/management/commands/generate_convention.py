@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from convention.cache import bump_version
-from proposals.models import Axis, Project, Proposal, Source, Status, YearlyStatus
+from proposals.models import Axis, Institution, Project, Proposal, Source, Status, YearlyStatus
 from reports.models import AnnualReview
 
 AXES = [
@@ -45,10 +45,13 @@ class Command(BaseCommand):
                 title=f"Proposition générée numéro {i} pour mesurer le site",
                 summary="Résumé en langage clair d'une proposition générée pour les mesures de performance.",
                 axis=axes[i % len(axes)],
-                lead="ville",
                 order=i,
             )
             for i in range(1, proposals + 1)
+        )
+        institution, _ = Institution.objects.get_or_create(code="porteur", defaults={"name": "Institution générée"})
+        Proposal.leads.through.objects.bulk_create(
+            Proposal.leads.through(proposal=p, institution=institution) for p in created
         )
         statuses = YearlyStatus.objects.bulk_create(
             YearlyStatus(proposal=p, year=year, status=STATUSES[i % len(STATUSES)], explanation="Explication publique.")

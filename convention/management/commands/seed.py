@@ -2,6 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from proposals.models import Axis, Proposal
+from reports.publication import freeze_published_reviews
 
 
 class Command(BaseCommand):
@@ -19,3 +20,7 @@ class Command(BaseCommand):
                 self.stdout.write("Des données sont déjà là : rien n'est chargé.")
             return
         call_command("loaddata", *fixtures, verbosity=verbosity)
+        # A review the fixture gives as published is frozen, its documents stored.
+        for version in freeze_published_reviews():
+            if verbosity:
+                self.stdout.write(f"Bilan {version.year} publié (version {version.number}).")

@@ -4,14 +4,16 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from reports.documents import stored_document
 from reports.exports import FORMATS, export_review
 from reports.models import AnnualReview
 
 
 class Command(BaseCommand):
     help = (
-        "Écrit le bilan d'une année dans un fichier (pdf, xlsx, ods, csv ou json), octet pour octet "
-        "le document que le site sert. Un bilan non publié est exporté marqué « Brouillon »."
+        "Écrit le bilan d'une année dans un fichier (pdf, xlsx, ods, csv ou json) : pour un bilan publié, "
+        "le document enregistré à la publication, octet pour octet celui que le site sert ; un bilan non "
+        "publié est produit à l'instant, marqué « Brouillon »."
     )
 
     def add_arguments(self, parser):
@@ -37,14 +39,18 @@ class Command(BaseCommand):
                 _("Aucun bilan pour l'année %(year)s. Bilans existants : %(known)s.")
                 % {"year": year, "known": known or _("aucun")}
             )
-        content = export_review(review, fmt, base_url=base_url.rstrip("/"))
+        document = stored_document(year, fmt)
+        if document is not None:
+            content = document.content
+        else:
+            content = export_review(review, fmt, base_url=base_url.rstrip("/"))
         try:
             output.write_bytes(content)
         except OSError as error:
             raise CommandError(
                 _("Impossible d'écrire %(output)s : %(error)s.") % {"output": output, "error": error.strerror}
             ) from error
-        draft = "" if review.is_published else _(" (brouillon)")
+        draft = "" if document is not None else _(" (brouillon)")
         self.stdout.write(
             _("Bilan %(year)s%(draft)s écrit dans %(output)s (%(size)s octets).")
             % {"year": year, "draft": draft, "output": output, "size": len(content)}

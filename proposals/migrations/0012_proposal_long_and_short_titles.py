@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('proposals', '0006_convention'),
+        ('proposals', '0011_versions'),
     ]
 
     operations = [

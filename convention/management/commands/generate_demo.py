@@ -1,0 +1,217 @@
+"""A fictitious convention of another shape than the first city's, to show the site is not
+made for one city: a national convention of six axes with long names, 146 measures with long
+titles, carried by a government, a parliament or both, and two published reviews.
+
+Loaded into an empty database only (`make demo` gives it its own SQLite file, demo.sqlite3):
+never mixed with a real convention. Every page says it is fictitious (Convention.is_demo).
+"""
+
+import datetime
+import random
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from convention.cache import bump_version
+from proposals.models import (
+    Axis,
+    Convention,
+    Institution,
+    KeyFigure,
+    Project,
+    ProjectState,
+    Proposal,
+    Source,
+    Status,
+    YearlyStatus,
+)
+from reports.models import AnnualReview, Assembly, Deliberation
+
+NAME = "Convention fictive — démonstration"
+INTRODUCTION = (
+    "Convention fictive — démonstration. Ce site montre le suivi d'une convention citoyenne "
+    "nationale imaginaire : cent quarante-six mesures, réparties en six axes, remises au "
+    "Gouvernement et au Parlement, et deux bilans annuels.\n\n"
+    "Les mesures, les statuts, les projets et les chiffres sont générés : ils ne décrivent "
+    "aucune convention réelle ni aucune décision publique."
+)
+INSTITUTIONS = [
+    ("gouvernement", "Gouvernement"),
+    ("parlement", "Parlement"),
+    ("collectivites", "Collectivités territoriales"),
+    ("union-europeenne", "Union européenne"),
+]
+ASSEMBLIES = [("assemblee-nationale", "Assemblée nationale"), ("senat", "Sénat")]
+# (slug, name, number of measures): 146 in all.
+AXES = [
+    ("se-nourrir", "Se nourrir : une alimentation saine, durable et accessible à toutes et à tous", 31),
+    ("se-deplacer", "Se déplacer : des mobilités moins polluantes dans les villes comme dans les campagnes", 28),
+    ("se-loger", "Se loger : rénover les logements et construire sans artificialiser les sols", 25),
+    ("produire-travailler", "Produire et travailler : une économie qui émet moins et protège l'emploi", 22),
+    ("consommer", "Consommer : réparer, réemployer et choisir des produits qui durent", 21),
+    ("decider-ensemble", "Décider ensemble : associer les citoyennes et les citoyens aux choix publics", 19),
+]
+ACTIONS = [
+    "Instaurer",
+    "Généraliser",
+    "Financer",
+    "Encadrer par la loi",
+    "Développer",
+    "Soutenir",
+    "Rendre obligatoire",
+    "Expérimenter",
+]
+OBJECTS = [
+    "un plan national",
+    "un fonds de transition",
+    "un droit nouveau",
+    "un programme d'accompagnement",
+    "une obligation progressive",
+    "un dispositif d'aide",
+]
+DETAILS = [
+    "pour les ménages les plus modestes",
+    "dans chaque territoire, en lien avec les collectivités",
+    "avec un calendrier public et des objectifs chiffrés revus chaque année",
+    "en associant les organisations professionnelles, les associations et les citoyens tirés au sort",
+    "en commençant par les territoires les plus exposés aux sécheresses, aux inondations et aux vagues de chaleur",
+    "avec une évaluation indépendante rendue publique tous les deux ans et présentée au Parlement",
+    "en garantissant que personne ne paie plus qu'aujourd'hui pendant la période de transition",
+]
+# The statuses of each review: 2024 is the first review, 2025 the second.
+STATUS_2024 = [Status.UNDERWAY] * 5 + [Status.NOT_IMPLEMENTED] * 3 + [Status.IMPLEMENTED] * 2
+STATUS_2025 = [Status.IMPLEMENTED] * 5 + [Status.UNDERWAY] * 2 + [Status.NOT_IMPLEMENTED, Status.OUT_OF_SCOPE]
+EXPLANATIONS = {
+    Status.IMPLEMENTED: "La mesure est en vigueur (explication fictive).",
+    Status.UNDERWAY: "Un texte est en préparation ; son calendrier est public (explication fictive).",
+    Status.NOT_IMPLEMENTED: "Aucune décision n'a encore été prise (explication fictive).",
+    Status.OUT_OF_SCOPE: "La mesure relève d'une autre autorité (explication fictive).",
+}
+
+
+class Command(BaseCommand):
+    help = (
+        "Load a fictitious convention (6 axes, 146 measures, two published reviews) into an empty "
+        "database, for demonstration; `make demo` gives it its own file, demo.sqlite3."
+    )
+
+    def handle(self, *args, verbosity=1, **options):
+        convention = Convention.objects.first()
+        if convention and convention.is_demo:
+            if verbosity:
+                self.stdout.write("La démonstration est déjà chargée.")
+            return
+        if convention or Proposal.objects.exists() or Axis.objects.exists():
+            raise CommandError(
+                "Cette base contient déjà une convention : la démonstration se charge dans une base vide, "
+                "jamais à côté de données réelles (make demo utilise son propre fichier, demo.sqlite3)."
+            )
+        with transaction.atomic():
+            count = build_demo()
+            transaction.on_commit(bump_version)  # bulk writes send no signal
+        if verbosity:
+            self.stdout.write(f"Convention fictive chargée : {count} mesures, bilans 2024 et 2025 publiés.")
+
+
+def _title(rng: random.Random, axis_name: str, max_length: int) -> str:
+    """A measure's title, from a few words to `max_length` characters."""
+    theme = axis_name.split(" :")[0].lower()
+    title = f"{rng.choice(ACTIONS)} {rng.choice(OBJECTS)} pour {theme}"
+    for detail in rng.sample(DETAILS, rng.choice([0, 0, 1, 2, 3, 5, 7])):
+        title += f", {detail}"
+    return title[:max_length].rstrip(" ,")
+
+
+def build_demo() -> int:
+    """Write the fictitious convention; returns the number of measures."""
+    rng = random.Random(2025)  # the same demonstration every time
+    Convention.objects.create(
+        pk=1,
+        name=NAME,
+        short_name="Convention fictive",
+        addressed_to="le Gouvernement et le Parlement",
+        introduction=INTRODUCTION,
+        is_demo=True,
+    )
+    institutions = [
+        Institution.objects.create(code=code, name=name, order=order)
+        for order, (code, name) in enumerate(INSTITUTIONS, start=1)
+    ]
+    government, parliament, local, europe = institutions
+    lead_choices = [[government]] * 4 + [[parliament]] * 3 + [[government, parliament]] * 3 + [[local], [europe], []]
+    max_length = min(400, Proposal._meta.get_field("title").max_length)
+    proposals, leads = [], []
+    number = 0
+    for order, (slug, name, count) in enumerate(AXES, start=1):
+        axis = Axis.objects.create(slug=slug, name=name, order=order, description=f"Axe fictif : {name}.")
+        for rank in range(1, count + 1):
+            number += 1
+            untitled = number % 37 == 0  # a few titles not entered yet, as in real conventions
+            proposals.append(
+                Proposal(
+                    key=f"mesure-{number}",
+                    number=number,
+                    axis=axis,
+                    order=rank,
+                    title="" if untitled else _title(rng, name, max_length),
+                    summary="Résumé fictif, en langage clair, d'une mesure de démonstration.",
+                    text="Texte fictif de la mesure, tel que la convention l'aurait écrit.",
+                )
+            )
+            leads.append(rng.choice(lead_choices))
+    proposals = Proposal.objects.bulk_create(proposals)
+    Proposal.leads.through.objects.bulk_create(
+        Proposal.leads.through(proposal=proposal, institution=institution)
+        for proposal, chosen in zip(proposals, leads, strict=True)
+        for institution in chosen
+    )
+
+    statuses = []
+    for proposal in proposals:
+        first = rng.choice(STATUS_2024)
+        second = first if first == Status.IMPLEMENTED else rng.choice(STATUS_2025)
+        if proposal.number % 29 != 0:  # a few measures not assessed in the first review
+            statuses.append(YearlyStatus(proposal=proposal, year=2024, status=first, explanation=EXPLANATIONS[first]))
+        statuses.append(YearlyStatus(proposal=proposal, year=2025, status=second, explanation=EXPLANATIONS[second]))
+    statuses = YearlyStatus.objects.bulk_create(statuses)
+    Source.objects.bulk_create(
+        Source(
+            yearly_status=status,
+            label=f"Bilan {status.year} de la convention fictive",
+            url=f"https://example.org/demonstration/bilan-{status.year}",
+            date=datetime.date(status.year, 12, 1),
+        )
+        for status in statuses
+    )
+
+    for index in range(12):
+        served = proposals[index * 12 : index * 12 + rng.randint(1, 4)]
+        project = Project.objects.create(
+            slug=f"projet-fictif-{index + 1}",
+            title=f"Projet fictif n° {index + 1} : {served[0].axis.name.split(' :')[0].lower()}",
+            summary="Un projet fictif qui met en œuvre des mesures de démonstration.",
+            focus="Texte fictif du focus.\n\nLes chiffres clés sont inventés.",
+            lead=rng.choice([government, parliament, local]),
+            start_year=rng.choice([2023, 2024, 2025]),
+            state=rng.choice(ProjectState.values),
+        )
+        project.proposals.set(served)
+        KeyFigure.objects.create(project=project, label="budget fictif", value=rng.randint(1, 90) * 1000000, unit="€")
+
+    assemblies = [
+        Assembly.objects.create(code=code, name=name, order=order)
+        for order, (code, name) in enumerate(ASSEMBLIES, start=1)
+    ]
+    for year in (2024, 2025):
+        review = AnnualReview.objects.create(
+            year=year,
+            situation_date=datetime.date(year, 11, 30),
+            introduction=f"Bilan fictif {year} de la convention de démonstration.",
+            is_final=year == 2025,
+        )
+        for day, assembly in enumerate(assemblies, start=10):
+            Deliberation.objects.create(
+                review=review, body=assembly, date=datetime.date(year, 12, day), reference=f"DEMO-{year}-{day}"
+            )
+        review.publish()  # publication service
+    return len(proposals)

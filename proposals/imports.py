@@ -1,0 +1,180 @@
+"""The safety rails of the spreadsheet imports: the pending file kept on the server and bound to
+the session that previewed it, and the limits a file must meet before it is parsed."""
+
+import csv
+import io
+import re
+import zipfile
+
+from django.core.cache import cache
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from import_export.tmp_storages import CacheStorage
+
+# The limits, checked before a file is parsed (see the README, «Imports»). A convention has
+# tens or hundreds of rows: these leave room for any of them, not for a denial of service.
+# Each row is checked against the database (about ten queries): 5,000 yearly statuses took
+# 43 s to preview on SQLite, so 2,000 keeps a preview, and its confirmation, well within the
+# worker's timeout.
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+MAX_IMPORT_ROWS = 2000
+# An XLSX or ODS file is a zip archive: what it holds once uncompressed, and in how many parts.
+# Parsing is what costs: an ODS of 17 MB of XML took 29 s and 700 MB of memory to read; a
+# 2,000-row file with long texts holds about 4 MB.
+MAX_UNCOMPRESSED_BYTES = 8 * 1024 * 1024
+MAX_ARCHIVE_MEMBERS = 200
+# The parts of an archive that hold the rows, and how each row begins there: counted (a fast
+# scan, no parsing) before the spreadsheet is read. A few empty rows are tolerated.
+ROW_TAGS = [(re.compile(r"xl/worksheets/[^/]+\.xml"), b"<row"), (re.compile(r"content\.xml"), b"<table:table-row")]
+EMPTY_ROWS_TOLERATED = 10
+# The preview shows at most this many rows (plus every row in error) and a summary.
+PREVIEW_ROWS = 100
+
+# How long a previewed file waits for its confirmation (seconds).
+PENDING_IMPORT_SECONDS = 3600
+SESSION_KEY = "pending_imports"
+# Previews a session may keep waiting at once: older ones expire.
+PENDING_PER_SESSION = 5
+
+
+class PendingImportStorage(CacheStorage):
+    """The previewed file, in the default cache (shared by the workers when the cache is),
+    under a random name; read once."""
+
+    CACHE_LIFETIME = PENDING_IMPORT_SECONDS
+    CACHE_PREFIX = "pending-import-"
+
+    def take(self) -> bytes | None:
+        """The file's content, removed from the cache; None when it has expired or was taken
+        already (two simultaneous confirmations: only one gets it)."""
+        key = self.CACHE_PREFIX + self.name
+        data = cache.get(key)
+        if data is None or not cache.delete(key):
+            return None
+        return data
+
+
+def remember_pending_import(request, model_label: str, initial: dict) -> None:
+    """Bind a previewed file to the session: only this session may confirm it, as previewed."""
+    pending = request.session.get(SESSION_KEY, {})
+    pending[initial["import_file_name"]] = {
+        "model": model_label,
+        "format": str(initial["format"]),
+        "resource": str(initial.get("resource") or ""),
+        "original_file_name": initial["original_file_name"],
+    }
+    for name in list(pending)[:-PENDING_PER_SESSION]:
+        PendingImportStorage(name=name).remove()
+        del pending[name]
+    request.session[SESSION_KEY] = pending
+
+
+def take_pending_import(request, model_label: str, posted) -> dict | None:
+    """The pending import the confirmation names, removed from the session, if it was previewed
+    by this session for this model with the same format and resource; else None."""
+    pending = request.session.get(SESSION_KEY, {})
+    name = str(posted.get("import_file_name", ""))
+    entry = pending.pop(name, None)
+    request.session[SESSION_KEY] = pending
+    if entry is None or entry["model"] != model_label:
+        return None
+    if any(str(posted.get(field, "")) != entry[field] for field in ("format", "resource")):
+        PendingImportStorage(name=name).remove()
+        return None
+    data = PendingImportStorage(name=name).take()
+    if data is None:
+        return None
+    return {**entry, "import_file_name": name, "data": data}
+
+
+class ImportFileError(ValueError):
+    """A file refused as a whole, with a French message for the person who sent it."""
+
+
+def _number(value: int) -> str:
+    return number_format(value, force_grouping=True)
+
+
+def too_many_rows_message() -> str:
+    return _("Trop de lignes : %(max)s lignes au plus par fichier. Découpez-le en plusieurs fichiers.") % {
+        "max": _number(MAX_IMPORT_ROWS)
+    }
+
+
+def check_archive(data: bytes) -> None:
+    """An XLSX or ODS file is a zip archive: refuse one that would expand beyond the limits,
+    from its table of contents alone (Python's zipfile never inflates a part beyond the size
+    the table declares). A file that is not an archive is left to the parser to refuse."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError):
+        return
+    parts = archive.infolist()
+    if len(parts) > MAX_ARCHIVE_MEMBERS:
+        raise ImportFileError(
+            _("Ce classeur contient trop de parties (%(count)s ; %(max)s au plus) : il n'est pas importé.")
+            % {"count": _number(len(parts)), "max": _number(MAX_ARCHIVE_MEMBERS)}
+        )
+    if sum(part.file_size for part in parts) > MAX_UNCOMPRESSED_BYTES:
+        raise ImportFileError(
+            _("Ce classeur dépasse %(max)s Mo une fois décompressé : il n'est pas importé.")
+            % {"max": MAX_UNCOMPRESSED_BYTES // (1024 * 1024)}
+        )
+    rows = sum(
+        _count(archive, part, tag) for part in parts for pattern, tag in ROW_TAGS if pattern.fullmatch(part.filename)
+    )
+    if rows - 1 > MAX_IMPORT_ROWS + EMPTY_ROWS_TOLERATED:
+        raise ImportFileError(too_many_rows_message())
+
+
+def _count(archive, part, tag: bytes) -> int:
+    """How many times `tag` occurs in a part of the archive, read in chunks."""
+    count, tail = 0, b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(1024 * 1024):
+            # The tail of the previous chunk (shorter than the tag) catches a tag cut in two.
+            data = tail + chunk
+            count += data.count(tag)
+            tail = data[-(len(tag) - 1) :]
+    return count
+
+
+def decode_csv(data: bytes) -> str:
+    """The text of a CSV file: UTF-8 (with or without BOM), else Windows-1252 (the encoding a
+    French spreadsheet program uses, a superset of Latin-1 for printable text)."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError(
+        _(
+            "Ce fichier n'est pas un fichier CSV lisible : son encodage n'est ni UTF-8, ni Windows-1252 "
+            "(Latin-1). Enregistrez-le au format « CSV UTF-8 »."
+        )
+    )
+
+
+def csv_delimiter(text: str) -> str:
+    """Comma-separated as exported, or the semicolons a spreadsheet program set up in French uses."""
+    header = text.split("\n", 1)[0]
+    return ";" if ";" in header and "," not in header else ","
+
+
+def check_csv(text: str) -> None:
+    """Read the CSV strictly once before it is loaded: an unterminated quote is an error (the
+    lenient reader would swallow the rest of the file into one cell), and so is a file of too
+    many rows."""
+    reader = csv.reader(io.StringIO(text), delimiter=csv_delimiter(text), strict=True)
+    try:
+        rows = sum(1 for row in reader if row)
+    except csv.Error:
+        raise ImportFileError(
+            _(
+                "Ce fichier CSV est mal formé vers la ligne %(line)s : un guillemet (\") n'est pas refermé "
+                "ou est suivi d'autre chose qu'un séparateur. Rien n'a été importé."
+            )
+            % {"line": reader.line_num}
+        ) from None
+    if rows - 1 > MAX_IMPORT_ROWS:
+        raise ImportFileError(too_many_rows_message())

@@ -1,0 +1,103 @@
+"""Serving a published review's stored documents, byte for byte, as a static file is served.
+
+The bytes of each (year, format) are kept in this process's memory once read, checked against
+the content version (`convention.cache`), which every publication bumps: a document costs no
+query until the next change. A version's own URL (`/bilans/2025/v1.pdf`) never changes.
+"""
+
+import base64
+
+from django.http import HttpResponse
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import content_disposition_header, http_date
+
+from convention.cache import current_stamp
+
+from .models import ReviewDocument
+
+# (year, fmt, version number or None for the latest) -> (content version, document)
+_memory: dict[tuple[int, str, int | None], tuple[int, ReviewDocument]] = {}
+MEMORY_MAX_ENTRIES = 200
+
+# Documents a browser shows rather than downloads.
+INLINE_FORMATS = {"pdf", "json"}
+LATEST_MAX_AGE = 3600  # the default URL moves to a rectificatif: revalidated with the ETag after an hour
+VERSION_MAX_AGE = 31536000  # a version's own URL never changes
+
+
+def forget_documents() -> None:
+    """Drop this process's copies (after a publication; other processes follow the content version)."""
+    _memory.clear()
+
+
+def stored_document(year: int, fmt: str, number: int | None = None) -> ReviewDocument | None:
+    """The stored document of `year`'s latest published version (or of version `number`)."""
+    stamp = current_stamp().version
+    key = (year, fmt, number)
+    known = _memory.get(key)
+    if known is not None and (known[0] == stamp or number is not None):
+        return known[1]
+    documents = ReviewDocument.objects.filter(version__review__year=year, fmt=fmt).select_related("version__review")
+    if number is not None:
+        documents = documents.filter(version__number=number)
+    document = documents.order_by("-version__number").first()
+    if document is not None:
+        if len(_memory) >= MEMORY_MAX_ENTRIES:
+            _memory.clear()
+        document.content = bytes(document.content)  # PostgreSQL gives a memoryview
+        _memory[key] = (stamp, document)
+    return document
+
+
+def filename(year: int, fmt: str, *, number: int | None = None, draft: bool = False) -> str:
+    """`bilan-convention-2025.pdf`; `bilan-convention-2025-v2.pdf` for a version's own URL; a
+    draft says so: `bilan-convention-2026-brouillon.pdf`."""
+    suffix = "-brouillon" if draft else (f"-v{number}" if number else "")
+    return f"bilan-convention-{year}{suffix}.{fmt}"
+
+
+def document_response(document: ReviewDocument, *, by_version: bool) -> HttpResponse:
+    """The stored bytes, with a strong ETag (the SHA-256) and long caching."""
+    from .exports import FORMATS
+
+    fmt = document.fmt
+    number = document.version.number if by_version else None
+    response = HttpResponse(document.content, content_type=FORMATS[fmt].content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        fmt not in INLINE_FORMATS, filename(document.version.review.year, fmt, number=number)
+    )
+    response["ETag"] = f'"{document.sha256}"'
+    response["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(document.sha256)).decode()}:"
+    if by_version:
+        response["Cache-Control"] = f"public, max-age={VERSION_MAX_AGE}, immutable"
+    else:
+        response["Cache-Control"] = f"public, max-age={LATEST_MAX_AGE}"
+    response["Last-Modified"] = http_date(document.version.published_at.timestamp())
+    response["X-Frame-Options"] = "DENY"
+    return response
+
+
+class StoredDocumentMiddleware:
+    """Answer requests for a published review's documents before the rest of the middleware
+    (sessions, CSRF, templates are of no use to stored bytes). Anything else, drafts included,
+    goes on to the views."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.prefix = None
+
+    def __call__(self, request):
+        if self.prefix is None:
+            self.prefix = reverse("reports:review-list")
+        if request.method in ("GET", "HEAD") and request.path_info.startswith(self.prefix):
+            request.get_host()  # a disallowed Host is refused here too (400), never answered
+            try:
+                match = resolve(request.path_info)
+            except Resolver404:
+                match = None
+            if match is not None and match.app_name == "reports" and "fmt" in match.kwargs:
+                number = match.kwargs.get("number")
+                document = stored_document(match.kwargs["year"], match.kwargs["fmt"], number)
+                if document is not None:
+                    return document_response(document, by_version=number is not None)
+        return self.get_response(request)

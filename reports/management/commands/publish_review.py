@@ -1,0 +1,46 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from reports.models import AnnualReview
+from reports.publication import PublicationError, review_publish
+
+STEPS = ["statuts", "pdf", "xlsx", "ods", "csv", "json"]
+
+
+class Command(BaseCommand):
+    help = (
+        "Publie le bilan d'une année (ou son rectificatif ouvert) : fige les statuts, les chiffres et les "
+        "textes du bilan, puis produit et enregistre ses cinq documents. Pour les grandes conventions, "
+        "dont la publication dépasse la durée d'une requête web."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("year", type=int, help="Année du bilan, par exemple 2025.")
+
+    def handle(self, *args, year, verbosity, **options):
+        review = AnnualReview.objects.filter(year=year).first()
+        if review is None:
+            raise CommandError(_("Aucun bilan pour l'année %(year)s.") % {"year": year})
+        started = time.monotonic()
+
+        def progress(step: str) -> None:
+            if verbosity:
+                done = STEPS.index(step)
+                bar = "#" * done + "." * (len(STEPS) - done)
+                self.stdout.write(f"[{bar}] {step} ({time.monotonic() - started:.1f} s)")
+
+        try:
+            version = review_publish(review, progress=progress)
+        except PublicationError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            _("Bilan %(year)s publié (version %(number)s) en %(seconds).1f s : %(count)s propositions figées.")
+            % {
+                "year": year,
+                "number": version.number,
+                "seconds": time.monotonic() - started,
+                "count": version.entries.count(),
+            }
+        )

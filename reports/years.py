@@ -1,0 +1,75 @@
+"""Which years the public sees, and where a year's statuses come from: the one place for both.
+
+A year is public once its review is published. Its statuses then come from the review's
+latest published version (`ReviewEntry` rows), never from the live yearly statuses, which
+only feed years not yet published (a draft that staff preview, or the back office's work).
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Subquery
+
+from .models import AnnualReview, ReviewVersion
+
+
+@dataclass(frozen=True)
+class ReviewYear:
+    """A year as the site shows it: the published version it reads (`version_id`), or None for
+    the live rows of a draft."""
+
+    year: int
+    version_id: int | None = None
+
+    @property
+    def is_published(self) -> bool:
+        return self.version_id is not None
+
+    def proposals(self, queryset=None):
+        """Proposals (of `queryset`) with `status_as_of`, `status_year` and `explanation_as_of`
+        as this year's review says: for a published year, only those it counts."""
+        from proposals.models import Proposal
+
+        queryset = Proposal.objects.all() if queryset is None else queryset
+        if self.version_id is None:
+            return queryset.with_status_as_of(self.year)
+        return queryset.with_frozen_status(self.version_id)
+
+
+def _latest_version():
+    return ReviewVersion.objects.filter(review=OuterRef("pk")).order_by("-number").values("pk")[:1]
+
+
+def public_years() -> list[ReviewYear]:
+    """The published years, newest first, each with its latest version (one query)."""
+    rows = (
+        AnnualReview.objects.published()
+        .annotate(version_id=Subquery(_latest_version()))
+        .order_by("-year")
+        .values_list("year", "version_id")
+    )
+    return [ReviewYear(year, version_id) for year, version_id in rows]
+
+
+def latest_public_year() -> ReviewYear | None:
+    """The year the public sees by default: the latest published review (one query)."""
+    years = public_years()
+    return years[0] if years else None
+
+
+def review_year(review: AnnualReview) -> ReviewYear:
+    """The year of `review` as it reads: its latest version once published, live rows before."""
+    version = review.versions.order_by("-number").values_list("pk", flat=True).first()
+    return ReviewYear(review.year, version)
+
+
+def no_public_year(queryset=None):
+    """Before any review is published, every proposal reads «Non évaluée»."""
+    from proposals.models import Proposal
+
+    queryset = Proposal.objects.all() if queryset is None else queryset
+    return queryset.not_assessed()
+
+
+def proposals_as_of(year: ReviewYear | None, queryset=None):
+    """`ReviewYear.proposals`, or every proposal «Non évaluée» when no year is public."""
+    return year.proposals(queryset) if year else no_public_year(queryset)

@@ -1,0 +1,69 @@
+"""Odd files: two rows with the same key, an unterminated quote, a NUL byte. Each is a French
+error and nothing is written."""
+
+import pytest
+
+from proposals.models import Proposal, YearlyStatus
+from tests.backoffice.helpers import STATUS_HEADERS, import_errors, spreadsheet, upload
+from tests.factory import make_axis, make_proposal
+
+pytestmark = pytest.mark.django_db
+HEADERS = ["cle", "numero", "axe", "titre", "texte", "resume", "porteur", "ordre"]
+
+
+@pytest.fixture
+def axis():
+    return make_axis(slug="ecologique", name="Transition écologique")
+
+
+def refused(response):
+    assert response.status_code == 200
+    assert response.context.get("confirm_form") is None
+
+
+def test_two_rows_with_the_same_key_are_a_row_error(editor_client, axis):
+    rows = [
+        ["p1", "", "ecologique", "Premier", "", "", "ville", 1],
+        ["p2", "", "ecologique", "Autre", "", "", "ville", 2],
+        ["p1", "", "ecologique", "Second", "", "", "ville", 3],
+    ]
+
+    response = upload(editor_client, "proposal", spreadsheet(HEADERS, rows, "csv"), "csv")
+
+    refused(response)
+    errors = import_errors(response).splitlines()
+    assert any(line.startswith("3:") and "Clé en double : déjà à la ligne 1" in line for line in errors), errors
+    assert not Proposal.objects.exists()
+
+
+def test_two_statuses_of_the_same_proposal_and_year_are_a_row_error(editor_client, axis):
+    make_proposal(axis, key="p1")
+    row = ["p1", 2025, "implemented", "", "Bilan", "https://example.org/b", "", "2025-12-01"]
+
+    response = upload(editor_client, "yearlystatus", spreadsheet(STATUS_HEADERS, [row, row], "csv"), "csv")
+
+    refused(response)
+    assert "Clé en double : déjà à la ligne 1" in import_errors(response)
+    assert not YearlyStatus.objects.exists()
+
+
+def test_an_unterminated_quote_is_a_french_error(editor_client, axis):
+    content = ",".join(HEADERS) + '\np1,,ecologique,"unterminated,,,ville,0\np2,,ecologique,Titre,,,ville,1\n'
+
+    response = upload(editor_client, "proposal", content.encode(), "csv")
+
+    refused(response)
+    error = " ".join(response.context["form"].errors["import_file"])
+    assert "guillemet" in error and "ligne" in error
+    assert not Proposal.objects.exists()
+
+
+def test_a_nul_byte_is_a_french_row_error(editor_client, axis):
+    content = ",".join(HEADERS) + "\np1,,ecologique,Ti\x00tre,,,ville,1\n"
+
+    response = upload(editor_client, "proposal", content.encode(), "csv")
+
+    refused(response)
+    errors = import_errors(response)
+    assert "1:" in errors and "caractère nul" in errors and "titre" in errors, errors
+    assert not Proposal.objects.exists()

@@ -1,0 +1,64 @@
+"""`make demo`: a fictitious national convention of another shape, in an empty database only,
+marked as fictitious on every page."""
+
+import re
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count
+
+from proposals.models import Axis, Convention, Institution, Proposal
+from reports.models import AnnualReview
+
+pytestmark = pytest.mark.django_db
+
+FORBIDDEN = re.compile(r"clermont|\bville\b|m[ée]tropol", re.IGNORECASE)
+BANNER = "Convention fictive — démonstration : les propositions, les statuts et les bilans de ce site sont générés"
+
+
+@pytest.fixture
+def demo(db):
+    call_command("generate_demo", verbosity=0)
+
+
+def test_it_loads_a_convention_of_another_shape(demo):
+    per_axis = Axis.objects.annotate(n=Count("proposals")).order_by("order").values_list("n", flat=True)
+    longest = max(len(title) for title in Proposal.objects.values_list("title", flat=True))
+
+    assert Proposal.objects.count() == 146
+    assert list(per_axis) == [31, 28, 25, 22, 21, 19]
+    assert min(len(name) for name in Axis.objects.values_list("name", flat=True)) > 60
+    assert longest == min(400, Proposal._meta.get_field("title").max_length)
+    assert {"Gouvernement", "Parlement"} <= set(Institution.objects.values_list("name", flat=True))
+    assert Proposal.objects.annotate(n=Count("leads")).filter(n=2).exists()  # carried jointly
+    assert list(AnnualReview.objects.published().values_list("year", flat=True)) == [2025, 2024]
+    assert Convention.objects.get().is_demo
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/propositions/", "/propositions/mesure-1/", "/projets/", "/bilans/", "/bilans/2025/", "/donnees/"]
+)
+def test_every_page_says_it_is_fictitious(citizen, demo, url):
+    html = citizen.get(url).content.decode()
+
+    assert BANNER in html
+    assert "<title>" in html and "— Convention fictive</title>" in html
+    assert not FORBIDDEN.findall(html)
+
+
+def test_a_real_convention_shows_no_banner(citizen, clermont):
+    assert "Convention fictive" not in citizen.get("/").content.decode()
+
+
+def test_it_never_mixes_with_a_real_convention(clermont):
+    with pytest.raises(CommandError, match="base vide"):
+        call_command("generate_demo", verbosity=0)
+
+    assert Proposal.objects.count() == 40
+    assert not Convention.objects.get().is_demo
+
+
+def test_running_it_again_changes_nothing(demo):
+    call_command("generate_demo", verbosity=0)
+
+    assert Proposal.objects.count() == 146
