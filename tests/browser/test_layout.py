@@ -53,7 +53,10 @@ def report(problems: dict[str, str]) -> str:
 
 
 def test_every_clermont_page_fits_a_phone(browser, axe, clermont_live):
-    problems = problems_at(browser, axe, clermont_live.url, public_pages(clermont_live.url), 375)
+    paths = public_pages(clermont_live.url)
+    assert "/bilans/2025/" in paths
+
+    problems = problems_at(browser, axe, clermont_live.url, paths, 375)
 
     assert problems == {}, report(problems)
 
