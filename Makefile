@@ -15,10 +15,16 @@ $(VENV)/.installed: requirements.lock
 install: $(VENV)/.installed
 
 ## Serve the site with the Clermont data on http://127.0.0.1:$(PORT) (SQLite unless DATABASE_URL is set).
-run: install
+run: install .env
 	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=true $(PY) manage.py seed clermont
 	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## The development settings that local commands read (manage.py ...): written once, never overwritten.
+.env:
+	@printf '%s\n' '# Development settings written by `make run` (never commit this file; see .env.example).' \
+	  'DJANGO_DEBUG=true' "DJANGO_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Wrote $@ (development settings)."
 
 ## A fictitious national convention (6 axes, 146 measures, two reviews), in its own SQLite file
 ## demo.sqlite3 (never beside real data), on http://127.0.0.1:$(PORT): `make demo PORT=8002`.

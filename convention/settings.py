@@ -1,8 +1,9 @@
 """Settings for the citizens' convention follow-up site.
 
-One module, read from the environment (see `.env.example`). Development defaults are
-harmless; in production (DJANGO_DEBUG unset or false) the required variables must be set,
-or the start stops with a clear message.
+One module, read from the environment (see `.env.example`), completed by a `.env` file in the
+directory a command runs from when there is one (`make run` writes a development one).
+Development defaults are harmless; in production (DJANGO_DEBUG unset or false) the required
+variables must be set, or the start stops with a clear message.
 """
 
 import datetime
@@ -12,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -50,9 +52,14 @@ def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = envbool("DJANGO_DEBUG", False)
 # pytest (8.2 and later) sets PYTEST_VERSION for the whole run.
 TESTING = "PYTEST_VERSION" in os.environ
+# A developer's `.env` (python-dotenv) fills in what the environment does not set; a variable
+# the environment has always wins. Never during the tests, whatever a developer keeps there.
+if not TESTING:
+    load_dotenv(Path.cwd() / ".env", override=False)
+
+DEBUG = envbool("DJANGO_DEBUG", False)
 
 # Only a harmless development key as a fallback; production must provide its own.
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or ""

@@ -296,13 +296,13 @@ class ProposalAdmin(SpreadsheetAdmin):
     list_display = ["key", "number", "display_title", "axis", "current_status", "title_missing"]
     list_display_links = ["key", "display_title"]
     list_filter = [AsOfYearFilter, StatusAsOfFilter, "axis", "leads", MissingTitleFilter, ToCheckFilter]
-    search_fields = ["key", "title", "summary", "text"]
+    search_fields = ["key", "title", "short_title", "summary", "text"]
     list_select_related = ["axis"]
     readonly_fields = ["add_yearly_status"]
     form = ProposalForm
     fieldsets = [
         (None, {"fields": ["key", "number", "axis", "order", "leads", "opened_version"]}),
-        (_("Textes"), {"fields": ["title", "summary", "text"]}),
+        (_("Textes"), {"fields": ["title", "short_title", "summary", "text"]}),
         (_("Suivi annuel"), {"fields": ["add_yearly_status"]}),
     ]
     inlines = [YearlyStatusInline]
@@ -321,6 +321,12 @@ class ProposalAdmin(SpreadsheetAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_status_as_of(self.status_year(request))
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "title":
+            # Up to 1,000 characters: a text area shows a long title whole.
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 4, "cols": 80})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "leads":  # a few institutions: boxes to tick, no JavaScript needed
             kwargs["widget"] = forms.CheckboxSelectMultiple
@@ -328,7 +334,7 @@ class ProposalAdmin(SpreadsheetAdmin):
 
     @admin.display(description=_("intitulé"), ordering="title")
     def display_title(self, proposal):
-        return proposal.display_title
+        return proposal.short_display_title
 
     @admin.display(description=_("statut"), ordering="status_as_of")
     def current_status(self, proposal):

@@ -29,6 +29,11 @@ class FeedItem:
     position: int = 0  # the convention's order, among the items of one publication
 
 
+def _short_title(entry) -> str:
+    """The proposal's short title where it has one (titles are live), else its title."""
+    return entry.proposal.short_display_title if entry.proposal is not None else entry.display_title
+
+
 def status_changes(years) -> list[FeedItem]:
     """Each status a published review counts that differs from what the previous published
     review said of the proposal (or its first one), under the year of its yearly status."""
@@ -51,7 +56,7 @@ def status_changes(years) -> list[FeedItem]:
         items.append(
             FeedItem(
                 title=_("%(year)s · %(proposal)s : %(status)s")
-                % {"year": year, "proposal": entry.display_title, "status": status},
+                % {"year": year, "proposal": _short_title(entry), "status": status},
                 description=entry.explanation or str(status),
                 link=f"{entry.get_absolute_url()}#suivi-{year}",
                 guid=f"{entry.key}-{year}",

@@ -127,9 +127,13 @@ class ProposalFilter(django_filters.FilterSet):
                 proposals=OuterRef("pk"), found__contains=word
             )
             queryset = queryset.alias(
-                found_title=searchable("title"), found_summary=searchable("summary"), found_text=searchable("text")
+                found_title=searchable("title"),
+                found_short_title=searchable("short_title"),
+                found_summary=searchable("summary"),
+                found_text=searchable("text"),
             ).filter(
                 Q(found_title__contains=word)
+                | Q(found_short_title__contains=word)
                 | Q(found_summary__contains=word)
                 | Q(found_text__contains=word)
                 | Exists(in_projects)

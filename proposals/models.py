@@ -213,11 +213,22 @@ class Proposal(Versioned):
         _("numéro officiel"), null=True, blank=True, help_text=_("Laisser vide s'il n'est pas connu.")
     )
     axis = models.ForeignKey(Axis, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("axe"))
+    # Conventions write long titles (several hundred characters): kept whole.
     title = models.CharField(
         _("intitulé"),
-        max_length=300,
+        max_length=1000,
         blank=True,
         help_text=_("Laisser vide tant que l'intitulé n'est pas connu : le site affiche « Intitulé à compléter »."),
+    )
+    short_title = models.CharField(
+        _("intitulé court"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Facultatif. Remplace un long intitulé dans le tableau de suivi, les liens vers les propositions "
+            "voisines, le titre de l'onglet et le flux ; la page de la proposition et les documents du bilan "
+            "donnent l'intitulé complet."
+        ),
     )
     text = models.TextField(_("texte de la Convention"), blank=True)
     summary = models.TextField(_("résumé en langage clair"), blank=True)
@@ -251,6 +262,11 @@ class Proposal(Versioned):
     @property
     def display_title(self) -> str:
         return self.title or str(UNTITLED)
+
+    @property
+    def short_display_title(self) -> str:
+        """The short title where one is given, for links and lists where space is short."""
+        return self.short_title or self.display_title
 
     @property
     def has_title(self) -> bool:

@@ -317,6 +317,7 @@ class ProposalResource(FrenchResource):
         widget=AxisWidget(),
     )
     title = _text("titre", "title")
+    short_title = _text("intitule_court", "short_title")
     text = _text("texte", "text")
     summary = _text("resume", "summary")
     leads = fields.Field(attribute="leads", column_name="porteur", widget=InstitutionsWidget())
@@ -324,7 +325,7 @@ class ProposalResource(FrenchResource):
 
     class Meta:
         model = Proposal
-        fields = ["key", "number", "axis", "title", "text", "summary", "leads", "order"]
+        fields = ["key", "number", "axis", "title", "short_title", "text", "summary", "leads", "order"]
         import_id_fields = ["key"]
         skip_unchanged = True
         report_skipped = True
@@ -343,6 +344,10 @@ class ProposalResource(FrenchResource):
             "porteur": getattr(Institution.objects.first(), "name", ""),
             "ordre": 1,
         }
+
+    def required_columns(self) -> list[str]:
+        # Optional: a file made before short titles existed imports unchanged (they stay as they are).
+        return [column for column in super().required_columns() if column != "intitule_court"]
 
     def before_import_row(self, row, **kwargs):
         super().before_import_row(row, **kwargs)

@@ -19,7 +19,7 @@ from .models import UNTITLED, Project, Proposal, Status
 from .templatetags.proposals_extras import status_badge
 
 # What a row needs from the proposals queryset (`with_status_as_of` gives `status_as_of`).
-ROW_FIELDS = ("id", "key", "number", "title", "axis__name", "status_as_of")
+ROW_FIELDS = ("id", "key", "number", "title", "short_title", "axis__name", "status_as_of")
 
 
 def url_maker(name: str):
@@ -33,7 +33,7 @@ def url_maker(name: str):
 class Row:
     number: str  # «n° 12», or "" when the proposal has no official number
     url: str
-    title: str
+    title: str  # the short title when there is one
     has_title: bool
     axis: str
     status: str  # the badge's HTML
@@ -83,7 +83,7 @@ def table_rows(proposals) -> list[Row]:
         Row(
             number=number_label % {"number": proposal["number"]} if proposal["number"] else "",
             url=proposal_url(proposal["key"]),
-            title=proposal["title"] or untitled,
+            title=proposal["short_title"] or proposal["title"] or untitled,
             has_title=bool(proposal["title"]),
             axis=proposal["axis__name"],
             status=badges.get(proposal["status_as_of"], badges[Status.NOT_ASSESSED.value]),

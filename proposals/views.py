@@ -95,7 +95,7 @@ def proposals_json(request):
 
 def _neighbours(proposal: Proposal) -> tuple[Proposal | None, Proposal | None]:
     """The previous and next proposals of the same axis, in the table's order (two queries)."""
-    siblings = Proposal.objects.filter(axis_id=proposal.axis_id).only("key", "title", "number")
+    siblings = Proposal.objects.filter(axis_id=proposal.axis_id).only("key", "title", "short_title", "number")
     before = Q(order__lt=proposal.order) | Q(order=proposal.order, key__lt=proposal.key)
     after = Q(order__gt=proposal.order) | Q(order=proposal.order, key__gt=proposal.key)
     previous = siblings.filter(before).order_by("-order", "-key").first()

@@ -5,6 +5,7 @@ Each status has a fill *and* a pattern, and every bar carries its number as text
 never the only carrier of the information. Each chart sits beside a data table.
 """
 
+import textwrap
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -73,14 +74,24 @@ class Bar:
     label: str
     y: float
     segments: list[Segment]
+    lines: tuple[str, ...]  # the label on as many lines as it takes (`label_lines`)
 
     @property
     def label_y(self) -> float:
         return self.y + 17
 
     @property
+    def label_lines(self) -> list[tuple[float, str]]:
+        """(baseline, text) of each line of the label."""
+        return [(self.label_y + i * LABEL_LINE, line) for i, line in enumerate(self.lines)]
+
+    @property
+    def height(self) -> float:
+        return BAR_ROW + (len(self.lines) - 1) * LABEL_LINE
+
+    @property
     def bar_y(self) -> float:
-        return self.y + 25
+        return self.y + 25 + (len(self.lines) - 1) * LABEL_LINE
 
     @property
     def text_y(self) -> float:
@@ -119,8 +130,21 @@ class StatusChart:
 
 
 BAR_ROW = 66  # label line + bar + gap
+LABEL_LINE = 20  # each further line of a long label
+LABEL_CHARS = 60  # characters on a line of a label (16 px text across the chart's 600 units)
 BAR_HEIGHT = 30
 LEGEND_ROW = 28
+
+
+def wrap_label(name: str, figure: str) -> tuple[str, ...]:
+    """«name : figure» on lines of at most LABEL_CHARS characters: a long axis name is wrapped,
+    never cut off at the chart's edge, and the figure is never split."""
+    lines = textwrap.wrap(f"{name} :", LABEL_CHARS) or [":"]
+    if len(lines[-1]) + 1 + len(figure) <= LABEL_CHARS:
+        lines[-1] = f"{lines[-1]} {figure}"
+    else:
+        lines.append(figure)
+    return tuple(lines)
 
 
 def _segments(tally: Tally) -> list[Segment]:
@@ -140,15 +164,13 @@ def _segments(tally: Tally) -> list[Segment]:
 def status_chart(summary: Summary, total_label: str) -> StatusChart:
     """One stacked bar per axis, then one for all proposals: each status's share of the bar."""
     tallies = [(tally.axis.name, tally) for tally in summary.axes] + [(total_label, summary.totals)]
-    bars = [
-        Bar(
-            label=f"{label} : {fr_fraction(tally.implemented, tally.proposals, tally.rate)}",
-            y=i * BAR_ROW,
-            segments=_segments(tally),
-        )
-        for i, (label, tally) in enumerate(tallies)
-    ]
-    legend_top = len(bars) * BAR_ROW + 8
+    bars, y = [], 0
+    for name, tally in tallies:
+        figure = fr_fraction(tally.implemented, tally.proposals, tally.rate)
+        bar = Bar(label=f"{name} : {figure}", y=y, segments=_segments(tally), lines=wrap_label(name, figure))
+        bars.append(bar)
+        y += bar.height
+    legend_top = y + 8
     legend = [
         LegendItem(
             status=status, look=STATUS_LOOKS[status], x=(i % 2) * WIDTH / 2, y=legend_top + (i // 2) * LEGEND_ROW

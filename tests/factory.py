@@ -106,3 +106,47 @@ def make_convention(n_proposals: int, *, year: int = 2025, axes: int = 3) -> lis
     project = make_project()
     project.proposals.add(*proposals)
     return proposals
+
+
+# Long words of a national convention, to build names and titles of any length.
+_LONG_WORDS = (
+    "garantir à chaque habitante et à chaque habitant un accès digne et durable à une alimentation saine, "
+    "locale et abordable, en accompagnant les agricultrices et les agriculteurs dans la transition "
+    "agroécologique et en réduisant de moitié le gaspillage alimentaire dans la restauration collective "
+)
+
+
+def long_text(length: int, prefix: str = "") -> str:
+    """`prefix` followed by French words, exactly `length` characters long."""
+    text = prefix + " " + _LONG_WORDS * (length // len(_LONG_WORDS) + 1)
+    return text[:length].rstrip() + "." if length > len(prefix) + 1 else prefix[:length]
+
+
+def make_wide_convention(
+    *, axes: int = 10, per_axis: int = 3, title_length: int = 400, publish: bool = True
+) -> list[Axis]:
+    """A convention of another shape: `axes` axes with long names, `per_axis` proposals each with
+    titles of `title_length` characters and projects with long titles, followed in 2024 and 2025
+    (both reviews published unless `publish=False`). The last axis is named «Axe final …»."""
+    statuses = ["implemented", "underway", "not_implemented", "out_of_scope", "implemented"]
+    axis_list = []
+    for a in range(1, axes + 1):
+        prefix = "Axe final" if a == axes else f"Axe {a}"
+        axis = make_axis(slug=f"axe-long-{a}", name=long_text(90, f"{prefix} : se nourrir, se loger"), order=a)
+        axis_list.append(axis)
+        for p in range(1, per_axis + 1):
+            proposal = make_proposal(
+                axis, key=f"a{a}-p{p}", number=a * 100 + p, title=long_text(title_length, f"Proposition {a}.{p} :")
+            )
+            set_status(proposal, 2024, statuses[(a + p) % len(statuses)])
+            set_status(proposal, 2025, statuses[(a + p + 1) % len(statuses)])
+            if p == 1:
+                make_project([proposal], slug=f"projet-{a}", title=long_text(200, f"Projet {a} :"))
+    if publish:
+        publish_wide_convention()
+    return axis_list
+
+
+def publish_wide_convention() -> None:
+    make_review(2024, situation_date=datetime.date(2024, 12, 1))
+    make_review(2025)

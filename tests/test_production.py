@@ -30,14 +30,15 @@ def production_env(tmp_path, **overrides) -> dict:
     return {key: value for key, value in env.items() if value is not None}
 
 
-def manage(env, *args) -> subprocess.CompletedProcess:
+def manage(cwd, env, *args) -> subprocess.CompletedProcess:
+    """manage.py from `cwd`: a temporary directory, where no developer's .env is read."""
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, str(ROOT / "manage.py"), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
     )
 
 
 def test_check_deploy_is_clean_with_the_required_variables(tmp_path):
-    result = manage(production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
+    result = manage(tmp_path, production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
 
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
@@ -45,14 +46,14 @@ def test_check_deploy_is_clean_with_the_required_variables(tmp_path):
 
 @pytest.mark.parametrize("variable", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "SITE_URL"])
 def test_a_missing_required_variable_stops_the_start_clearly(tmp_path, variable):
-    result = manage(production_env(tmp_path, **{variable: None}), "check")
+    result = manage(tmp_path, production_env(tmp_path, **{variable: None}), "check")
 
     assert result.returncode != 0
     assert f"{variable} is required" in result.stderr
 
 
 def test_a_mistyped_boolean_stops_the_start(tmp_path):
-    result = manage(production_env(tmp_path, DJANGO_DEBUG="yes"), "check")
+    result = manage(tmp_path, production_env(tmp_path, DJANGO_DEBUG="yes"), "check")
 
     assert result.returncode != 0
     assert "DJANGO_DEBUG must be 'true' or 'false'" in result.stderr

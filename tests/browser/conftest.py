@@ -69,8 +69,9 @@ def assert_no_axe_violations(axe, page):
 
 @pytest.fixture
 def clermont_live(transactional_db, live_server):
-    """The Clermont data behind a live server, for the browser."""
+    """The Clermont data behind a live server, for the browser, as `make run` loads it (its
+    2025 review published, that is frozen)."""
     from django.core.management import call_command
 
-    call_command("loaddata", "clermont", verbosity=0)
+    call_command("seed", "clermont", verbosity=0)
     return live_server

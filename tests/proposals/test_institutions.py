@@ -167,7 +167,7 @@ def test_proposals_import_their_institutions_by_code_or_by_name(editor_client, n
         assert list(Proposal.objects.get(key=key).leads.values_list("code", flat=True)) == ["gouvernement", "parlement"]
     assert not Proposal.objects.get(key="p3").leads.exists()
     exported = export(editor_client, "proposal", "csv").decode()
-    assert "Par les codes,,,gouvernement;parlement,1" in exported
+    assert "Par les codes,,,,gouvernement;parlement,1" in exported  # titre, intitule_court, texte, resume
 
 
 def test_an_unknown_institution_is_a_french_row_error_that_lists_the_codes(editor_client, national):

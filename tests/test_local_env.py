@@ -1,0 +1,87 @@
+"""A developer's `.env`: `make run` writes one, local commands read it, and neither the real
+environment, production nor the test run is changed by it."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def clean_env(**extra) -> dict:
+    """A developer's shell: no Django variables and not inside pytest."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "PYTEST_")) and key not in ("DATABASE_URL", "SITE_URL")
+    }
+    env.update(extra)
+    return env
+
+
+def run(cwd, env, *args) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+
+def manage(cwd, env, *args) -> subprocess.CompletedProcess:
+    return run(cwd, env, sys.executable, str(ROOT / "manage.py"), *args)
+
+
+def print_debug(cwd, env) -> subprocess.CompletedProcess:
+    return manage(cwd, env, "shell", "-c", "from django.conf import settings; print('DEBUG', settings.DEBUG)")
+
+
+def test_after_make_run_the_readme_export_command_works(tmp_path):
+    # `make run` writes the development .env in the directory it runs from (only this target here).
+    made = run(tmp_path, clean_env(), "make", "--no-print-directory", "-f", str(ROOT / "Makefile"), ".env")
+    assert made.returncode == 0, made.stderr
+    env_file = (tmp_path / ".env").read_text()
+    assert "DJANGO_DEBUG=true" in env_file
+    secret = next(line.split("=", 1)[1] for line in env_file.splitlines() if line.startswith("DJANGO_SECRET_KEY="))
+    assert len(secret) >= 50
+
+    # Only the database is the test's own (not the checkout's db.sqlite3).
+    env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    for command in (["migrate", "--noinput", "-v0"], ["seed", "clermont"]):
+        result = manage(tmp_path, env, *command)
+        assert result.returncode == 0, result.stderr
+    result = manage(tmp_path, env, "export_report", "2025", "--format", "pdf", "--output", "bilan-2025.pdf")
+
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "bilan-2025.pdf").read_bytes().startswith(b"%PDF")
+
+    # Running `make run` again keeps the developer's .env as it is.
+    run(tmp_path, clean_env(), "make", "--no-print-directory", "-f", str(ROOT / "Makefile"), ".env")
+    assert (tmp_path / ".env").read_text() == env_file
+
+
+def test_without_a_env_file_the_settings_stay_strict(tmp_path):
+    result = manage(tmp_path, clean_env(), "check")
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is required" in result.stderr
+
+
+def test_the_real_environment_wins_over_the_env_file(tmp_path):
+    (tmp_path / ".env").write_text("DJANGO_DEBUG=true\nDJANGO_SECRET_KEY=from-the-env-file-" + "x" * 40 + "\n")
+    env = clean_env(
+        DJANGO_DEBUG="false",
+        DJANGO_ALLOWED_HOSTS="example.org",
+        SITE_URL="https://example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+
+    result = print_debug(tmp_path, env)
+
+    assert result.returncode == 0, result.stderr
+    assert "DEBUG False" in result.stdout
+
+
+def test_the_test_run_ignores_a_developers_env_file(tmp_path):
+    (tmp_path / ".env").write_text("DJANGO_DEBUG=true\n")
+
+    result = print_debug(tmp_path, clean_env(PYTEST_VERSION="8"))
+
+    assert result.returncode == 0, result.stderr
+    assert "DEBUG False" in result.stdout
