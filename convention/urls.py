@@ -6,12 +6,13 @@ from proposals.feeds import StatusFeed
 from proposals.sitemaps import SITEMAPS
 
 from . import views
+from .cache import cache_public_page
 
 urlpatterns = [
     path("", include("proposals.urls")),
     path("bilans/", include("reports.urls")),
-    path("flux/", StatusFeed(), name="feed"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("flux/", cache_public_page()(StatusFeed()), name="feed"),
+    path("sitemap.xml", cache_public_page("p")(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("sante/", views.health, name="health"),
     path("admin/", admin.site.urls),
 ]

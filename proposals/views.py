@@ -8,6 +8,8 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from convention.cache import cache_public_page
+from convention.site import base_url
 from reports.models import AnnualReview
 from reports.summary import review_summary
 
@@ -32,6 +34,7 @@ def _proposal_filter(request) -> ProposalFilter:
     return ProposalFilter(request.GET, axes=list(Axis.objects.only("slug", "name")), years=published_years())
 
 
+@cache_public_page()
 @require_safe
 def home(request):
     year = current_year()
@@ -44,6 +47,7 @@ def home(request):
 TABLE_PAGE_SIZE = 200
 
 
+@cache_public_page(ProposalFilter, "page")
 @require_safe
 def proposal_list(request):
     filterset = _proposal_filter(request)
@@ -65,13 +69,14 @@ def proposal_list(request):
 def _opendata_rows(request):
     filterset = _proposal_filter(request)
     year = filterset.year or NO_PUBLIC_YEAR
-    return filterset, proposal_rows(filterset.qs, year, base_url=request.build_absolute_uri("/")[:-1])
+    return filterset, proposal_rows(filterset.qs, year, base_url=base_url(request))
 
 
 def _filename(filterset, extension: str) -> str:
     return f"propositions-{filterset.year}.{extension}" if filterset.year else f"propositions.{extension}"
 
 
+@cache_public_page(ProposalFilter)
 @require_safe
 def proposals_csv(request):
     filterset, rows = _opendata_rows(request)
@@ -85,6 +90,7 @@ def proposals_csv(request):
     return response
 
 
+@cache_public_page(ProposalFilter)
 @require_safe
 def proposals_json(request):
     filterset, rows = _opendata_rows(request)
@@ -104,6 +110,7 @@ def _neighbours(proposal: Proposal) -> tuple[Proposal | None, Proposal | None]:
     return previous, following
 
 
+@cache_public_page()
 @require_safe
 def proposal_detail(request, key: str):
     year = current_year()
@@ -142,6 +149,7 @@ def projects_by_axis(projects: list[Project], axes: list[Axis]) -> list[tuple[Ax
     return [(axis, group) for axis, group in named + [(None, groups[None])] if group]
 
 
+@cache_public_page()
 @require_safe
 def project_list(request):
     projects = list(
@@ -153,6 +161,7 @@ def project_list(request):
     return render(request, "proposals/project_list.html", {"groups": groups, "count": len(projects)})
 
 
+@cache_public_page()
 @require_safe
 def project_detail(request, slug: str):
     year = current_year()
@@ -167,6 +176,7 @@ def project_detail(request, slug: str):
     return render(request, "proposals/project_detail.html", {"project": project, "year": year})
 
 
+@cache_public_page()
 @require_safe
 def opendata(request):
     context = {
@@ -178,6 +188,7 @@ def opendata(request):
     return render(request, "pages/opendata.html", context)
 
 
+@cache_public_page()
 @require_safe
 def accessibility(request):
     return render(request, "pages/accessibility.html")

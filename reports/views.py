@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from convention.cache import cache_public_page
+
 from .exports import FORMATS, export_review, filename, review_context
 from .models import AnnualReview
 from .summary import review_report, review_summaries
@@ -31,6 +33,7 @@ def _keep_drafts_private(response, review: AnnualReview):
     return response
 
 
+@cache_public_page()
 @require_safe
 def review_list(request):
     reviews = list(AnnualReview.objects.published())
@@ -39,6 +42,7 @@ def review_list(request):
     return render(request, "reports/review_list.html", {"entries": entries})
 
 
+@cache_public_page()
 @require_safe
 def review_detail(request, year: int):
     try:
@@ -54,6 +58,7 @@ def review_detail(request, year: int):
     return _keep_drafts_private(response, review)
 
 
+@cache_public_page()
 @require_safe
 def review_document(request, year: int, fmt: str):
     """The review as a PDF, XLSX, ODS, CSV or JSON document (see `reports.exports`)."""

@@ -73,3 +73,19 @@ def superuser_client(superuser) -> Client:
 def clermont(db):
     """The real Clermont-Ferrand data, as `make run` loads it."""
     call_command("loaddata", "clermont", verbosity=0)
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The public page cache on, empty, and each process trusting its content version for a minute."""
+    from django.core.cache import cache as django_cache
+
+    from convention import cache
+
+    settings.PAGE_CACHE_SECONDS = 3600
+    settings.PAGE_CACHE_VERSION_TTL = 60
+    django_cache.clear()
+    cache._stamp = None
+    yield
+    django_cache.clear()
+    cache._stamp = None
