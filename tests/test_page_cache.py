@@ -123,6 +123,7 @@ def test_a_database_outage_gives_the_french_maintenance_page(citizen, monkeypatc
 
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
+    assert response["Cache-Control"] == "no-store"
     html = response.content.decode()
     assert "momentanément indisponible" in html
     assert "Traceback" not in html and "OperationalError" not in html
@@ -137,3 +138,31 @@ def test_a_cached_page_is_still_served_when_the_database_is_down(citizen, conven
 
     assert response.status_code == 200
     assert response.content == cached.content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_warming_renders_the_pages_before_the_first_visitor(
+    citizen, convention, page_cache, settings, django_assert_num_queries
+):
+    settings.SITE_URL = "http://testserver"
+    citizen.get("/propositions/")
+    Proposal.objects.filter(pk=convention[0].pk).update(title="Avant la publication")
+    make_project(proposals=[convention[0]], title="Publié")  # a change: the version is bumped
+
+    statuses = cache.warm_public_pages(["/", "/propositions/", "/bilans/2025/", "/nexiste-pas/"])
+
+    assert statuses == {"/": 200, "/propositions/": 200, "/bilans/2025/": 200, "/nexiste-pas/": 404}
+    with django_assert_num_queries(0):
+        page = citizen.get("/propositions/").content.decode()
+        citizen.get("/bilans/2025/")
+    assert "Avant la publication" in page
+
+
+def test_warming_uses_the_public_address(citizen, convention, page_cache, settings, django_assert_num_queries):
+    settings.SITE_URL = "https://suivi.example.org"
+    settings.ALLOWED_HOSTS = ["suivi.example.org"]
+
+    cache.warm_public_pages(["/propositions/"])
+
+    with django_assert_num_queries(0):
+        assert citizen.get("/propositions/", secure=True, HTTP_HOST="suivi.example.org").status_code == 200
