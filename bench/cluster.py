@@ -80,7 +80,7 @@ http {{
         subprocess.run(self.command, check=True)
 
     def stop(self):
-        subprocess.run([*self.command, "-s", "stop"], check=False)
+        subprocess.run([*self.command, "-s", "stop"], check=False, capture_output=True)
 
 
 def request(url: str, data: dict | None = None, cookies: dict | None = None) -> tuple[int, dict, str]:

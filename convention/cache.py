@@ -13,6 +13,7 @@ rendered once for the whole cluster after a change.
 """
 
 import hashlib
+import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,8 +31,11 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
+from redis.exceptions import RedisError
 
 from .models import ContentVersion
+
+logger = logging.getLogger(__name__)
 
 PUBLIC_APPS = {"proposals", "reports"}
 
@@ -151,11 +155,20 @@ def cacheable(request) -> bool:
 
 
 def get_cached(key: str, stamp: Stamp):
-    return cache.get(key, version=stamp.version)
+    """The cached response, or None: also when the shared cache does not answer, so that the
+    site keeps serving pages (rendered each time) while Redis is down."""
+    try:
+        return cache.get(key, version=stamp.version)
+    except RedisError as error:
+        logger.warning("Page cache unavailable: %s", error)
+        return None
 
 
 def store(key: str, stamp: Stamp, response) -> None:
-    cache.set(key, response, settings.PAGE_CACHE_SECONDS, version=stamp.version)
+    try:
+        cache.set(key, response, settings.PAGE_CACHE_SECONDS, version=stamp.version)
+    except RedisError as error:
+        logger.warning("Page cache unavailable: %s", error)
 
 
 def shareable(request, response) -> bool:

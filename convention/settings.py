@@ -191,8 +191,9 @@ CACHES = {
         "TIMEOUT": 3600,
         # A shared cache outlives a deploy: give each release its own keys (e.g. the commit).
         "KEY_PREFIX": os.environ.get("RELEASE_ID", ""),
-        # Redis evicts by its own `maxmemory` policy; local memory keeps this many entries.
-        "OPTIONS": {} if REDIS_URL else {"MAX_ENTRIES": 5000},
+        # Redis evicts by its own `maxmemory` policy, and a Redis that does not answer within a
+        # second is skipped (pages are rendered uncached); local memory keeps this many entries.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1} if REDIS_URL else {"MAX_ENTRIES": 5000},
     }
 }
 # Whole public pages for anonymous visitors (0 disables it). The cache key holds the

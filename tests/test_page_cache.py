@@ -1,6 +1,6 @@
 import pytest
 from django.db import OperationalError, transaction
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 
 from convention import cache
 from proposals.models import Proposal
@@ -166,3 +166,16 @@ def test_warming_uses_the_public_address(citizen, convention, page_cache, settin
 
     with django_assert_num_queries(0):
         assert citizen.get("/propositions/", secure=True, HTTP_HOST="suivi.example.org").status_code == 200
+
+
+def test_pages_are_still_served_when_redis_does_not_answer(citizen, convention, page_cache):
+    nothing_listens = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+    with override_settings(CACHES={"default": nothing_listens}):
+        for _ in range(2):
+            response = citizen.get("/propositions/")
+            assert response.status_code == 200
+            assert "Proposition générée 1" in response.content.decode()
