@@ -216,7 +216,11 @@ def warm_public_pages(paths, base_url: str = "") -> dict[str, int]:
     """Render `paths` into the page cache before visitors ask for them, as a visitor of
     `base_url` (default SITE_URL, else the first allowed host over HTTPS) would: the key holds
     the scheme and the host. Call it once the change is committed (`transaction.on_commit`),
-    after the content version was bumped. Returns each path's status code."""
+    after the content version was bumped, and after the request's own saves (the pages go
+    through the whole middleware stack). Returns each path's status code; nothing to do when
+    the page cache is off."""
+    if settings.PAGE_CACHE_SECONDS <= 0:
+        return {}
     from django.test import Client  # a WSGI request through the whole stack, without a socket
 
     global _stamp
