@@ -107,7 +107,8 @@ class Server:
             self.process.wait()
 
 
-# Each request asks for the URL with a new random `q`: a parameter the page does not read.
+# Each request asks for the URL with a new random `q`: a parameter the page does not read;
+# beside it, the same Lua hook asking for the URL itself, so that both pay wrk's Lua cost.
 RANDOM_QUERY = """
 local threads = 0
 setup = function(thread)
@@ -118,6 +119,11 @@ local n = 0
 request = function()
   n = n + 1
   return wrk.format(nil, wrk.path .. "?q=" .. id .. "-" .. n .. "-" .. math.random(1, 1000000000))
+end
+"""
+SAME_QUERY = """
+request = function()
+  return wrk.format(nil, wrk.path)
 end
 """
 
@@ -188,9 +194,14 @@ def bench(dataset: str) -> None:
                 rate = f"{rps:.0f}" if rps >= 10 else f"{rps:.1f}"
                 print(f"ratio {name}/static: {rps / static_rps:.2f} ({rate} req/s, p99 {p99:.1f} ms)", flush=True)
                 if name == "pdf" and label == "cached":
-                    busted, busted_p99 = wrk(server.base + path, RANDOM_QUERY)
+                    # Taking turns, each keeping its best round: the machine is shared.
+                    rounds = [
+                        (wrk(server.base + path, SAME_QUERY), wrk(server.base + path, RANDOM_QUERY)) for _ in range(2)
+                    ]
+                    same_rps = max(pair[0][0] for pair in rounds)
+                    busted_rps, busted_p99 = max(pair[1] for pair in rounds)
                     print(
-                        f"ratio {name}?q=<random>/{name}: {busted / rps:.2f} ({busted:.0f} req/s, "
+                        f"ratio {name}?q=<random>/{name}: {busted_rps / same_rps:.2f} ({busted_rps:.0f} req/s, "
                         f"p99 {busted_p99:.1f} ms; target ≥ 0.9)",
                         flush=True,
                     )
