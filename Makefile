@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run demo test test-sqlite test-postgres install system-deps lint lock bench outage messages
+.PHONY: run demo test test-sqlite test-postgres install system-deps lint lock bench cluster-bench outage messages
 
 $(VENV)/.installed: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,19 +34,23 @@ demo: install
 	$(DEMO_DB) DJANGO_DEBUG=true $(PY) manage.py generate_demo
 	$(DEMO_DB) DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-## What the suite needs from Debian: Chromium for the browser tests, poppler-utils for pdftotext.
+## What the suite needs from Debian: Chromium for the browser tests, poppler-utils for pdftotext,
+## Redis for the shared cache, nginx for the proxy in front, wrk for the benchmarks.
 system-deps:
-	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null || ! command -v redis-server >/dev/null \
+	    || ! command -v nginx >/dev/null || ! command -v wrk >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    chromium poppler-utils redis-server nginx-light wrk >/dev/null; \
 	fi
 
-## The whole suite on SQLite, then again on a throwaway PostgreSQL 15 cluster.
+## The whole suite on SQLite with a throwaway Redis as the cache, then again on a throwaway
+## PostgreSQL 15 cluster with the default local-memory cache.
 test: install system-deps lint
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
 test-sqlite: install
-	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL bin/with-redis $(PY) -m pytest $(PYTEST_ARGS)
 
 test-postgres: install
 	bin/with-postgres $(PY) -m pytest $(PYTEST_ARGS)
@@ -72,9 +76,14 @@ messages: install
 
 ## Requests per second and p99 of the public pages against a static file of the same size
 ## (gunicorn + PostgreSQL on loopback, wrk); about four minutes.
-bench: install
-	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
+bench: install system-deps
 	bin/with-postgres $(PY) bench/pages.py
+
+## Two gunicorn servers sharing PostgreSQL and Redis behind nginx, all on loopback: throughput
+## and p99 through nginx vs one server, how fast a change reaches the other server and nginx,
+## and a publication under 200 connections; at most five minutes.
+cluster-bench: install system-deps
+	bin/with-postgres bin/with-redis $(PY) bench/cluster.py
 
 ## PostgreSQL stopped under load, then restarted: counts of each status code per phase.
 outage: install

@@ -1,16 +1,24 @@
 """The public page cache: whole responses for anonymous visitors, dropped on every change.
 
+A view opts in with `@cache_public_page(...)`, which names the query parameters it reads: its
+cache key is the scheme, the validated host, the path and those parameters only, so any other
+parameter neither splits the cache nor forces a new rendering (`?x=<random>` on the PDF).
+
 Every save or delete of a public model (proposals and reports apps) bumps the single
-`ContentVersion` row; the cache key holds the version, so a change anywhere makes every
-cached page stale at once, in every worker and on every server. Each process reads the
-version at most once per PAGE_CACHE_VERSION_TTL seconds (one tiny query), and at once after
-its own changes.
+`ContentVersion` row, on commit. That number is the cache's `version=` of every page (a cache
+"generation"): a change anywhere makes every cached page stale at once, in every worker and on
+every server. Each process reads the version at most once per PAGE_CACHE_VERSION_TTL seconds
+(one tiny query), and at once after its own changes. With a shared cache (Redis), a page is
+rendered once for the whole cluster after a change.
 """
 
 import hashlib
+import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from functools import wraps
+from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.conf import settings
@@ -19,10 +27,15 @@ from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.db.transaction import get_connection as transactions_connection
+from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
+from redis.exceptions import RedisError
 
 from .models import ContentVersion
+
+logger = logging.getLogger(__name__)
 
 PUBLIC_APPS = {"proposals", "reports"}
 
@@ -65,16 +78,51 @@ def bump_version() -> None:
     _stamp = None
 
 
-# The query parameters a public page reads: the table's filters, sort and page, and the
-# sitemap's page. Any other parameter changes nothing on a page, so it neither splits the
-# cache into copies nor forces a new rendering (`?x=<random>` on the PDF).
-PAGE_PARAMETERS = ("axe", "statut", "porteur", "annee", "q", "tri", "page", "p")
+def cache_public_page(*params):
+    """Declare a view a public page: the same for every anonymous visitor, so its responses
+    are cached here and may be kept by shared HTTP caches (see `public_cache_control`).
+
+    `params` are the query parameters the view reads: names, or a FilterSet class, which
+    stands for all its declared filters (read at each request, so a filter added to the
+    set splits the cache by itself)."""
+
+    def decorator(view):
+        @wraps(view)
+        def public_view(request, *args, **kwargs):
+            return view(request, *args, **kwargs)
+
+        public_view.page_params = params
+        return public_view
+
+    return decorator
 
 
-def page_key(request, stamp: Stamp) -> str:
-    params = sorted((name, value) for name in PAGE_PARAMETERS for value in request.GET.getlist(name))
-    digest = hashlib.sha256(f"{request.path}?{urlencode(params)}".encode()).hexdigest()
-    return f"page:{stamp.version}:{digest}"
+def page_params(request) -> tuple | None:
+    """The parameters the view of this request reads, or None when it is not a public page."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    return getattr(match.func, "page_params", None)
+
+
+def _reads(name: str, params: tuple) -> bool:
+    for param in params:
+        if isinstance(param, str):
+            if name == param:
+                return True
+        # A filter's widget may read several fields: `<name>_min`, `<name>_max`…
+        elif any(name == field or name.startswith(f"{field}_") for field in param.base_filters):
+            return True
+    return False
+
+
+def page_key(request, params: tuple) -> str:
+    """The key of the page: what its response depends on. `get_host()` refuses a host
+    not in ALLOWED_HOSTS (400) before anything is read from the cache."""
+    values = sorted((name, value) for name, values in request.GET.lists() if _reads(name, params) for value in values)
+    url = f"{request.scheme}://{request.get_host()}{request.path}?{urlencode(values)}"
+    return "page:" + hashlib.sha256(url.encode()).hexdigest()
 
 
 def public_data_changed(sender, using=None, **kwargs):
@@ -97,19 +145,86 @@ def connect_invalidation() -> None:
                 m2m_changed.connect(public_data_changed, sender=field.remote_field.through)
 
 
+def anonymous(request) -> bool:
+    """No session cookie: not a member of staff (who may preview drafts)."""
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
 def cacheable(request) -> bool:
-    """Anonymous GET/HEAD requests to public pages (no session cookie: no staff preview)."""
+    return settings.PAGE_CACHE_SECONDS > 0 and request.method in ("GET", "HEAD") and anonymous(request)
+
+
+def get_cached(key: str, stamp: Stamp):
+    """The cached response, or None: also when the shared cache does not answer, so that the
+    site keeps serving pages (rendered each time) while Redis is down."""
+    try:
+        return cache.get(key, version=stamp.version)
+    except RedisError as error:
+        logger.warning("Page cache unavailable: %s", error)
+        return None
+
+
+def store(key: str, stamp: Stamp, response) -> None:
+    try:
+        cache.set(key, response, settings.PAGE_CACHE_SECONDS, version=stamp.version)
+    except RedisError as error:
+        logger.warning("Page cache unavailable: %s", error)
+
+
+def shareable(request, response) -> bool:
+    """A public page's response that every anonymous visitor gets alike: this cache, a
+    proxy or a browser may keep it (unless the view said otherwise)."""
     return (
-        settings.PAGE_CACHE_SECONDS > 0
-        and request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and not request.path.startswith(settings.PAGE_CACHE_EXCLUDED_PREFIXES)
+        request.method in ("GET", "HEAD")
+        and anonymous(request)
+        and response.status_code == 200
+        and not response.cookies
+        and not {"private", "no-store"} & cache_directives(response)
     )
 
 
-def get_cached(key: str):
-    return cache.get(key)
+def cache_directives(response) -> set[str]:
+    return {item.split("=")[0].strip().lower() for item in response.get("Cache-Control", "").split(",")}
 
 
-def store(key: str, response) -> None:
-    cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+def public_cache_control(response) -> None:
+    """Shared caches (nginx, a CDN) may serve the page for PAGE_HTTP_MAX_AGE seconds, and
+    PAGE_HTTP_STALE_SECONDS more while they fetch it again: the staleness bound after a change.
+    A response that says its own policy (a published review's documents) keeps it."""
+    if response.has_header("Cache-Control"):
+        return
+    if settings.PAGE_HTTP_MAX_AGE > 0:
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=settings.PAGE_HTTP_MAX_AGE,
+            s_maxage=settings.PAGE_HTTP_MAX_AGE,
+            stale_while_revalidate=settings.PAGE_HTTP_STALE_SECONDS,
+        )
+    else:
+        patch_cache_control(response, no_cache=True)
+
+
+def private_cache_control(response) -> None:
+    """Anything else (a session, a form, the back office, an error): never kept by a proxy,
+    nor by a browser. A response that says its own policy keeps it."""
+    if not response.has_header("Cache-Control"):
+        patch_cache_control(response, private=True, no_store=True)
+
+
+def warm_public_pages(paths, base_url: str = "") -> dict[str, int]:
+    """Render `paths` into the page cache before visitors ask for them, as a visitor of
+    `base_url` (default SITE_URL, else the first allowed host over HTTPS) would: the key holds
+    the scheme and the host. Call it once the change is committed (`transaction.on_commit`),
+    after the content version was bumped, and after the request's own saves (the pages go
+    through the whole middleware stack). Returns each path's status code; nothing to do when
+    the page cache is off."""
+    if settings.PAGE_CACHE_SECONDS <= 0:
+        return {}
+    from django.test import Client  # a WSGI request through the whole stack, without a socket
+
+    global _stamp
+    url = urlsplit(base_url or settings.SITE_URL or f"https://{settings.ALLOWED_HOSTS[0]}")
+    client = Client(HTTP_HOST=url.netloc, HTTP_X_FORWARDED_PROTO=url.scheme)
+    _stamp = None  # read the version now, not a copy from before the change
+    return {path: client.get(path, secure=url.scheme == "https").status_code for path in paths}

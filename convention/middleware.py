@@ -95,26 +95,33 @@ class ControlCharactersMiddleware:
 
 class PublicPageCacheMiddleware:
     """Serve anonymous public pages from the cache (see convention/cache.py), with a
-    Last-Modified date: the last change of public data."""
+    Last-Modified date (the last change of public data), and say to HTTP caches which
+    responses they may keep: public pages for a short while, nothing else."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not cache.cacheable(request):
-            return self.get_response(request)
-        try:
-            stamp = cache.current_stamp()
-        except (OperationalError, InterfaceError):
-            return DatabaseUnavailableMiddleware.maintenance_response()
-        key = cache.page_key(request, stamp)
-        response = cache.get_cached(key)
-        if response is None:
-            response = self.get_response(request)
-            if response.status_code == 200 and not response.streaming and not response.has_header("Set-Cookie"):
-                response.headers.setdefault("Last-Modified", http_date(stamp.changed_at.timestamp()))
-                set_response_etag(response)  # once, not on every hit
-                cache.store(key, response)
+        params = cache.page_params(request)
+        key = stamp = None
+        if params is not None and cache.cacheable(request):
+            try:
+                stamp = cache.current_stamp()
+            except (OperationalError, InterfaceError):
+                return DatabaseUnavailableMiddleware.maintenance_response()
+            key = cache.page_key(request, params)  # a disallowed Host stops here (400)
+            response = cache.get_cached(key, stamp)
+            if response is not None:
+                return response
+        response = self.get_response(request)
+        if params is None or not cache.shareable(request, response):
+            cache.private_cache_control(response)
+            return response
+        cache.public_cache_control(response)
+        if key is not None and not response.streaming:
+            response.headers.setdefault("Last-Modified", http_date(stamp.changed_at.timestamp()))
+            set_response_etag(response)  # once, not on every hit
+            cache.store(key, stamp, response)
         return response
 
 

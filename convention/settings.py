@@ -111,7 +111,6 @@ MIDDLEWARE = [
     "convention.middleware.PublicPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -172,6 +171,8 @@ if TESTING:
     # Fast hashing for the test suite only.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# One language, so no LocaleMiddleware: pages do not vary on Accept-Language, and a shared
+# cache keeps one copy of each, not one per browser's language list.
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
@@ -217,16 +218,21 @@ AXES_CLIENT_IP_CALLABLE = "convention.login.client_ip"
 # by address would lock everyone out at once. 0 (the default): REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = envint("DJANGO_TRUSTED_PROXY_COUNT", 0)
 
-# Cache: local memory by default (one per process). With several servers, point
-# DJANGO_CACHE_URL-style settings at a shared cache (see README, "Cache").
+# Cache: local memory by default (one per process); REDIS_URL (redis://host:6379/0) shares
+# one Redis between every worker of every server: a page is then rendered once per cluster.
+REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": {
-        "BACKEND": os.environ.get("DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
-        "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "convention"),
+        "BACKEND": "django.core.cache.backends.redis.RedisCache"
+        if REDIS_URL
+        else "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": REDIS_URL or "convention",
         "TIMEOUT": 3600,
         # A shared cache outlives a deploy: give each release its own keys (e.g. the commit).
         "KEY_PREFIX": os.environ.get("RELEASE_ID", ""),
-        "OPTIONS": {"MAX_ENTRIES": 5000},
+        # Redis evicts by its own `maxmemory` policy, and a Redis that does not answer within a
+        # second is skipped (pages are rendered uncached); local memory keeps this many entries.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1} if REDIS_URL else {"MAX_ENTRIES": 5000},
     }
 }
 # Whole public pages for anonymous visitors (0 disables it). The cache key holds the
@@ -235,9 +241,14 @@ CACHES = {
 # Off in development too, where templates change under a fixed content version.
 PAGE_CACHE_SECONDS = envint("DJANGO_PAGE_CACHE_SECONDS", 0 if (TESTING or DEBUG) else 3600)
 # How long a process may trust its copy of the content version (seconds): the staleness
-# bound between workers. Changes made by the process itself are seen at once.
+# bound between workers and servers. Changes made by the process itself are seen at once.
 PAGE_CACHE_VERSION_TTL = envfloat("DJANGO_PAGE_CACHE_VERSION_TTL", 1.0)
-PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/sante/", "/static/")
+# HTTP caching of public pages by browsers and shared caches (nginx, a CDN):
+# `Cache-Control: public, max-age=N, s-maxage=N, stale-while-revalidate=S`. After a change, a
+# visitor sees the new page within N + S seconds (plus PAGE_CACHE_VERSION_TTL). 0: `no-cache`
+# (the default in development and tests, where pages change under the same address).
+PAGE_HTTP_MAX_AGE = envint("DJANGO_PAGE_HTTP_MAX_AGE", 0 if (TESTING or DEBUG) else 60)
+PAGE_HTTP_STALE_SECONDS = envint("DJANGO_PAGE_HTTP_STALE_SECONDS", 30)
 
 # Security headers. The proxy in front terminates TLS and sets X-Forwarded-Proto.
 SECURE_CONTENT_TYPE_NOSNIFF = True

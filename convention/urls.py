@@ -7,13 +7,14 @@ from proposals.feeds import StatusFeed
 from proposals.sitemaps import SITEMAPS
 
 from . import views
+from .cache import cache_public_page
 
 urlpatterns = [
     path("", include("proposals.urls")),
     path("bilans/", include("reports.urls")),
     # GET and HEAD only, as every other public page.
-    path("flux/", require_safe(StatusFeed()), name="feed"),
-    path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("flux/", require_safe(cache_public_page()(StatusFeed())), name="feed"),
+    path("sitemap.xml", require_safe(cache_public_page("p")(sitemap)), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("sante/", views.health, name="health"),
     path(".well-known/security.txt", views.security_txt, name="security-txt"),
     path("admin/", admin.site.urls),

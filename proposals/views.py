@@ -8,6 +8,8 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from convention.cache import cache_public_page
+from convention.site import base_url
 from reports.models import ReviewEntry
 from reports.summary import year_summary
 from reports.years import latest_public_year, public_years
@@ -30,6 +32,7 @@ def _proposal_filter(request) -> ProposalFilter:
     return ProposalFilter(request.GET, axes=list(Axis.objects.only("slug", "name")), years=public_years())
 
 
+@cache_public_page()
 @require_safe
 def home(request):
     year = latest_public_year()
@@ -42,6 +45,7 @@ def home(request):
 TABLE_PAGE_SIZE = 200
 
 
+@cache_public_page(ProposalFilter, "page")
 @require_safe
 def proposal_list(request):
     filterset = _proposal_filter(request)
@@ -64,13 +68,14 @@ def _opendata_rows(request):
     filterset = _proposal_filter(request)
     # filterset.qs already carries the year's statuses: the rows read them from a plain queryset.
     queryset = Proposal.objects.filter(pk__in=filterset.qs.values("pk")).order_by(*filterset.ordering())
-    return filterset, proposal_rows(queryset, filterset.review_year, base_url=request.build_absolute_uri("/")[:-1])
+    return filterset, proposal_rows(queryset, filterset.review_year, base_url=base_url(request))
 
 
 def _filename(filterset, extension: str) -> str:
     return f"propositions-{filterset.year}.{extension}" if filterset.year else f"propositions.{extension}"
 
 
+@cache_public_page(ProposalFilter)
 @require_safe
 def proposals_csv(request):
     filterset, rows = _opendata_rows(request)
@@ -84,6 +89,7 @@ def proposals_csv(request):
     return response
 
 
+@cache_public_page(ProposalFilter)
 @require_safe
 def proposals_json(request):
     filterset, rows = _opendata_rows(request)
@@ -114,6 +120,7 @@ def timeline(entries: list[ReviewEntry]) -> list[ReviewEntry]:
     return sorted(seen.values(), key=lambda entry: entry.status_year, reverse=True)
 
 
+@cache_public_page()
 @require_safe
 def proposal_detail(request, key: str):
     years = public_years()
@@ -153,6 +160,7 @@ def projects_by_axis(projects: list[Project], axes: list[Axis]) -> list[tuple[Ax
     return [(axis, group) for axis, group in named + [(None, groups[None])] if group]
 
 
+@cache_public_page()
 @require_safe
 def project_list(request):
     projects = list(
@@ -164,6 +172,7 @@ def project_list(request):
     return render(request, "proposals/project_list.html", {"groups": groups, "count": len(projects)})
 
 
+@cache_public_page()
 @require_safe
 def project_detail(request, slug: str):
     year = latest_public_year()
@@ -180,6 +189,7 @@ def project_detail(request, slug: str):
     return render(request, "proposals/project_detail.html", {"project": project, "year": year.year if year else None})
 
 
+@cache_public_page()
 @require_safe
 def opendata(request):
     context = {
@@ -191,6 +201,7 @@ def opendata(request):
     return render(request, "pages/opendata.html", context)
 
 
+@cache_public_page()
 @require_safe
 def accessibility(request):
     return render(request, "pages/accessibility.html")

@@ -6,6 +6,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
+from convention.cache import cache_public_page
+
 from .documents import INLINE_FORMATS, document_response, filename, stored_document
 from .exports import FORMATS, export_review, review_context
 from .models import AnnualReview
@@ -32,6 +34,7 @@ def _keep_drafts_private(response, report_is_draft: bool):
     return response
 
 
+@cache_public_page()
 @require_safe
 def review_list(request):
     years = public_years()
@@ -41,6 +44,7 @@ def review_list(request):
     return render(request, "reports/review_list.html", {"entries": entries})
 
 
+@cache_public_page()
 @require_safe
 def review_detail(request, year: int):
     try:
@@ -58,6 +62,7 @@ def review_detail(request, year: int):
     return _keep_drafts_private(response, report.is_draft)
 
 
+@cache_public_page()
 @require_safe
 def review_document(request, year: int, fmt: str):
     """The review as a PDF, XLSX, ODS, CSV or JSON document: a published review's stored bytes

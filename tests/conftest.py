@@ -84,3 +84,19 @@ def _forget_stored_documents():
     forget_documents()
     yield
     forget_documents()
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The public page cache on, empty, and each process trusting its content version for a minute."""
+    from django.core.cache import cache as django_cache
+
+    from convention import cache
+
+    settings.PAGE_CACHE_SECONDS = 3600
+    settings.PAGE_CACHE_VERSION_TTL = 60
+    django_cache.clear()
+    cache._stamp = None
+    yield
+    django_cache.clear()
+    cache._stamp = None

@@ -1,23 +1,12 @@
 import pytest
-from django.core.cache import cache as django_cache
 from django.db import OperationalError, transaction
+from django.test import RequestFactory, override_settings
 
 from convention import cache
 from proposals.models import Proposal
 from tests.factory import make_convention, make_project, make_review
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 3600
-    settings.PAGE_CACHE_VERSION_TTL = 60
-    django_cache.clear()
-    cache._stamp = None
-    yield
-    django_cache.clear()
-    cache._stamp = None
 
 
 @pytest.fixture
@@ -80,7 +69,8 @@ def test_a_staff_preview_is_never_stored(superuser_client, citizen, convention, 
     assert superuser_client.get("/bilans/2026/").status_code == 200
 
     assert citizen.get("/bilans/2026/").status_code == 404
-    assert not any(key for key in django_cache._cache if ":page:" in key)  # the 404 is not kept either
+    key = cache.page_key(RequestFactory().get("/bilans/2026/"), ())
+    assert cache.get_cached(key, cache.current_stamp()) is None  # the 404 is not kept either
 
 
 @pytest.mark.django_db(transaction=True)
@@ -133,6 +123,7 @@ def test_a_database_outage_gives_the_french_maintenance_page(citizen, monkeypatc
 
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
+    assert response["Cache-Control"] == "no-store"
     html = response.content.decode()
     assert "momentanément indisponible" in html
     assert "Traceback" not in html and "OperationalError" not in html
@@ -147,3 +138,44 @@ def test_a_cached_page_is_still_served_when_the_database_is_down(citizen, conven
 
     assert response.status_code == 200
     assert response.content == cached.content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_warming_renders_the_pages_before_the_first_visitor(
+    citizen, convention, page_cache, settings, django_assert_num_queries
+):
+    settings.SITE_URL = "http://testserver"
+    citizen.get("/propositions/")
+    Proposal.objects.filter(pk=convention[0].pk).update(title="Avant la publication")
+    make_project(proposals=[convention[0]], title="Publié")  # a change: the version is bumped
+
+    statuses = cache.warm_public_pages(["/", "/propositions/", "/bilans/2025/", "/nexiste-pas/"])
+
+    assert statuses == {"/": 200, "/propositions/": 200, "/bilans/2025/": 200, "/nexiste-pas/": 404}
+    with django_assert_num_queries(0):
+        page = citizen.get("/propositions/").content.decode()
+        citizen.get("/bilans/2025/")
+    assert "Avant la publication" in page
+
+
+def test_warming_uses_the_public_address(citizen, convention, page_cache, settings, django_assert_num_queries):
+    settings.SITE_URL = "https://suivi.example.org"
+    settings.ALLOWED_HOSTS = ["suivi.example.org"]
+
+    cache.warm_public_pages(["/propositions/"])
+
+    with django_assert_num_queries(0):
+        assert citizen.get("/propositions/", secure=True, HTTP_HOST="suivi.example.org").status_code == 200
+
+
+def test_pages_are_still_served_when_redis_does_not_answer(citizen, convention, page_cache):
+    nothing_listens = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+    with override_settings(CACHES={"default": nothing_listens}):
+        for _ in range(2):
+            response = citizen.get("/propositions/")
+            assert response.status_code == 200
+            assert "Proposition générée 1" in response.content.decode()

@@ -1,0 +1,98 @@
+"""Several servers share one Redis: a page rendered on one is served by the others, and a
+change made on one reaches the others' visitors. Runs against the real redis-server that
+`make test` starts (bin/with-redis sets REDIS_URL)."""
+
+import os
+from contextlib import contextmanager
+
+import pytest
+from django.core.cache import caches
+from django.test import Client
+
+from convention import cache
+from proposals.models import Proposal
+from tests.factory import make_convention, make_review
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+pytestmark = [
+    pytest.mark.skipif(not REDIS_URL, reason="needs REDIS_URL (make test starts a redis-server)"),
+    pytest.mark.django_db(transaction=True),  # real commits: the version is bumped on commit
+]
+
+
+@pytest.fixture
+def redis_cache(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "test-shared-cache",
+        }
+    }
+    caches["default"].clear()
+    yield
+    caches["default"].clear()
+
+
+class Server:
+    """What each server process keeps for itself: its Redis client and its copy of the
+    content version. The database and Redis are shared."""
+
+    def __init__(self):
+        self.cache = caches.create_connection("default")
+        self.stamp = None
+
+    @contextmanager
+    def serving(self):
+        kept = cache.cache, cache._stamp
+        cache.cache, cache._stamp = self.cache, self.stamp
+        try:
+            yield Client()
+        finally:
+            self.stamp = cache._stamp
+            cache.cache, cache._stamp = kept
+
+    def time_passes(self):
+        """The version copy is older than PAGE_CACHE_VERSION_TTL: read again next time."""
+        self.stamp.read_at -= 3600
+
+
+@pytest.fixture
+def convention(redis_cache, page_cache):
+    proposals = make_convention(6)
+    make_review(2025)
+    return proposals
+
+
+def test_the_settings_choose_redis_from_one_variable():
+    assert caches["default"].__class__.__name__ == "RedisCache"
+
+
+def test_a_page_rendered_on_one_server_is_served_by_the_other(convention, django_assert_num_queries):
+    a, b = Server(), Server()
+    with a.serving() as visitor:
+        first = visitor.get("/propositions/")
+
+    with b.serving() as visitor, django_assert_num_queries(1):  # the content version only
+        again = visitor.get("/propositions/")
+
+    assert again.status_code == 200
+    assert again.content == first.content
+
+
+def test_a_change_made_on_one_server_is_seen_on_the_other(convention, django_assert_num_queries):
+    a, b = Server(), Server()
+    for server in (a, b):
+        with server.serving() as visitor:
+            assert "Titre changé" not in visitor.get("/propositions/").content.decode()
+
+    with a.serving() as visitor:
+        proposal = Proposal.objects.get(pk=convention[0].pk)
+        proposal.title = "Titre changé"
+        proposal.save()
+        assert "Titre changé" in visitor.get("/propositions/").content.decode()  # at once on A
+
+    b.time_passes()
+    with b.serving() as visitor, django_assert_num_queries(1):  # rendered once, on A
+        assert "Titre changé" in visitor.get("/propositions/").content.decode()
