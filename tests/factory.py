@@ -118,9 +118,9 @@ _LONG_WORDS = (
 
 
 def long_text(length: int, prefix: str = "") -> str:
-    """`prefix` followed by French words, exactly `length` characters long."""
+    """`prefix` followed by French words and a full stop, at most `length` characters long."""
     text = prefix + " " + _LONG_WORDS * (length // len(_LONG_WORDS) + 1)
-    return text[:length].rstrip() + "." if length > len(prefix) + 1 else prefix[:length]
+    return text[: length - 1].rstrip() + "." if length > len(prefix) + 1 else prefix[:length]
 
 
 def make_wide_convention(

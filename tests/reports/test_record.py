@@ -12,6 +12,7 @@ from reports.models import AnnualReview, ReviewDocument, ReviewEntry
 from reports.publication import PublicationError, review_open_correction, review_publish
 from tests.backoffice.helpers import STATUS_HEADERS, spreadsheet, upload
 from tests.factory import make_axis, make_project, make_proposal, make_review, set_status
+from tests.reports.test_review_documents import cold_process
 
 pytestmark = pytest.mark.django_db
 
@@ -218,6 +219,7 @@ def test_documents_links_come_from_site_url_not_the_host(citizen, settings, db):
 
 def test_a_document_with_a_random_query_string_is_the_stored_one(citizen, published, django_assert_max_num_queries):
     stored = ReviewDocument.objects.get(fmt="pdf")
+    cold_process()
 
     with django_assert_max_num_queries(2):
         response = citizen.get("/bilans/2025.pdf?q=4f1c9e")
@@ -257,3 +259,14 @@ def test_the_admin_points_large_conventions_to_the_command(clerk_client, db, mon
 
     assert "python manage.py publish_review 2025" in response.content.decode()
     assert not ReviewDocument.objects.exists()
+
+
+def test_an_existing_database_gets_its_published_reviews_frozen_when_it_migrates(citizen, db):
+    call_command("loaddata", "clermont", verbosity=0)  # a review marked published, without its record
+    assert citizen.get("/bilans/2025/").status_code == 404
+
+    call_command("migrate", verbosity=0)
+
+    assert ReviewDocument.objects.filter(version__review__year=2025).count() == 5
+    totals = json.loads(citizen.get("/bilans/2025.json").content)["totals"]
+    assert (totals["implemented"], totals["proposals"], totals["rate"]) == (34, 40, 85.0)
