@@ -165,9 +165,7 @@ class Assessment(YearLocked):
 class AssessmentSource(models.Model):
     """A document the committee cites for an assessment."""
 
-    assessment = models.ForeignKey(
-        Assessment, on_delete=models.CASCADE, related_name="sources", verbose_name=_("avis")
-    )
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="sources", verbose_name=_("avis"))
     label = models.CharField(_("libellé"), max_length=300)
     url = models.URLField(_("adresse (URL)"), max_length=500, blank=True)
     reference = models.CharField(_("référence du document"), max_length=200, blank=True)

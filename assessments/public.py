@@ -4,7 +4,7 @@ version of each year), read with one query per page."""
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
 
 from proposals.models import Status, YearlyStatus
 from reports.models import ReviewEntry
@@ -111,7 +111,9 @@ def committee_report(summary, total_label: str, city_version_id: int | None) -> 
         totals.add(entry.grade)
     statements = {item["slug"]: item["text"] for item in version.axis_statements}
     axes = [
-        AxisVoices(tally.axis.slug, tally.axis.name, tally, by_axis[tally.axis.slug], statements.get(tally.axis.slug, ""))
+        AxisVoices(
+            tally.axis.slug, tally.axis.name, tally, by_axis[tally.axis.slug], statements.get(tally.axis.slug, "")
+        )
         for tally in summary.axes
     ]
     axes.append(AxisVoices("", total_label, summary.totals, totals, is_total=True))
@@ -125,3 +127,17 @@ def committee_report(summary, total_label: str, city_version_id: int | None) -> 
         key=lambda e: (-e.grade, e.key),
     )
     return CommitteeReport(version, axes, implemented_low[:DIVERGENCES_SHOWN], pending_high[:DIVERGENCES_SHOWN])
+
+
+def with_committee(queryset, version_id: int):
+    """Proposals annotated with the committee's assessment in its published `version_id`:
+    `committee_entry` (None when the committee did not assess it), `committee_grade`,
+    `committee_fidelity`, `committee_comment`. No extra query: a join."""
+    entry = FilteredRelation("assessment_entries", condition=Q(assessment_entries__version_id=version_id))
+    return queryset.annotate(
+        committee=entry,
+        committee_entry=F("committee__pk"),
+        committee_grade=F("committee__grade"),
+        committee_fidelity=F("committee__fidelity"),
+        committee_comment=F("committee__comment"),
+    )
