@@ -5,8 +5,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
+from django.utils.translation import gettext as _
 
 from proposals.models import Status, YearlyStatus
+from reports.formatting import fr_decimal
 from reports.models import ReviewEntry
 
 from .models import AssessmentEntry, CommitteeVersion
@@ -71,6 +73,18 @@ class AxisVoices:
     grades: Grades
     statement: str = ""
     is_total: bool = False
+
+    @property
+    def ungraded(self) -> int:
+        """The proposals of the axis without a grade: «pas d'avis», or not assessed at all."""
+        return max(self.tally.proposals - self.grades.graded, self.grades.ungraded)
+
+    @property
+    def average_label(self) -> str:
+        """«4,3 sur 10», or "" when no proposal of the axis is graded."""
+        if self.grades.average is None:
+            return ""
+        return _("%(average)s sur 10") % {"average": fr_decimal(self.grades.average)}
 
 
 @dataclass
