@@ -14,7 +14,10 @@ def build_two_voices(publish: bool = True) -> dict:
     axis «Climat»: 6/10 and 3/10 (implemented), 4/10 (underway), pas d'avis (not implemented);
     axis «Démocratie»: 2/10 (implemented, dénaturée), 8/10 (underway)."""
     Convention.objects.create(
-        name="Convention citoyenne nationale", addressed_to="le Gouvernement et le Parlement", introduction="Test."
+        pk=1,
+        name="Convention citoyenne nationale",
+        addressed_to="le Gouvernement et le Parlement",
+        introduction="Test.",
     )
     climat = make_axis(slug="climat", name="Climat", order=1)
     democratie = make_axis(slug="democratie", name="Démocratie", order=2)
