@@ -54,7 +54,7 @@ def main() -> None:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
-        call_command("loaddata", "clermont", verbosity=0)
+        call_command("seed", "clermont", verbosity=0)
         print(f"{'format':5} {'proposals':>16}  {'time':>9}  {'size':>13}")
         time_formats("40 (Clermont)", args.repeat)
 

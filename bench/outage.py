@@ -45,7 +45,7 @@ def pg_ctl(action: str) -> None:
 
 def main() -> int:
     manage("migrate", "--noinput", "-v0")
-    manage("loaddata", "clermont", "-v0")
+    manage("seed", "clermont", "-v0")
     manage("collectstatic", "--noinput", "-v0")
     # Uncached, so that every request needs the database.
     server = Server(DJANGO_PAGE_CACHE_SECONDS="0")

@@ -48,7 +48,7 @@ def main(requests: int, rounds: int) -> None:
     from django.test import Client
 
     call_command("migrate", "--noinput", verbosity=0)
-    call_command("loaddata", "clermont", verbosity=0)
+    call_command("seed", "clermont", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)  # the hashed names, as in production
 
     client = Client(headers={"X-Forwarded-Proto": "https"})  # as the TLS proxy sends it

@@ -21,6 +21,7 @@ from import_export.admin import ImportExportMixin
 from import_export.forms import ExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
+from convention.admin import ReadOnlyAdminMixin
 from reports.models import AnnualReview
 
 from .forms import (
@@ -447,7 +448,7 @@ class YearlyStatusAdmin(SpreadsheetAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """To look up sources and their history; they are edited on their yearly status's page,
     where the source rule is checked."""
 
@@ -455,15 +456,6 @@ class SourceAdmin(SimpleHistoryAdmin):
     list_select_related = ["yearly_status__proposal"]
     search_fields = ["label", "reference", "url", "yearly_status__proposal__key"]
     list_filter = ["yearly_status__year"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class KeyFigureInline(admin.TabularInline):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
+from convention.admin import ReadOnlyAdminMixin
 from proposals.models import Proposal
 
 from .models import AnnualReview, Assembly, Deliberation, ReviewVersion
@@ -196,19 +197,10 @@ class DeliberationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReviewVersion)
-class ReviewVersionAdmin(admin.ModelAdmin):
+class ReviewVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The published versions, for the record: nobody changes them."""
 
     list_display = ["review", "number", "published_at", "published_by", "reason"]
     list_select_related = ["review", "published_by"]
     fields = ["review", "number", "published_at", "published_by", "reason", "situation_date", "is_final"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -106,11 +106,11 @@ class AnnualReview(models.Model):
         years = AnnualReview.objects.published().filter(year__lt=self.year).order_by("year")
         return list(years.values_list("year", flat=True))
 
-    def publish(self, *, when=None, user=None) -> "ReviewVersion":
+    def publish(self, *, when=None, user=None, with_documents: bool = True) -> "ReviewVersion":
         """Freeze the review and store its documents (`publication.review_publish`)."""
         from .publication import review_publish
 
-        version = review_publish(self, user=user, when=when)
+        version = review_publish(self, user=user, when=when, with_documents=with_documents)
         self.refresh_from_db()
         return version
 

@@ -10,9 +10,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from convention.cache import warm_public_pages
 from proposals.models import Axis, Proposal, Status, YearlyStatus
 
 from .documents import forget_documents
@@ -117,12 +119,18 @@ def store_documents(version: ReviewVersion, progress: Callable[[str], None] | No
 
 
 def review_publish(
-    review: AnnualReview, *, user=None, when=None, progress: Callable[[str], None] | None = None
+    review: AnnualReview,
+    *,
+    user=None,
+    when=None,
+    progress: Callable[[str], None] | None = None,
+    with_documents: bool = True,
 ) -> ReviewVersion:
     """Publish `review` (version 1), or its open rectificatif (the next version).
 
     Raises PublicationError when the review is already published and no correction is open.
-    `progress(step)` is told each step (the command shows it)."""
+    `progress(step)` is told each step (the command shows it). `with_documents=False` is for
+    tests that measure pages only: a version without stored documents renders them on request."""
     with transaction.atomic():
         review = AnnualReview.objects.select_for_update().get(pk=review.pk)
         last = review.versions.order_by("-number").first()
@@ -154,10 +162,25 @@ def review_publish(
         review.correction_opened_at = None
         review._history_user = user
         review.save()
-        store_documents(version, progress)
+        if with_documents:
+            store_documents(version, progress)
         transaction.on_commit(forget_documents)
+        # Publication day: the pages that change are rendered before visitors ask for them.
+        transaction.on_commit(lambda: warm_public_pages(pages_to_warm(review)))
     forget_documents()
     return version
+
+
+def pages_to_warm(review: AnnualReview) -> list[str]:
+    """What a publication changes: the home page, the table, the reviews, every proposal's page."""
+    keys = Proposal.objects.order_by().values_list("key", flat=True)
+    return [
+        reverse("proposals:home"),
+        reverse("proposals:proposal-list"),
+        reverse("reports:review-list"),
+        review.get_absolute_url(),
+        *(reverse("proposals:proposal-detail", args=[key]) for key in keys),
+    ]
 
 
 def review_open_correction(review: AnnualReview, *, reason: str, user=None) -> None:

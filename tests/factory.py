@@ -81,13 +81,14 @@ def make_key_figure(project: Project, **kwargs) -> KeyFigure:
     return KeyFigure.objects.create(project=project, **kwargs)
 
 
-def make_review(year: int, *, published: bool = True, **kwargs) -> AnnualReview:
+def make_review(year: int, *, published: bool = True, documents: bool = True, **kwargs) -> AnnualReview:
     """A review of `year`; published (frozen, documents stored) unless `published=False`: make
-    the statuses it must count first."""
+    the statuses it must count first. `documents=False` skips rendering the five documents, for
+    tests of pages on large conventions."""
     kwargs.setdefault("situation_date", datetime.date(year, 12, 1))
     review = AnnualReview.objects.create(year=year, **kwargs)
     if published:
-        review.publish()
+        review.publish(with_documents=documents)
     return review
 
 

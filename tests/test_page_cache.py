@@ -179,3 +179,18 @@ def test_pages_are_still_served_when_redis_does_not_answer(citizen, convention, 
             response = citizen.get("/propositions/")
             assert response.status_code == 200
             assert "Proposition générée 1" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)  # the warming runs once the publication is committed
+def test_publication_warms_the_pages_it_changes(citizen, page_cache, settings, django_assert_num_queries):
+    settings.SITE_URL = "http://testserver"
+    proposals = make_convention(3, year=2026)
+    review = make_review(2026, published=False)
+
+    review.publish()
+
+    with django_assert_num_queries(0):
+        assert "2026" in citizen.get("/").content.decode()
+        assert citizen.get("/propositions/").status_code == 200
+        assert citizen.get("/bilans/2026/").status_code == 200
+        assert citizen.get(proposals[0].get_absolute_url()).status_code == 200

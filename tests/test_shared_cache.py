@@ -96,3 +96,27 @@ def test_a_change_made_on_one_server_is_seen_on_the_other(convention, django_ass
     b.time_passes()
     with b.serving() as visitor, django_assert_num_queries(1):  # rendered once, on A
         assert "Titre changé" in visitor.get("/propositions/").content.decode()
+
+
+def test_an_import_previewed_on_one_server_is_confirmed_on_another(redis_cache, editor_client):
+    from django.urls import reverse
+
+    from tests.backoffice.helpers import STATUS_HEADERS, spreadsheet, upload
+    from tests.factory import make_axis, make_proposal
+
+    make_proposal(make_axis(), key="arbres")
+    content = spreadsheet(
+        STATUS_HEADERS, [["arbres", 2025, "implemented", "", "Bilan", "", "B-1", "2025-12-01"]], "csv"
+    )
+    preview = upload(editor_client, "yearlystatus", content, "csv")
+    form = preview.context["confirm_form"]
+    data = {name: form.initial.get(name, "") for name in form.fields}
+
+    # Server B: another process, with its own Redis client (a new one) and nothing in memory.
+    server_a = caches["default"]
+    del caches["default"]
+    assert caches["default"] is not server_a
+    response = editor_client.post(reverse("admin:proposals_yearlystatus_process_import"), data)
+
+    assert response.status_code == 302
+    assert Proposal.objects.get(key="arbres").yearly_statuses.get(year=2025).status == "implemented"

@@ -17,7 +17,8 @@ def urls(response) -> set[str]:
     return {proposal["url"].split("/propositions/")[0] for proposal in response.json()["propositions"]}
 
 
-def test_a_page_cached_for_another_allowed_host_is_not_served_to_the_others(citizen, convention, page_cache):
+def test_a_page_cached_for_another_allowed_host_is_not_served_to_the_others(citizen, convention, page_cache, settings):
+    settings.SITE_URL = ""  # as in development: links from the (validated) request
     poisoned = citizen.get("/propositions.json?statut=implemented", HTTP_HOST="127.0.0.1:6666")
     assert urls(poisoned) == {"http://127.0.0.1:6666"}
 

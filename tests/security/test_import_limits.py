@@ -10,7 +10,7 @@ import tablib
 
 from proposals.models import Proposal
 from tests.backoffice.helpers import spreadsheet, upload
-from tests.factory import make_axis
+from tests.factory import make_axis, make_institution
 
 pytestmark = pytest.mark.django_db
 HEADERS = ["cle", "numero", "axe", "titre", "texte", "resume", "porteur", "ordre"]
@@ -18,6 +18,7 @@ HEADERS = ["cle", "numero", "axe", "titre", "texte", "resume", "porteur", "ordre
 
 @pytest.fixture
 def axis():
+    make_institution("ville", "Ville")
     return make_axis(slug="ecologique", name="Transition écologique")
 
 
@@ -90,7 +91,7 @@ def test_an_archive_of_many_parts_is_refused(editor_client, axis):
 
 
 def test_the_preview_shows_a_summary_and_at_most_100_rows(editor_client, axis):
-    Proposal.objects.create(key="p0", axis=axis, title="Proposition 0", order=0)
+    Proposal.objects.create(key="p0", axis=axis, title="Proposition 0", order=0).leads.add(make_institution("ville"))
     content = spreadsheet(HEADERS, rows(300), "csv")
 
     response = upload(editor_client, "proposal", content, "csv")

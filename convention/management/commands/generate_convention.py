@@ -2,11 +2,10 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
 
 from convention.cache import bump_version
 from proposals.models import Axis, Institution, Project, Proposal, Source, Status, YearlyStatus
-from reports.models import AnnualReview
+from reports.models import AnnualReview, ReviewVersion
 
 AXES = [
     ("ecologique", "Transition écologique"),
@@ -20,7 +19,7 @@ class Command(BaseCommand):
     help = (
         "Replace every proposal, project and review with a generated convention of N proposals "
         "(three axes, one status per proposal for the year, one project per ten proposals, "
-        "a published review): data for benchmarks, never for a real city."
+        "a draft review to publish with publish_review): data for benchmarks, never for a real city."
     )
 
     def add_arguments(self, parser):
@@ -34,6 +33,7 @@ class Command(BaseCommand):
             raise CommandError("Cette commande efface toutes les propositions : relancez-la avec --yes.")
         if proposals < 1:
             raise CommandError("Le nombre de propositions doit être positif.")
+        ReviewVersion.objects.all().delete()  # a published record is deleted only with its whole convention
         AnnualReview.objects.all().delete()
         Project.objects.all().delete()
         Proposal.objects.all().delete()
@@ -67,8 +67,9 @@ class Command(BaseCommand):
         Project.proposals.through.objects.bulk_create(
             Project.proposals.through(project=projects[i // 10], proposal=p) for i, p in enumerate(created)
         )
-        AnnualReview.objects.create(
-            year=year, situation_date=datetime.date(year, 12, 1), is_final=True, published_at=timezone.now()
-        )
+        AnnualReview.objects.create(year=year, situation_date=datetime.date(year, 12, 1), is_final=True)
         transaction.on_commit(bump_version)  # bulk writes send no signal
-        self.stdout.write(f"{proposals} propositions générées, bilan {year} publié.")
+        self.stdout.write(
+            f"{proposals} propositions générées, bilan {year} en brouillon : "
+            f"publiez-le avec « manage.py publish_review {year} »."
+        )

@@ -213,5 +213,5 @@ def build_demo() -> int:
             Deliberation.objects.create(
                 review=review, body=assembly, date=datetime.date(year, 12, day), reference=f"DEMO-{year}-{day}"
             )
-        review.publish()  # publication service
+        review.publish()  # frozen, its documents stored
     return len(proposals)
