@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
+from convention.admin import ReadOnlyAdminMixin
+
 from .models import (
     LOCKED_MESSAGE,
     Assessment,
@@ -165,19 +167,10 @@ class CommitteeReviewAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CommitteeVersion)
-class CommitteeVersionAdmin(admin.ModelAdmin):
+class CommitteeVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The published versions, for the record: nobody changes them."""
 
     list_display = ["review", "number", "published_at", "published_by", "reason"]
     list_select_related = ["review", "published_by"]
     fields = ["review", "number", "published_at", "published_by", "reason", "statement"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
