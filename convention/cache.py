@@ -37,7 +37,7 @@ from .models import ContentVersion
 
 logger = logging.getLogger(__name__)
 
-PUBLIC_APPS = {"proposals", "reports"}
+PUBLIC_APPS = {"proposals", "reports", "assessments"}
 
 
 @dataclass

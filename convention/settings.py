@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "convention",
     "proposals",
     "reports",
+    "assessments",
 ]
 
 MIDDLEWARE = [

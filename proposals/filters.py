@@ -1,10 +1,12 @@
-"""The tracking table's filters, bound to the query string (`axe`, `statut`, `porteur`, `annee`, `q`, `tri`).
+"""The tracking table's filters, bound to the query string (`axe`, `statut`, `porteur`, `annee`, `q`,
+`avis`, `tri`).
 
 An invalid value never fails the page: the form drops it from `cleaned_data`, so the filter is
 not applied, and the page shows the form's errors as a note.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlencode
 
 import django_filters
@@ -43,6 +45,8 @@ SORTS = {
     "axe": (_("Axe"), ["axis__order", "axis__name"]),
     "statut": (_("Statut"), [STATUS_RANK]),
     "porteur": (_("Porteur"), LEAD_RANK),
+    # Only when the chosen year has a published committee assessment (`committee_version`).
+    "avis": (_("Avis du comité"), [F("committee_grade")]),
 }
 DEFAULT_ORDER = ["axis__order", "order", "key"]
 
@@ -82,6 +86,17 @@ class ProposalFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search"}),
         help_text=_("Dans les intitulés, les textes et les projets ; accents et majuscules indifférents."),
     )
+    avis = django_filters.ChoiceFilter(
+        label=_("Avis du comité de suivi"),
+        choices=[
+            ("note", _("Avec une note")),
+            ("sans-note", _("Sans note")),
+            ("moins-de-5", _("Note inférieure à 5")),
+            ("ecart", _("Mise en œuvre selon les institutions, mais note inférieure à 5")),
+        ],
+        empty_label=_("Tous les avis"),
+        method="filter_assessment",
+    )
     tri = django_filters.ChoiceFilter(
         label=_("Tri"),
         choices=[(key, key) for name in SORTS for key in (name, f"-{name}")],
@@ -120,6 +135,28 @@ class ProposalFilter(django_filters.FilterSet):
     def filter_nothing(self, queryset, name, value):
         return queryset
 
+    @cached_property
+    def committee_version(self) -> int | None:
+        """The committee's published version of the chosen year, if any (one query): without it
+        the table has no «Avis du comité» column and `avis` filters nothing."""
+        from assessments.public import committee_version_id  # the assessments depend on the proposals
+
+        return committee_version_id(self.year)
+
+    def filter_assessment(self, queryset, name, value):
+        if not self.committee_version:
+            return queryset
+        graded = Q(committee_grade__isnull=False)
+        below = Q(committee_grade__lt=5)
+        return queryset.filter(
+            {
+                "note": graded,
+                "sans-note": Q(committee_grade__isnull=True),
+                "moins-de-5": below,
+                "ecart": below & Q(status_as_of=Status.IMPLEMENTED),
+            }[value]
+        )
+
     def filter_search(self, queryset, name, value):
         words = normalize(value).split()
         for word in words:
@@ -143,6 +180,10 @@ class ProposalFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         # The status filter and sort read `status_as_of`, which depends on the chosen year.
         queryset = proposals_as_of(self.review_year, queryset)
+        if self.committee_version:
+            from assessments.public import with_committee
+
+            queryset = with_committee(queryset, self.committee_version)
         queryset = super().filter_queryset(queryset)
         return queryset.order_by(*self.ordering())
 
@@ -151,6 +192,8 @@ class ProposalFilter(django_filters.FilterSet):
         if not sort:
             return DEFAULT_ORDER
         name = sort.lstrip("-")
+        if name == "avis" and not self.committee_version:
+            return DEFAULT_ORDER
         return [_ordering(expression, sort.startswith("-")) for expression in SORTS[name][1]] + DEFAULT_ORDER
 
     @property
@@ -163,7 +206,7 @@ class ProposalFilter(django_filters.FilterSet):
 
     @property
     def is_filtered(self) -> bool:
-        return any(self.cleaned(name) for name in ("axe", "statut", "porteur", "q"))
+        return any(self.cleaned(name) for name in ("axe", "statut", "porteur", "q", "avis"))
 
     def valid_params(self) -> dict[str, str]:
         """The valid, non-empty filters, as they appear in the query string."""
@@ -178,6 +221,8 @@ class ProposalFilter(django_filters.FilterSet):
         current = self.cleaned("tri")
         columns = []
         for name, (label, _expressions) in SORTS.items():
+            if name == "avis" and not self.committee_version:
+                continue
             aria_sort = ""
             next_sort = name
             if current == name:

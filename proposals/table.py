@@ -20,6 +20,8 @@ from .templatetags.proposals_extras import status_badge
 
 # What a row needs from the proposals queryset (`with_status_as_of` gives `status_as_of`).
 ROW_FIELDS = ("id", "key", "number", "title", "short_title", "axis__name", "status_as_of")
+# With the committee's assessment (`assessments.public.with_committee`).
+COMMITTEE_FIELDS = ("committee_entry", "committee_grade")
 
 
 def url_maker(name: str):
@@ -39,6 +41,7 @@ class Row:
     status: str  # the badge's HTML
     lead: str  # the institutions' names, "" when unknown
     projects: SafeString  # links to the projects, "" when there is none
+    grade: str = ""  # the committee's «6/10» or «pas d'avis»; "" when it did not assess the proposal
 
 
 def project_links(proposal_ids: list[int]) -> dict[int, SafeString]:
@@ -69,6 +72,13 @@ def lead_names(proposal_ids: list[int]) -> dict[int, str]:
     return {proposal_id: ", ".join(names) for proposal_id, names in by_proposal.items()}
 
 
+def _grade(proposal: dict, no_grade: str) -> str:
+    if proposal.get("committee_entry") is None:
+        return ""
+    grade = proposal["committee_grade"]
+    return no_grade if grade is None else f"{grade}/10"
+
+
 def table_rows(proposals) -> list[Row]:
     """One row per proposal; `proposals` is a `.values(*ROW_FIELDS)` queryset (three queries)."""
     proposals = list(proposals)
@@ -79,6 +89,7 @@ def table_rows(proposals) -> list[Row]:
     badges = {status.value: status_badge(status.value) for status in Status}
     untitled = str(UNTITLED)
     number_label = gettext("n° %(number)s")
+    no_grade = gettext("pas d'avis")
     return [
         Row(
             number=number_label % {"number": proposal["number"]} if proposal["number"] else "",
@@ -89,6 +100,7 @@ def table_rows(proposals) -> list[Row]:
             status=badges.get(proposal["status_as_of"], badges[Status.NOT_ASSESSED.value]),
             lead=leads.get(proposal["id"], ""),
             projects=projects.get(proposal["id"], ""),
+            grade=_grade(proposal, no_grade),
         )
         for proposal in proposals
     ]

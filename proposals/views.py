@@ -8,6 +8,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from assessments.public import proposal_entries
 from convention.cache import cache_public_page
 from convention.site import base_url
 from reports.models import ReviewEntry
@@ -16,9 +17,9 @@ from reports.years import latest_public_year, public_years
 
 from .filters import ProposalFilter
 from .models import Axis, Institution, KeyFigure, Project, Proposal, Status
-from .opendata import PROPOSAL_COLUMNS, proposal_rows
+from .opendata import ASSESSMENT_COLUMNS, PROPOSAL_COLUMNS, proposal_rows_with_assessment
 from .spreadsheet import neutralise
-from .table import ROW_FIELDS, table_rows
+from .table import COMMITTEE_FIELDS, ROW_FIELDS, table_rows
 
 
 def current_year() -> int | None:
@@ -50,13 +51,15 @@ TABLE_PAGE_SIZE = 200
 def proposal_list(request):
     filterset = _proposal_filter(request)
     # get_page: a missing, odd or out-of-range `page` gives the first or last page, never an error.
-    page = Paginator(filterset.qs.values(*ROW_FIELDS), TABLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    fields = ROW_FIELDS + COMMITTEE_FIELDS if filterset.committee_version else ROW_FIELDS
+    page = Paginator(filterset.qs.values(*fields), TABLE_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filterset": filterset,
         "rows": table_rows(page.object_list),
         "page": page,
         "year": filterset.year,
         "columns": filterset.columns(),
+        "committee": filterset.committee_version,
         "querystring": filterset.querystring(),
         "previous_querystring": filterset.querystring(page=page.number - 1),
         "next_querystring": filterset.querystring(page=page.number + 1),
@@ -68,7 +71,10 @@ def _opendata_rows(request):
     filterset = _proposal_filter(request)
     # filterset.qs already carries the year's statuses: the rows read them from a plain queryset.
     queryset = Proposal.objects.filter(pk__in=filterset.qs.values("pk")).order_by(*filterset.ordering())
-    return filterset, proposal_rows(queryset, filterset.review_year, base_url=base_url(request))
+    rows = proposal_rows_with_assessment(
+        queryset, filterset.review_year, filterset.committee_version, base_url=base_url(request)
+    )
+    return filterset, rows
 
 
 def _filename(filterset, extension: str) -> str:
@@ -83,7 +89,7 @@ def proposals_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(filterset, "csv")}"'
     response.write("\ufeff")
-    writer = csv.DictWriter(response, fieldnames=[column.name for column in PROPOSAL_COLUMNS])
+    writer = csv.DictWriter(response, fieldnames=[column.name for column in PROPOSAL_COLUMNS + ASSESSMENT_COLUMNS])
     writer.writeheader()
     writer.writerows({name: neutralise(value) for name, value in row.items()} for row in rows)
     return response
@@ -136,6 +142,10 @@ def proposal_detail(request, key: str):
     entries = sorted(entries.select_related("version__review"), key=lambda entry: entry.version.review.year)
     current = entries[-1] if entries and entries[-1].version.review.year == years[0].year else None
     previous, following = _neighbours(proposal)
+    # The committee's voice, beside (never merged with) the institutions' status of each year.
+    by_year = {entry.version.review.year: entry for entry in entries}
+    committee = proposal_entries(proposal)
+    voices = [(year, by_year.get(year), committee[year]) for year in sorted(committee, reverse=True)]
     context = {
         "proposal": proposal,
         "year": years[0].year if years else None,
@@ -143,6 +153,7 @@ def proposal_detail(request, key: str):
         "timeline": timeline(entries),
         "previous": previous,
         "next": following,
+        "voices": voices,
     }
     return render(request, "proposals/proposal_detail.html", context)
 
@@ -194,6 +205,7 @@ def project_detail(request, slug: str):
 def opendata(request):
     context = {
         "columns": PROPOSAL_COLUMNS,
+        "assessment_columns": ASSESSMENT_COLUMNS,
         "statuses": Status.choices,
         "institutions": list(Institution.objects.all()),
         "year": current_year(),

@@ -100,3 +100,20 @@ def page_cache(settings):
     yield
     django_cache.clear()
     cache._stamp = None
+
+
+COMMITTEE = "Comité de suivi"
+
+
+@pytest.fixture
+def committee(db) -> User:
+    """A member of the follow-up committee (the group from the migration assessments 0002)."""
+    _ensure_roles()
+    if not Group.objects.filter(name=COMMITTEE, permissions__isnull=False).exists():
+        import_module("assessments.migrations.0002_committee_role").create_roles(apps, None)
+    return _member_of(COMMITTEE, "comite")
+
+
+@pytest.fixture
+def committee_client(committee) -> Client:
+    return logged_in(committee)

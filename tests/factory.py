@@ -151,3 +151,19 @@ def make_wide_convention(
 def publish_wide_convention() -> None:
     make_review(2024, situation_date=datetime.date(2024, 12, 1))
     make_review(2025)
+
+
+def make_assessment(proposal: Proposal, year: int, grade: int | None, **kwargs):
+    """The committee's assessment of `proposal` for `year` (not published: see `publish_committee`)."""
+    from assessments.models import Assessment
+
+    return Assessment.objects.create(proposal=proposal, year=year, grade=grade, **kwargs)
+
+
+def publish_committee(year: int, statement: str = "", **kwargs):
+    """The committee's year `year`, published (its assessments must exist)."""
+    from assessments.models import CommitteeReview
+    from assessments.publication import committee_publish
+
+    review, _ = CommitteeReview.objects.get_or_create(year=year, defaults={"statement": statement})
+    return committee_publish(review, **kwargs)

@@ -6,11 +6,12 @@ import json
 
 import pytest
 
-from proposals.opendata import PROPOSAL_COLUMNS
+from proposals.opendata import ASSESSMENT_COLUMNS, PROPOSAL_COLUMNS
 
 pytestmark = pytest.mark.django_db
 
-COLUMNS = [column.name for column in PROPOSAL_COLUMNS]
+# The committee's assessment follows the institutions' columns (empty until it publishes).
+COLUMNS = [column.name for column in PROPOSAL_COLUMNS + ASSESSMENT_COLUMNS]
 
 
 def read_csv(response) -> list[dict]:
@@ -83,7 +84,7 @@ def test_the_data_page_documents_every_column(citizen, clermont):
 
     assert response.status_code == 200
     page = response.content.decode()
-    for column in PROPOSAL_COLUMNS:
+    for column in PROPOSAL_COLUMNS + ASSESSMENT_COLUMNS:
         assert f"<code>{column.name}</code>" in page
         assert str(column.description).replace("'", "&#x27;") in page
     for code in ["implemented", "not_assessed", "ville_metropole", "aucun"]:

@@ -254,8 +254,9 @@ def test_the_page_query_count_does_not_grow_with_the_proposals(citizen, django_a
     make_review(2025, documents=False)
 
     # the convention, the review, its latest version, earlier years, their frozen figures,
-    # pending proposals, the versions and their documents (deliberations are in the version)
-    with django_assert_num_queries(8):
+    # pending proposals, the versions and their documents (deliberations are in the version),
+    # the committee's published assessments of the year
+    with django_assert_num_queries(9):
         assert citizen.get("/bilans/2025/").status_code == 200
 
 
@@ -275,5 +276,5 @@ def test_a_previewer_query_count_is_bounded(django_assert_max_num_queries, clerk
     client = Client()
     client.force_login(grant_preview(clerk))
 
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):  # one more: the committee's published assessments
         assert client.get("/bilans/2025/").status_code == 200
