@@ -94,6 +94,24 @@ class CommitteeReport:
     implemented_low: list[AssessmentEntry]  # «mise en œuvre» for the institutions, graded below 5
     pending_high: list[AssessmentEntry]  # not implemented for the institutions, graded 5 or more
 
+    def as_dict(self) -> dict:
+        """The committee's figures in a review's JSON (averages as numbers with one decimal)."""
+
+        def grades(axis: AxisVoices) -> dict:
+            average = axis.grades.average
+            return {
+                "average": float(average) if average is not None else None,
+                "graded": axis.grades.graded,
+                "ungraded": axis.ungraded,
+            }
+
+        return {
+            "version": self.version.number,
+            "published_at": self.version.published_at.isoformat(),
+            "totals": grades(self.axes[-1]),
+            "axes": [{"slug": axis.slug, **grades(axis)} for axis in self.axes[:-1]],
+        }
+
 
 def _city_status(year: int, city_version_id: int | None) -> Subquery:
     """Each entry's proposal's status as the institutions' review of `year` says it."""

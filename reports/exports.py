@@ -57,7 +57,15 @@ def export_review(review, fmt: str, *, base_url: str = "") -> bytes:
 
 
 def render_json(report: ReviewReport, base_url: str) -> bytes:
-    return json.dumps(report.as_dict(), ensure_ascii=False, indent=2).encode()
+    """The review's figures; with the committee's averages when it had published its assessment
+    of the year when the review was (the stored document never changes afterwards)."""
+    from assessments.public import committee_report  # the committee's app reads the reviews
+
+    data = report.as_dict()
+    committee = committee_report(report.summary, _("Ensemble des propositions"), report.review_year.version_id)
+    if committee is not None:
+        data["committee"] = committee.as_dict()
+    return json.dumps(data, ensure_ascii=False, indent=2).encode()
 
 
 def _proposals_dataset(report: ReviewReport, base_url: str) -> tablib.Dataset:

@@ -1,5 +1,7 @@
 """The committee publishes its year itself; published, it is a record corrected in the open."""
 
+import json
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -7,6 +9,7 @@ from django.urls import reverse
 from assessments.models import Assessment, CommitteeReview, CommitteeVersion
 from assessments.publication import PublicationError, committee_open_correction, committee_publish
 from reports.models import ReviewDocument
+from reports.publication import review_open_correction, review_publish
 from tests.assessments.conftest import build_two_voices
 from tests.factory import make_assessment, make_proposal
 
@@ -122,3 +125,18 @@ def test_the_reviews_stored_documents_do_not_change_when_the_committee_publishes
     assert dict(ReviewDocument.objects.values_list("fmt", "sha256")) == before
     response = citizen.get("/bilans/2025.csv")
     assert b"avis_note" not in b"".join(response.streaming_content if response.streaming else [response.content])
+
+
+def test_the_review_json_carries_the_committee_averages_it_had_when_published(citizen, db):
+    from reports.models import AnnualReview
+
+    build_two_voices()  # the review was published before the committee: its JSON has no committee
+    assert "committee" not in json.loads(citizen.get("/bilans/2025.json").content)
+    review = AnnualReview.objects.get(year=2025)
+    review_open_correction(review, reason="Ajouter l'avis du comité.")
+    review_publish(review)
+
+    committee = json.loads(citizen.get("/bilans/2025.json").content)["committee"]
+
+    assert committee["totals"] == {"average": 4.6, "graded": 5, "ungraded": 1}  # (6+3+4+2+8)/5
+    assert committee["axes"][0] == {"slug": "climat", "average": 4.3, "graded": 3, "ungraded": 1}
