@@ -53,7 +53,7 @@ test-sqlite: install
 	env -u DATABASE_URL bin/with-redis $(PY) -m pytest $(PYTEST_ARGS)
 
 test-postgres: install
-	bin/with-postgres $(PY) -m pytest $(PYTEST_ARGS)
+	bin/with-postgres bin/with-redis sh -c 'TEST_REDIS_URL=$$REDIS_URL; unset REDIS_URL; export TEST_REDIS_URL; exec $(PY) -m pytest $(PYTEST_ARGS)'
 
 lint: install
 	$(VENV)/bin/ruff check .
