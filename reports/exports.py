@@ -59,10 +59,8 @@ def export_review(review, fmt: str, *, base_url: str = "") -> bytes:
 def render_json(report: ReviewReport, base_url: str) -> bytes:
     """The review's figures; with the committee's averages when it had published its assessment
     of the year when the review was (the stored document never changes afterwards)."""
-    from assessments.public import committee_report  # the committee's app reads the reviews
-
     data = report.as_dict()
-    committee = committee_report(report.summary, _("Ensemble des propositions"), report.review_year.version_id)
+    committee = committee_voice(report)
     if committee is not None:
         data["committee"] = committee.as_dict()
     return json.dumps(data, ensure_ascii=False, indent=2).encode()
@@ -223,8 +221,17 @@ def render_ods(report: ReviewReport, base_url: str) -> bytes:
 # PDF
 
 
+def committee_voice(report: ReviewReport):
+    """The committee's published assessment of the year beside `report` (assessments.public), or None."""
+    from assessments.public import committee_report  # the committee's app reads the reviews
+
+    return committee_report(report.summary, _("Ensemble des propositions"), report.review_year.version_id)
+
+
 def review_context(report: ReviewReport, *, base_url: str = "") -> dict:
-    """What the review's page and its PDF show (they share their partial templates)."""
+    """What the review's page and its PDF show (they share their partial templates), with the
+    committee's published voice beside it when there is one: on the page, the committee's
+    latest; in a document, what it had published when the document was rendered."""
     total_label = _("Ensemble des propositions")
     return {
         "report": report,
@@ -232,6 +239,7 @@ def review_context(report: ReviewReport, *, base_url: str = "") -> dict:
         "rows": report.rows(total_label=total_label),
         "status_chart": status_chart(report.summary, total_label),
         "rate_chart": rate_chart(report.history),
+        "committee": committee_voice(report),
         "base_url": base_url,
     }
 

@@ -6,7 +6,6 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from assessments.public import committee_report
 from convention.cache import cache_public_page
 
 from .documents import INLINE_FORMATS, document_response, filename, stored_document
@@ -54,10 +53,6 @@ def review_detail(request, year: int):
         return review_not_found(request, year)
     report = review_report(review)
     context = review_context(report)
-    # The committee's published voice, live beside the frozen review (its documents stay as stored).
-    context["committee"] = committee_report(
-        report.summary, context["rows"][-1].label, report.version.pk if report.version else None
-    )
     if report.is_draft:
         context["documents"] = [
             (document.label, reverse(f"reports:review-{fmt}", args=[year]), filename(year, fmt, draft=True))
