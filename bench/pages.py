@@ -53,7 +53,7 @@ def env(**extra) -> dict:
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        SITE_URL="https://suivi.example.org",
+        SITE_URL="https://127.0.0.1",  # an allowed host: publication warms the pages under it
         DJANGO_LOG_LEVEL="ERROR",
     )
     values.update(extra)

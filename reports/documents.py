@@ -6,6 +6,7 @@ query until the next change. A version's own URL (`/bilans/2025/v1.pdf`) never c
 """
 
 import base64
+import functools
 
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve, reverse
@@ -28,6 +29,7 @@ VERSION_MAX_AGE = 31536000  # a version's own URL never changes
 def forget_documents() -> None:
     """Drop this process's copies (after a publication; other processes follow the content version)."""
     _memory.clear()
+    document_headers.cache_clear()
 
 
 def stored_document(year: int, fmt: str, number: int | None = None) -> ReviewDocument | None:
@@ -58,25 +60,43 @@ def filename(year: int, fmt: str, *, number: int | None = None, draft: bool = Fa
 
 def document_response(document: ReviewDocument, *, by_version: bool) -> HttpResponse:
     """The stored bytes, with a strong ETag (the SHA-256) and long caching."""
+    return HttpResponse(document.content, headers=document_headers(document, by_version))
+
+
+@functools.lru_cache(maxsize=MEMORY_MAX_ENTRIES)
+def document_headers(document: ReviewDocument, by_version: bool) -> dict[str, str]:
+    """The headers of a stored document, made once per document (a model instance hashes by pk)."""
     from .exports import FORMATS
 
     fmt = document.fmt
     number = document.version.number if by_version else None
-    response = HttpResponse(document.content, content_type=FORMATS[fmt].content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        fmt not in INLINE_FORMATS, filename(document.version.review.year, fmt, number=number)
-    )
-    response["ETag"] = f'"{document.sha256}"'
-    response["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(document.sha256)).decode()}:"
-    if by_version:
-        response["Cache-Control"] = f"public, max-age={VERSION_MAX_AGE}, immutable"
-    else:
-        response["Cache-Control"] = f"public, max-age={LATEST_MAX_AGE}"
-    response["Last-Modified"] = http_date(document.version.published_at.timestamp())
-    # Served before the CSP middleware: a document loads nothing and is framed by no one.
-    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
-    response["X-Frame-Options"] = "DENY"
-    return response
+    return {
+        "Content-Type": FORMATS[fmt].content_type,
+        "Content-Disposition": content_disposition_header(
+            fmt not in INLINE_FORMATS, filename(document.version.review.year, fmt, number=number)
+        ),
+        "ETag": f'"{document.sha256}"',
+        "Repr-Digest": f"sha-256=:{base64.b64encode(bytes.fromhex(document.sha256)).decode()}:",
+        "Cache-Control": f"public, max-age={VERSION_MAX_AGE}, immutable"
+        if by_version
+        else f"public, max-age={LATEST_MAX_AGE}",
+        "Last-Modified": http_date(document.version.published_at.timestamp()),
+        # Served before the CSP middleware: a document loads nothing and is framed by no one.
+        "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+        "X-Frame-Options": "DENY",
+    }
+
+
+@functools.lru_cache(maxsize=1024)
+def document_route(path: str) -> tuple[int, str, int | None] | None:
+    """(year, format, version number or None) when `path` is a review document's URL."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    if match.app_name != "reports" or "fmt" not in match.kwargs:
+        return None
+    return match.kwargs["year"], match.kwargs["fmt"], match.kwargs.get("number")
 
 
 class StoredDocumentMiddleware:
@@ -93,13 +113,10 @@ class StoredDocumentMiddleware:
             self.prefix = reverse("reports:review-list")
         if request.method in ("GET", "HEAD") and request.path_info.startswith(self.prefix):
             request.get_host()  # a disallowed Host is refused here too (400), never answered
-            try:
-                match = resolve(request.path_info)
-            except Resolver404:
-                match = None
-            if match is not None and match.app_name == "reports" and "fmt" in match.kwargs:
-                number = match.kwargs.get("number")
-                document = stored_document(match.kwargs["year"], match.kwargs["fmt"], number)
+            route = document_route(request.path_info)
+            if route is not None:
+                year, fmt, number = route
+                document = stored_document(year, fmt, number)
                 if document is not None:
                     return document_response(document, by_version=number is not None)
         return self.get_response(request)
