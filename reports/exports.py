@@ -232,14 +232,18 @@ def review_context(report: ReviewReport, *, base_url: str = "") -> dict:
     """What the review's page and its PDF show (they share their partial templates), with the
     committee's published voice beside it when there is one: on the page, the committee's
     latest; in a document, what it had published when the document was rendered."""
+    from assessments.charts import voices_chart
+
     total_label = _("Ensemble des propositions")
+    committee = committee_voice(report)
     return {
         "report": report,
         "review": report.review,
         "rows": report.rows(total_label=total_label),
         "status_chart": status_chart(report.summary, total_label),
         "rate_chart": rate_chart(report.history),
-        "committee": committee_voice(report),
+        "committee": committee,
+        "voices_chart": voices_chart(committee) if committee else None,
         "base_url": base_url,
     }
 

@@ -117,6 +117,18 @@ def test_the_review_page_shows_the_rate_beside_the_average_grade(citizen, two_vo
     assert "Le climat avance trop lentement." in page
 
 
+def test_the_review_page_charts_both_voices_beside_their_table(citizen, two_voices):
+    html = citizen.get("/bilans/2025/").content.decode()
+
+    chart = html[
+        html.index('id="graphique-voix-titre"') : html.index("</svg>", html.index('id="graphique-voix-titre"'))
+    ]
+    assert "mise en œuvre : 50,0\xa0%" in chart and "comité : 4,3 sur 10" in chart  # Climat
+    assert "comité : 5,0 sur 10" in chart  # Démocratie: (2 + 8) / 2
+    assert chart.index("Climat") < chart.index("Démocratie")
+    assert html.index('id="graphique-voix-titre"') < html.index("Deux regards sur 2025, par axe")
+
+
 def test_the_review_page_lists_where_the_voices_diverge(citizen, two_voices):
     page = text(citizen.get("/bilans/2025/"))
 
