@@ -27,14 +27,6 @@ def average(grades: list[int]) -> Decimal | None:
     return (Decimal(sum(grades)) / Decimal(len(grades))).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
 
 
-def committee_version_id(year: int | None) -> int | None:
-    """The committee's latest published version for `year`, if it has published (one query)."""
-    if year is None:
-        return None
-    versions = CommitteeVersion.objects.filter(review__year=year).order_by("-number")
-    return versions.values_list("pk", flat=True).first()
-
-
 def proposal_entries(proposal) -> dict[int, AssessmentEntry]:
     """The committee's published assessments of `proposal`, by year (one query)."""
     entries = AssessmentEntry.objects.latest().filter(proposal=proposal).select_related("version__review")

@@ -6,7 +6,6 @@ not applied, and the page shows the form's errors as a note.
 """
 
 from dataclasses import dataclass
-from functools import cached_property
 from urllib.parse import urlencode
 
 import django_filters
@@ -135,13 +134,11 @@ class ProposalFilter(django_filters.FilterSet):
     def filter_nothing(self, queryset, name, value):
         return queryset
 
-    @cached_property
+    @property
     def committee_version(self) -> int | None:
-        """The committee's published version of the chosen year, if any (one query): without it
-        the table has no «Avis du comité» column and `avis` filters nothing."""
-        from assessments.public import committee_version_id  # the assessments depend on the proposals
-
-        return committee_version_id(self.year)
+        """The committee's published version of the chosen year, if any: without it the table
+        has no «Avis du comité» column and `avis` filters nothing."""
+        return self.review_year.committee_version_id if self.review_year else None
 
     def filter_assessment(self, queryset, name, value):
         if not self.committee_version:

@@ -238,12 +238,17 @@ class ReviewReport:
     summary: Summary
     history: list[Summary]  # the published years before this one, then this one, oldest first
     comparison: Comparison | None
-    version: ReviewVersion | None = None  # the latest published version; None for a draft
+    versions: list[ReviewVersion] = field(default_factory=list)  # published ones, newest first
     proposals: list | None = None  # every proposal (or frozen entry), only when a document lists them
 
     @property
     def year(self) -> int:
         return self.summary.year
+
+    @property
+    def version(self) -> ReviewVersion | None:
+        """The latest published version; None for a draft."""
+        return self.versions[0] if self.versions else None
 
     @property
     def is_draft(self) -> bool:
@@ -277,14 +282,6 @@ class ReviewReport:
             return self.version.frozen_deliberations()
         return list(self.review.deliberations.select_related("body"))
 
-    @cached_property
-    def versions(self) -> list[ReviewVersion]:
-        """Every published version, newest first, with their documents' sizes and fingerprints."""
-        if self.version is None:
-            return []
-        documents = Prefetch("documents", queryset=ReviewDocument.objects.defer("content").order_by("pk"))
-        return list(self.version.review.versions.order_by("-number").prefetch_related(documents))
-
     def rows(self, total_label: str) -> list[Row]:
         """The axes, then the whole convention, each with its change when there is one."""
         comparison = self.comparison
@@ -315,7 +312,10 @@ def review_report(review: AnnualReview, *, with_proposals: bool = False) -> Revi
     """Gather what `review` says: its latest published version (or the live rows of a draft),
     its summary, and the earlier published years with the change since the latest of them;
     every proposal too when `with_proposals` (the PDF lists them all)."""
-    version = review.versions.select_related("review").order_by("-number").first()
+    # Every published version, newest first, with their documents' sizes and fingerprints.
+    documents = Prefetch("documents", queryset=ReviewDocument.objects.defer("content").order_by("pk"))
+    versions = list(review.versions.select_related("review").order_by("-number").prefetch_related(documents))
+    version = versions[0] if versions else None
     this_year = ReviewYear(review.year, version.pk if version else None)
     earlier = sorted((year for year in public_years() if year.year < review.year), key=lambda year: year.year)
     summaries = year_summaries([*earlier, this_year])
@@ -330,6 +330,6 @@ def review_report(review: AnnualReview, *, with_proposals: bool = False) -> Revi
         summary=summary,
         history=list(summaries.values()),
         comparison=compare(summary, summaries[earlier[-1].year]) if earlier else None,
-        version=version,
+        versions=versions,
         proposals=proposals,
     )

@@ -7,6 +7,7 @@ only feed years not yet published (a draft that staff preview, or the back offic
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db.models import OuterRef, Subquery
 
 from .models import AnnualReview, ReviewVersion
@@ -19,6 +20,8 @@ class ReviewYear:
 
     year: int
     version_id: int | None = None
+    # The follow-up committee's latest published version of the year, if it has published.
+    committee_version_id: int | None = None
 
     @property
     def is_published(self) -> bool:
@@ -39,15 +42,22 @@ def _latest_version():
     return ReviewVersion.objects.filter(review=OuterRef("pk")).order_by("-number").values("pk")[:1]
 
 
+def _latest_committee_version():
+    # The committee's app depends on the reviews: its model is looked up, not imported.
+    versions = apps.get_model("assessments", "CommitteeVersion").objects
+    return versions.filter(review__year=OuterRef("year")).order_by("-number").values("pk")[:1]
+
+
 def public_years() -> list[ReviewYear]:
-    """The published years, newest first, each with its latest version (one query)."""
+    """The published years, newest first, each with its latest version and the committee's
+    (one query)."""
     rows = (
         AnnualReview.objects.published()
-        .annotate(version_id=Subquery(_latest_version()))
+        .annotate(version_id=Subquery(_latest_version()), committee_id=Subquery(_latest_committee_version()))
         .order_by("-year")
-        .values_list("year", "version_id")
+        .values_list("year", "version_id", "committee_id")
     )
-    return [ReviewYear(year, version_id) for year, version_id in rows]
+    return [ReviewYear(*row) for row in rows]
 
 
 def latest_public_year() -> ReviewYear | None:

@@ -9,18 +9,20 @@ pytestmark = pytest.mark.django_db
 PAGES = {
     # url: expected queries; every HTML page also reads the convention (its name, once per request)
     "/": 3,  # the published years, the year's frozen figures, the convention
-    # the convention, the years, the axes, the institutions, the count, the page of proposals
-    # with their status, their projects, their institutions, the committee's published version
-    "/propositions/": 9,
-    "/propositions/?statut=implemented&annee=2025&q=generee&tri=-statut": 9,
+    # the convention, the years (each with the committee's published version), the axes, the
+    # institutions, the count, the page of proposals with their status, their projects, their
+    # institutions
+    "/propositions/": 8,
+    "/propositions/?statut=implemented&annee=2025&q=generee&tri=-statut": 8,
     # the convention, years, proposal, projects, institutions, its published statuses, previous,
     # next, the committee's published assessments
     "/propositions/gen-2025-5/": 9,
     "/projets/": 4,  # the convention, projects with their institution, their proposals, the axes
     "/projets/grand-projet/": 5,  # the convention, year, project, key figures, proposals with status
-    # the years, the axes, the institutions, the committee's version, the proposals, projects, institutions
-    "/propositions.csv": 7,
-    "/propositions.json": 7,
+    # the years (with the committee's version), the axes, the institutions, the proposals, projects,
+    # institutions
+    "/propositions.csv": 6,
+    "/propositions.json": 6,
     "/donnees/": 3,  # the convention, the year, the institutions
     "/accessibilite/": 1,  # the convention
     "/flux/": 4,  # the convention, the published years, their statuses, the rectificatifs

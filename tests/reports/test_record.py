@@ -270,3 +270,11 @@ def test_an_existing_database_gets_its_published_reviews_frozen_when_it_migrates
     assert ReviewDocument.objects.filter(version__review__year=2025).count() == 5
     totals = json.loads(citizen.get("/bilans/2025.json").content)["totals"]
     assert (totals["implemented"], totals["proposals"], totals["rate"]) == (34, 40, 85.0)
+
+
+@pytest.mark.parametrize("url", ["/bilans/99999999999.pdf", "/bilans/2025/v99999999999.pdf", "/bilans/2025/v0.csv"])
+def test_an_impossible_year_or_version_is_a_french_404(citizen, published, url):
+    response = citizen.get(url)
+
+    assert response.status_code == 404
+    assert "bilan" in response.content.decode().lower()

@@ -253,10 +253,10 @@ def test_the_page_query_count_does_not_grow_with_the_proposals(citizen, django_a
     make_review(2024, documents=False)  # pages only: the documents are not measured here
     make_review(2025, documents=False)
 
-    # the convention, the review, its latest version, earlier years, their frozen figures,
-    # pending proposals, the versions and their documents (deliberations are in the version),
-    # the committee's published assessments of the year
-    with django_assert_num_queries(9):
+    # the convention, the review, its versions, their documents, earlier years, their frozen
+    # figures, pending proposals (deliberations are in the version), the committee's published
+    # assessments of the year
+    with django_assert_num_queries(8):
         assert citizen.get("/bilans/2025/").status_code == 200
 
 
