@@ -27,6 +27,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.db.transaction import get_connection as transactions_connection
+from django.http.request import validate_host
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -225,6 +226,15 @@ def warm_public_pages(paths, base_url: str = "") -> dict[str, int]:
 
     global _stamp
     url = urlsplit(base_url or settings.SITE_URL or f"https://{settings.ALLOWED_HOSTS[0]}")
-    client = Client(HTTP_HOST=url.netloc, HTTP_X_FORWARDED_PROTO=url.scheme)
+    if not validate_host(url.hostname or "", settings.ALLOWED_HOSTS):
+        logger.warning("Pages not warmed: %s is not in DJANGO_ALLOWED_HOSTS.", url.hostname)
+        return {}
+    client = Client(HTTP_HOST=url.netloc, HTTP_X_FORWARDED_PROTO=url.scheme, raise_request_exception=False)
     _stamp = None  # read the version now, not a copy from before the change
-    return {path: client.get(path, secure=url.scheme == "https").status_code for path in paths}
+    statuses = {}
+    for path in paths:
+        try:
+            statuses[path] = client.get(path, secure=url.scheme == "https").status_code
+        except Exception:  # warming is a courtesy: it never undoes or stops what was committed
+            logger.exception("Page %s not warmed.", path)
+    return statuses

@@ -194,3 +194,15 @@ def test_publication_warms_the_pages_it_changes(citizen, page_cache, settings, d
         assert citizen.get("/propositions/").status_code == 200
         assert citizen.get("/bilans/2026/").status_code == 200
         assert citizen.get(proposals[0].get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_publication_is_kept_when_its_pages_cannot_be_warmed(page_cache, settings):
+    settings.SITE_URL = "https://suivi.example.org"  # not an allowed host: nothing is warmed
+    make_convention(2, year=2026)
+    review = make_review(2026, published=False)
+
+    review.publish()
+
+    assert review.versions.count() == 1
+    assert cache.warm_public_pages(["/"]) == {}
