@@ -308,13 +308,16 @@ class ReviewReport:
         return data
 
 
-def review_report(review: AnnualReview, *, with_proposals: bool = False) -> ReviewReport:
+def review_report(review: AnnualReview, *, with_proposals: bool = False, live: bool = False) -> ReviewReport:
     """Gather what `review` says: its latest published version (or the live rows of a draft),
     its summary, and the earlier published years with the change since the latest of them;
-    every proposal too when `with_proposals` (the PDF lists them all)."""
+    every proposal too when `with_proposals` (the PDF lists them all). `live` reads the live
+    rows even of a published review: the preview of a rectificatif in preparation."""
     # Every published version, newest first, with their documents' sizes and fingerprints.
     documents = Prefetch("documents", queryset=ReviewDocument.objects.defer("content").order_by("pk"))
-    versions = list(review.versions.select_related("review").order_by("-number").prefetch_related(documents))
+    versions = (
+        [] if live else list(review.versions.select_related("review").order_by("-number").prefetch_related(documents))
+    )
     version = versions[0] if versions else None
     this_year = ReviewYear(review.year, version.pk if version else None)
     earlier = sorted((year for year in public_years() if year.year < review.year), key=lambda year: year.year)

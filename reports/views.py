@@ -51,7 +51,14 @@ def review_detail(request, year: int):
         review = get_review_for_user(request, year)
     except Http404:
         return review_not_found(request, year)
-    report = review_report(review)
+    # Staff preview a rectificatif in preparation with ?apercu=rectificatif; everyone else, and
+    # by default, reads the published record.
+    preview_correction = (
+        review.correction_is_open
+        and request.GET.get("apercu") == "rectificatif"
+        and request.user.has_perm("reports.preview_annualreview")
+    )
+    report = review_report(review, live=preview_correction)
     context = review_context(report)
     if report.is_draft:
         context["documents"] = [

@@ -278,3 +278,17 @@ def test_an_impossible_year_or_version_is_a_french_404(citizen, published, url):
 
     assert response.status_code == 404
     assert "bilan" in response.content.decode().lower()
+
+
+def test_staff_preview_a_rectificatif_before_it_is_published(citizen, published, clerk, previewer_client):
+    review = AnnualReview.objects.get(year=2025)
+    review_open_correction(review, reason="Les pistes cyclables sont ouvertes.", user=clerk)
+    YearlyStatus.objects.filter(proposal=published["bikes"], year=2025).update(status=Status.IMPLEMENTED)
+
+    preview = previewer_client.get("/bilans/2025/?apercu=rectificatif")
+    public = citizen.get("/bilans/2025/?apercu=rectificatif")
+
+    assert "4 sur 4" in preview.content.decode() and "Aperçu du rectificatif en préparation" in preview.content.decode()
+    assert "no-store" in preview["Cache-Control"]
+    assert "3 sur 4" in public.content.decode() and "Aperçu" not in public.content.decode()
+    assert "3 sur 4" in previewer_client.get("/bilans/2025/").content.decode()  # by default, the record
