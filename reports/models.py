@@ -101,11 +101,6 @@ class AnnualReview(models.Model):
     def correction_is_open(self) -> bool:
         return self.correction_opened_at is not None
 
-    def earlier_published_years(self) -> list[int]:
-        """The published years before this one, oldest first (for the change and the history)."""
-        years = AnnualReview.objects.published().filter(year__lt=self.year).order_by("year")
-        return list(years.values_list("year", flat=True))
-
     def publish(self, *, when=None, user=None, with_documents: bool = True) -> "ReviewVersion":
         """Freeze the review and store its documents (`publication.review_publish`)."""
         from .publication import review_publish

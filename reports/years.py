@@ -66,12 +66,6 @@ def latest_public_year() -> ReviewYear | None:
     return years[0] if years else None
 
 
-def review_year(review: AnnualReview) -> ReviewYear:
-    """The year of `review` as it reads: its latest version once published, live rows before."""
-    version = review.versions.order_by("-number").values_list("pk", flat=True).first()
-    return ReviewYear(review.year, version)
-
-
 def no_public_year(queryset=None):
     """Before any review is published, every proposal reads «Non évaluée»."""
     from proposals.models import Proposal
