@@ -7,14 +7,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
-from convention.admin import ReadOnlyAdminMixin
+from convention.admin import PublishedRecordAdminMixin, ReadOnlyAdminMixin
 
 from .models import (
     LOCKED_MESSAGE,
@@ -75,7 +75,8 @@ class AxisStatementAdmin(YearLockedAdmin):
 
 
 @admin.register(CommitteeReview)
-class CommitteeReviewAdmin(SimpleHistoryAdmin):
+class CommitteeReviewAdmin(PublishedRecordAdminMixin, SimpleHistoryAdmin):
+    publish_permission = "assessments.publish_committeereview"
     list_display = ["year", "is_published", "published_at"]
     change_form_template = "admin/assessments/committeereview/change_form.html"
 
@@ -92,30 +93,6 @@ class CommitteeReviewAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("publié"), boolean=True, ordering="published_at")
     def is_published(self, review):
         return review.is_published
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        review = self.get_object(request, object_id)
-        extra_context = {
-            **(extra_context or {}),
-            "can_publish": request.user.has_perm("assessments.publish_committeereview"),
-            "versions": review.versions.order_by("-number") if review else [],
-        }
-        return super().change_view(request, object_id, form_url, extra_context=extra_context)
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:object_id>/publier/",
-                self.admin_site.admin_view(self.publish_view),
-                name="assessments_committeereview_publish",
-            ),
-            path(
-                "<int:object_id>/rectifier/",
-                self.admin_site.admin_view(self.correction_view),
-                name="assessments_committeereview_correct",
-            ),
-            *super().get_urls(),
-        ]
 
     def publish_view(self, request, object_id):
         """POST from «Publier» shows a confirmation; POST with `confirm` publishes."""

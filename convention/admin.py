@@ -1,5 +1,7 @@
 """What every back-office section shares."""
 
+from django.urls import path
+
 
 class ReadOnlyAdminMixin:
     """A list to look records up, and their history: nobody adds, changes or deletes them here."""
@@ -12,3 +14,32 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class PublishedRecordAdminMixin:
+    """The back office of something published as numbered, frozen versions (a review, the
+    committee's year): the change page lists the versions and offers «Publier» and «Ouvrir un
+    rectificatif»; `publish_view` and `correction_view` are the model admin's own."""
+
+    publish_permission = ""  # "app.codename"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        record = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "can_publish": request.user.has_perm(self.publish_permission),
+            "versions": record.versions.order_by("-number") if record else [],
+        }
+        return super().change_view(request, object_id, form_url, extra_context=extra_context)
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path("<int:object_id>/publier/", self.admin_site.admin_view(self.publish_view), name=f"{prefix}_publish"),
+            path(
+                "<int:object_id>/rectifier/",
+                self.admin_site.admin_view(self.correction_view),
+                name=f"{prefix}_correct",
+            ),
+            *super().get_urls(),
+        ]

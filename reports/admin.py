@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
-from convention.admin import ReadOnlyAdminMixin
+from convention.admin import PublishedRecordAdminMixin, ReadOnlyAdminMixin
 from proposals.models import Proposal
 
 from .models import AnnualReview, Assembly, Deliberation, ReviewVersion
@@ -51,7 +51,8 @@ class DeliberationInline(admin.TabularInline):
 
 
 @admin.register(AnnualReview)
-class AnnualReviewAdmin(SimpleHistoryAdmin):
+class AnnualReviewAdmin(PublishedRecordAdminMixin, SimpleHistoryAdmin):
+    publish_permission = "reports.publish_annualreview"
     list_display = ["year", "situation_date", "is_final", "is_published", "published_at", "documents"]
     list_filter = ["is_final"]
     inlines = [DeliberationInline]
@@ -82,30 +83,6 @@ class AnnualReviewAdmin(SimpleHistoryAdmin):
         page = format_html('<a href="{}">{}</a>', review.get_absolute_url(), _("page"))
         files = format_html_join(" · ", '<a href="{1}">{0}</a>', review.document_links())
         return format_html("{} · {}", page, files)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        review = self.get_object(request, object_id)
-        extra_context = {
-            **(extra_context or {}),
-            "can_publish": request.user.has_perm("reports.publish_annualreview"),
-            "versions": review.versions.order_by("-number") if review else [],
-        }
-        return super().change_view(request, object_id, form_url, extra_context=extra_context)
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:object_id>/publier/",
-                self.admin_site.admin_view(self.publish_view),
-                name="reports_annualreview_publish",
-            ),
-            path(
-                "<int:object_id>/rectifier/",
-                self.admin_site.admin_view(self.correction_view),
-                name="reports_annualreview_correct",
-            ),
-            *super().get_urls(),
-        ]
 
     def publish_view(self, request, object_id):
         """POST from the «Publier» button shows a confirmation; POST with `confirm` publishes
