@@ -201,8 +201,10 @@ LOGIN_URL = "admin:login"
 # After log-in without a valid `next`: the back office, not Django's /accounts/profile/.
 LOGIN_REDIRECT_URL = "admin:index"
 
-# Log-in throttling (django-axes): after DJANGO_LOGIN_FAILURE_LIMIT failures, an account and,
-# separately, an address are locked out for DJANGO_LOGIN_COOLOFF_MINUTES. A superuser lifts a
+# Log-in throttling (django-axes): after DJANGO_LOGIN_FAILURE_LIMIT failures for one account from
+# one address, that account is locked out FROM THAT ADDRESS for DJANGO_LOGIN_COOLOFF_MINUTES: the
+# same person elsewhere (or a colleague behind the same address) still logs in, so an attacker can
+# neither lock a named account out from anywhere nor lock everyone out from one address. A superuser lifts a
 # lockout in the back office («Tentatives de connexion»: delete the line) or with `manage.py axes_reset`.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -210,13 +212,14 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = envint("DJANGO_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "convention.login.locked_out"
 AXES_CLIENT_IP_CALLABLE = "convention.login.client_ip"
 # Behind a reverse proxy every request comes from the proxy's address: give the number of
-# proxies that append the client's address to X-Forwarded-For (1 for one nginx), or lockouts
-# by address would lock everyone out at once. 0 (the default): REMOTE_ADDR.
+# proxies that append the client's address to X-Forwarded-For (1 for one nginx, 2 for a TLS
+# proxy then nginx as in docker-compose.yml), or every client would share the proxy's address.
+# 0 (the default): REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = envint("DJANGO_TRUSTED_PROXY_COUNT", 0)
 
 # Cache: local memory by default (one per process); REDIS_URL (redis://host:6379/0) shares
