@@ -67,7 +67,7 @@ http {{
     sendfile on;
     client_body_temp_path {work}/body; proxy_temp_path {work}/proxy; fastcgi_temp_path {work}/fastcgi;
     uwsgi_temp_path {work}/uwsgi; scgi_temp_path {work}/scgi;
-    proxy_cache_path {work}/cache levels=1:2 keys_zone=pages:10m max_size=256m inactive=1d use_temp_path=off;
+    proxy_cache_path {work}/cache levels=1:2 keys_zone=pages:10m max_size=256m inactive=10m use_temp_path=off;
     upstream web {{ {servers} keepalive 32; }}
     server {{
         listen 127.0.0.1:{self.port};

@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
+from importlib import import_module
 from urllib.parse import urlsplit
 
 from django.apps import apps
@@ -151,6 +152,29 @@ def anonymous(request) -> bool:
     return settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
+def caching() -> bool:
+    """Whether this cache or HTTP caches keep public pages (neither does in development)."""
+    return settings.PAGE_CACHE_SECONDS > 0 or settings.PAGE_HTTP_MAX_AGE > 0
+
+
+def ignore_invalid_session(request) -> None:
+    """Forget a session cookie that names no live session (`sessionid=x`, an expired or a
+    logged-out one): the request is anonymous, served from the cache and its page kept, instead
+    of costing a rendering each time. One query, for requests that carry the cookie only; when
+    the database does not answer, the cookie is ignored too (nobody is previewing then)."""
+    name = settings.SESSION_COOKIE_NAME
+    key = request.COOKIES.get(name)
+    if key is None:
+        return
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
+    try:
+        live = store.session_key is not None and bool(store.load())
+    except DatabaseError:
+        live = False
+    if not live:
+        del request.COOKIES[name]
+
+
 def cacheable(request) -> bool:
     return settings.PAGE_CACHE_SECONDS > 0 and request.method in ("GET", "HEAD") and anonymous(request)
 
@@ -190,7 +214,8 @@ def cache_directives(response) -> set[str]:
 
 def public_cache_control(response) -> None:
     """Shared caches (nginx, a CDN) may serve the page for PAGE_HTTP_MAX_AGE seconds, and
-    PAGE_HTTP_STALE_SECONDS more while they fetch it again: the staleness bound after a change.
+    PAGE_HTTP_STALE_SECONDS more while they fetch it again or while the app fails: the
+    staleness bound after a change.
     A response that says its own policy (a published review's documents) keeps it."""
     if response.has_header("Cache-Control"):
         return
@@ -201,9 +226,23 @@ def public_cache_control(response) -> None:
             max_age=settings.PAGE_HTTP_MAX_AGE,
             s_maxage=settings.PAGE_HTTP_MAX_AGE,
             stale_while_revalidate=settings.PAGE_HTTP_STALE_SECONDS,
+            stale_if_error=settings.PAGE_HTTP_STALE_SECONDS,
         )
     else:
         patch_cache_control(response, no_cache=True)
+
+
+def vary_only_on_content(response) -> None:
+    """A public page is the same for every visitor without a session, and a visitor with one never
+    gets a shared copy (nginx and this cache let staff through): `Vary: Cookie`, which a view
+    that looks at the session gets, would only make shared caches keep one copy per cookie header."""
+    if not response.has_header("Vary"):
+        return
+    kept = [value.strip() for value in response["Vary"].split(",") if value.strip().lower() not in ("cookie", "")]
+    if kept:
+        response["Vary"] = ", ".join(kept)
+    else:
+        del response["Vary"]
 
 
 def private_cache_control(response) -> None:

@@ -104,6 +104,8 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         params = cache.page_params(request)
         key = stamp = None
+        if params is not None and request.method in ("GET", "HEAD") and cache.caching():
+            cache.ignore_invalid_session(request)
         if params is not None and cache.cacheable(request):
             try:
                 stamp = cache.current_stamp()
@@ -118,6 +120,7 @@ class PublicPageCacheMiddleware:
             cache.private_cache_control(response)
             return response
         cache.public_cache_control(response)
+        cache.vary_only_on_content(response)
         if key is not None and not response.streaming:
             response.headers.setdefault("Last-Modified", http_date(stamp.changed_at.timestamp()))
             set_response_etag(response)  # once, not on every hit

@@ -7,7 +7,7 @@ from tests.factory import make_convention, make_review
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {"public", "max-age=60", "s-maxage=60", "stale-while-revalidate=30"}
+PUBLIC = {"public", "max-age=60", "s-maxage=60", "stale-while-revalidate=30", "stale-if-error=30"}
 
 
 @pytest.fixture
