@@ -8,6 +8,7 @@ import zipfile
 import pytest
 import tablib
 
+from proposals.imports import check_archive
 from proposals.models import Proposal
 from tests.backoffice.helpers import spreadsheet, upload
 from tests.factory import make_axis, make_institution
@@ -125,3 +126,59 @@ def test_a_workbook_of_too_many_rows_is_refused_before_it_is_parsed(editor_clien
     response = upload(editor_client, "proposal", content, fmt)
 
     assert "lignes au plus" in form_error(response)
+
+
+def _with_elements(content: bytes, member_pattern: str, after: bytes, element: bytes, count: int) -> bytes:
+    """The same archive, with `count` copies of an empty `element` right after `after` (in the
+    member matching `member_pattern`): a valid workbook, small compressed and within the
+    uncompressed limit, that costs a parser seconds and hundreds of megabytes."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if re.fullmatch(member_pattern, info.filename):
+                assert after in data
+                data = data.replace(after, after + element * count, 1)
+            target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def _parsing_fails(monkeypatch):
+    def parse(*args, **kwargs):
+        raise AssertionError("the archive was parsed")
+
+    monkeypatch.setattr("tablib.formats._xlsx.load_workbook", parse)
+    monkeypatch.setattr("tablib.formats._ods.opendocument.load", parse)
+
+
+def test_an_ods_of_880000_empty_elements_in_one_cell_is_refused_before_it_is_parsed(editor_client, axis, monkeypatch):
+    content = spreadsheet(HEADERS, rows(1), "ods")
+    bomb = _with_elements(content, r"content\.xml", b'<text:p text:style-name="None">', b"<text:s/>", 880_000)
+    assert len(bomb) < 50_000
+    _parsing_fails(monkeypatch)
+
+    response = upload(editor_client, "proposal", bomb, "ods")
+
+    assert "trop d'éléments" in form_error(response)
+    assert not Proposal.objects.exists()
+
+
+def test_an_xlsx_of_1900000_empty_cells_in_a_row_is_refused_before_it_is_parsed(editor_client, axis, monkeypatch):
+    content = spreadsheet(HEADERS, rows(1), "xlsx")
+    bomb = _with_elements(content, r"xl/worksheets/sheet\d+\.xml", b'<row r="2">', b"<c/>", 1_900_000)
+    assert len(bomb) < 50_000
+    _parsing_fails(monkeypatch)
+
+    response = upload(editor_client, "proposal", bomb, "xlsx")
+
+    assert "trop d'éléments" in form_error(response)
+    assert not Proposal.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_full_workbook_of_2000_rows_is_within_the_tag_limit(fmt):
+    columns = [f"colonne_{index}" for index in range(15)]
+    content = spreadsheet(columns, [[f"texte {row} {column}" for column in columns] for row in range(2000)], fmt)
+
+    check_archive(content)  # raises nothing
