@@ -21,3 +21,20 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"v{self.version} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+
+
+class PendingImport(models.Model):
+    """A back-office import previewed and waiting for its confirmation (proposals/imports.py):
+    its rows as the preview read and checked them, pickled. In the database, so that whichever
+    worker of whichever server gets the confirmation finds it (a per-process cache would not);
+    taken once, and deleted after PENDING_IMPORT_SECONDS if never confirmed."""
+
+    name = models.CharField(max_length=32, unique=True)
+    dataset = models.BinaryField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("import en attente de confirmation")
+
+    def __str__(self):
+        return self.name

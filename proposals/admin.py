@@ -46,7 +46,14 @@ from .models import (
     YearlyStatus,
     locked_years,
 )
-from .resources import FORMATS, InstitutionResource, ProjectResource, ProposalResource, YearlyStatusResource
+from .resources import (
+    FORMATS,
+    IMPORT_FORMATS,
+    InstitutionResource,
+    ProjectResource,
+    ProposalResource,
+    YearlyStatusResource,
+)
 from .services import latest_review_year, yearly_status_set_bulk
 
 
@@ -57,6 +64,7 @@ class SpreadsheetAdmin(ImportExportMixin, SimpleHistoryAdmin):
     permission (clerks too). An import writes nothing unless every row is valid."""
 
     formats = FORMATS
+    import_formats = IMPORT_FORMATS
     import_form_class = SpreadsheetImportForm
     # Every column, always: the file an export gives is the file an import takes.
     export_form_class = ExportForm
@@ -87,9 +95,16 @@ class SpreadsheetAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def add_data_read_fail_error_to_form(self, form, e):
         form.add_error("import_file", gettext("Ce fichier n'est pas lisible dans le format choisi."))
 
-    # The confirmation trusts nothing the browser sends back: the previewed file waits on the
-    # server (PendingImportStorage), bound to the session, and is imported at most once.
+    # The confirmation trusts nothing the browser sends back: the previewed rows wait on the
+    # server (PendingImportStorage), bound to the session, and are imported at most once.
     tmp_storage_class = PendingImportStorage
+
+    def write_to_tmp_storage(self, import_file, input_format):
+        """Keep the rows the import form parsed and checked (SpreadsheetImportForm), not the
+        file: neither the preview nor the confirmation parses it again."""
+        storage = self.get_tmp_storage_class()(**self.get_tmp_storage_class_kwargs())
+        storage.save(import_file.dataset)
+        return storage
 
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)
@@ -165,9 +180,7 @@ class SpreadsheetAdmin(ImportExportMixin, SimpleHistoryAdmin):
         form_class = self.get_confirm_form_class(request)
         confirm_form = form_class(data={name: pending[name] for name in form_class.base_fields})
         confirm_form.full_clean()
-        input_format = self.get_import_formats()[int(pending["format"])](encoding=self.from_encoding)
-        dataset = input_format.create_dataset(pending["data"])
-        result = self.process_dataset(dataset, confirm_form, request, **kwargs)
+        result = self.process_dataset(pending["dataset"], confirm_form, request, **kwargs)
         return self.process_result(result, request)
 
 

@@ -226,6 +226,7 @@ class SpreadsheetImportForm(ImportForm):
                 % {"format": input_format.get_title().upper()},
             )
             return cleaned
+        upload.dataset = dataset  # what the preview reads, then the confirmation (no second parsing)
         if not dataset.headers or len(dataset) == 0:
             self.add_error("import_file", _("Le fichier ne contient aucune ligne à importer."))
             return cleaned

@@ -1,15 +1,20 @@
-"""The safety rails of the spreadsheet imports: the pending file kept on the server and bound to
-the session that previewed it, and the limits a file must meet before it is parsed."""
+"""The safety rails of the spreadsheet imports: the pending rows kept on the server and bound to
+the session that previewed them, and the limits a file must meet before it is parsed."""
 
 import csv
+import datetime
 import io
+import pickle
 import re
 import zipfile
+from uuid import uuid4
 
-from django.core.cache import cache
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from import_export.tmp_storages import CacheStorage
+from import_export.tmp_storages import BaseStorage
+
+from convention.models import PendingImport
 
 # The limits, checked before a file is parsed (see the README, «Imports»). A convention has
 # tens or hundreds of rows: these leave room for any of them, not for a denial of service.
@@ -42,21 +47,42 @@ SESSION_KEY = "pending_imports"
 PENDING_PER_SESSION = 5
 
 
-class PendingImportStorage(CacheStorage):
-    """The previewed file, in the default cache (shared by the workers when the cache is),
-    under a random name; read once."""
+class PendingImportStorage(BaseStorage):
+    """The previewed rows (a tablib Dataset, parsed once by the import form), in the database
+    (`convention.PendingImport`): any worker may get the confirmation. Under a random name;
+    taken once."""
 
-    CACHE_LIFETIME = PENDING_IMPORT_SECONDS
-    CACHE_PREFIX = "pending-import-"
+    def save(self, data) -> None:
+        if not self.name:
+            self.name = uuid4().hex
+        now = timezone.now()
+        PendingImport.objects.filter(expires_at__lt=now).delete()  # previews never confirmed
+        PendingImport.objects.update_or_create(
+            name=self.name,
+            defaults={
+                "dataset": pickle.dumps(data),
+                "expires_at": now + datetime.timedelta(seconds=PENDING_IMPORT_SECONDS),
+            },
+        )
+        self._saved = data
 
-    def take(self) -> bytes | None:
-        """The file's content, removed from the cache; None when it has expired or was taken
-        already (two simultaneous confirmations: only one gets it)."""
-        key = self.CACHE_PREFIX + self.name
-        data = cache.get(key)
-        if data is None or not cache.delete(key):
+    def read(self):
+        """The rows (those just saved, in the request that saved them); None when expired."""
+        if hasattr(self, "_saved"):
+            return self._saved
+        row = PendingImport.objects.filter(name=self.name, expires_at__gte=timezone.now()).first()
+        return pickle.loads(row.dataset) if row else None
+
+    def remove(self) -> None:
+        PendingImport.objects.filter(name=self.name).delete()
+
+    def take(self):
+        """The rows, removed from the database; None when they have expired or were taken
+        already (two simultaneous confirmations: only one deletes the row, only one gets them)."""
+        row = PendingImport.objects.filter(name=self.name, expires_at__gte=timezone.now()).first()
+        if row is None or not PendingImport.objects.filter(pk=row.pk).delete()[0]:
             return None
-        return data
+        return pickle.loads(row.dataset)
 
 
 def remember_pending_import(request, model_label: str, initial: dict) -> None:
@@ -86,10 +112,10 @@ def take_pending_import(request, model_label: str, posted) -> dict | None:
     if any(str(posted.get(field, "")) != entry[field] for field in ("format", "resource")):
         PendingImportStorage(name=name).remove()
         return None
-    data = PendingImportStorage(name=name).take()
-    if data is None:
+    dataset = PendingImportStorage(name=name).take()
+    if dataset is None:
         return None
-    return {**entry, "import_file_name": name, "data": data}
+    return {**entry, "import_file_name": name, "dataset": dataset}
 
 
 class ImportFileError(ValueError):

@@ -5,7 +5,9 @@ French «Import expiré ou déjà traité» page and imports nothing."""
 import os
 import tempfile
 
+import openpyxl
 import pytest
+from django.core.cache import caches
 from django.urls import reverse
 
 from proposals.models import YearlyStatus
@@ -83,3 +85,32 @@ def test_another_user_cannot_confirm_someone_elses_import(preview):
 
 def test_a_confirmation_without_a_preview_is_refused(editor_client, preview):
     assert_expired(post_confirm(editor_client, confirm_data(preview, import_file_name="0123abcd")))
+
+
+def test_the_confirmation_reaches_a_worker_that_did_not_preview(editor_client, preview):
+    # Without Redis each gunicorn worker has its own local-memory cache: the other one's is empty.
+    for cache in caches.all():
+        cache.clear()
+
+    assert confirm(editor_client, "yearlystatus", preview).status_code == 302
+    assert YearlyStatus.objects.get().proposal.key == "p1"
+
+
+def test_a_workbook_is_parsed_once_from_preview_to_confirmation(editor_client, monkeypatch):
+    make_proposal(key="p1")
+    content = spreadsheet(STATUS_HEADERS, [row("p1")], "xlsx")
+    parsed = []
+    load_workbook = openpyxl.load_workbook
+
+    def counting(*args, **kwargs):
+        parsed.append(1)
+        return load_workbook(*args, **kwargs)
+
+    monkeypatch.setattr(openpyxl, "load_workbook", counting)
+
+    preview = upload(editor_client, "yearlystatus", content, "xlsx")
+    assert preview.context["confirm_form"] is not None
+    assert confirm(editor_client, "yearlystatus", preview).status_code == 302
+
+    assert YearlyStatus.objects.get().proposal.key == "p1"
+    assert len(parsed) == 1
