@@ -33,6 +33,8 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 from redis.exceptions import RedisError
 
 from .models import ContentVersion
@@ -86,15 +88,20 @@ def cache_public_page(*params):
 
     `params` are the query parameters the view reads: names, or a FilterSet class, which
     stands for all its declared filters (read at each request, so a filter added to the
-    set splits the cache by itself)."""
+    set splits the cache by itself).
+
+    A public page answers GET and HEAD only, so it needs no CSRF check: a POST, PUT or DELETE
+    gets 405 (and the French page), not «Formulaire expiré»."""
 
     def decorator(view):
+        safe_view = require_safe(view)
+
         @wraps(view)
         def public_view(request, *args, **kwargs):
-            return view(request, *args, **kwargs)
+            return safe_view(request, *args, **kwargs)
 
         public_view.page_params = params
-        return public_view
+        return csrf_exempt(public_view)
 
     return decorator
 

@@ -4,9 +4,13 @@ from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
+# The views below answer GET and HEAD only: no CSRF check, so another method gets 405.
 
+
+@csrf_exempt
 @never_cache
 @require_safe
 def health(request):
@@ -23,6 +27,7 @@ def health(request):
 SECURITY_TXT_DAYS = 180
 
 
+@csrf_exempt
 @require_safe
 def security_txt(request):
     """/.well-known/security.txt (RFC 9116): the contacts of SECURITY_CONTACT; none, no file."""

@@ -59,8 +59,11 @@ def filename(year: int, fmt: str, *, number: int | None = None, draft: bool = Fa
 
 
 def document_response(document: ReviewDocument, *, by_version: bool) -> HttpResponse:
-    """The stored bytes, with a strong ETag (the SHA-256) and long caching."""
-    return HttpResponse(document.content, headers=document_headers(document, by_version))
+    """The stored bytes, with their length, a strong ETag (the SHA-256) and long caching."""
+    response = HttpResponse(document.content, headers=document_headers(document, by_version))
+    # Answered before CommonMiddleware, which would add it: without it, a document is chunked.
+    response["Content-Length"] = str(len(document.content))
+    return response
 
 
 @functools.lru_cache(maxsize=MEMORY_MAX_ENTRIES)

@@ -91,6 +91,7 @@ def review_document(request, year: int, fmt: str):
     return _keep_drafts_private(response, draft)
 
 
+@cache_public_page()
 @require_safe
 def review_version_document(request, year: int, number: int, fmt: str):
     """A document of one published version (`/bilans/2025/v1.pdf`): the same bytes forever."""
