@@ -20,5 +20,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "proposals.views.bad_request"
 handler404 = "proposals.views.page_not_found"
 handler500 = "proposals.views.server_error"

@@ -2,10 +2,12 @@
 
 import csv
 
+from csp.utils import build_policy
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template import loader
 from django.views.decorators.http import require_safe
 
 from assessments.public import proposal_entries
@@ -217,6 +219,16 @@ def opendata(request):
 @require_safe
 def accessibility(request):
     return render(request, "pages/accessibility.html")
+
+
+def bad_request(request, exception=None):
+    """The 400 (mostly a Host not in DJANGO_ALLOWED_HOSTS), rendered without the request (whose
+    host is refused) and raised before most middleware: it says itself that nobody keeps it,
+    and what it may load."""
+    response = HttpResponseBadRequest(loader.render_to_string("400.html"))
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = build_policy()
+    return response
 
 
 def page_not_found(request, exception=None):
