@@ -4,6 +4,7 @@ first published status and every later one that differs, and each rectificatif."
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.html import escape
@@ -93,8 +94,14 @@ class StatusFeed(Feed):
     def title(self, convention):
         return _("%(name)s : les statuts publiés") % {"name": convention.title}
 
+    # Absolute links from SITE_URL (the public address), never from the request's Host header,
+    # which Django's Feed would use for relative ones.
+
     def link(self):
-        return reverse("proposals:proposal-list")
+        return settings.SITE_URL + reverse("proposals:proposal-list")
+
+    def feed_url(self):
+        return settings.SITE_URL + reverse("feed")
 
     def items(self):
         years = public_years()
@@ -110,7 +117,7 @@ class StatusFeed(Feed):
         return escape(item.description)
 
     def item_link(self, item):
-        return item.link
+        return settings.SITE_URL + item.link
 
     def item_guid(self, item):
         return item.guid

@@ -1,11 +1,26 @@
 """sitemap.xml: the public pages, every proposal, every project and every published review."""
 
-from django.contrib.sitemaps import Sitemap
+from django.conf import settings
+from django.contrib import sitemaps
 from django.urls import reverse
 
 from reports.models import AnnualReview
 
 from .models import Project, Proposal
+
+
+class Sitemap(sitemaps.Sitemap):
+    """Locations on SITE_URL (the public address), never on the request's Host header."""
+
+    def get_protocol(self, protocol=None):
+        if settings.SITE_URL:
+            return settings.SITE_URL.split("://", 1)[0]
+        return super().get_protocol(protocol)
+
+    def get_domain(self, site=None):
+        if settings.SITE_URL:
+            return settings.SITE_URL.split("://", 1)[1]
+        return super().get_domain(site)
 
 
 class PageSitemap(Sitemap):
