@@ -212,12 +212,20 @@ def csv_delimiter(text: str) -> str:
 
 def check_csv(text: str) -> None:
     """Read the CSV strictly once before it is loaded: an unterminated quote is an error (the
-    lenient reader would swallow the rest of the file into one cell), and so is a file of too
-    many rows."""
+    lenient reader would swallow the rest of the file into one cell), and so are a cell over
+    the csv module's limit (128 KB) and a file of too many rows."""
     reader = csv.reader(io.StringIO(text), delimiter=csv_delimiter(text), strict=True)
     try:
         rows = sum(1 for row in reader if row)
-    except csv.Error:
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise ImportFileError(
+                _(
+                    "Une cellule de ce fichier CSV est trop longue vers la ligne %(line)s : %(max)s Ko au plus "
+                    "par cellule. Rien n'a été importé."
+                )
+                % {"line": reader.line_num, "max": csv.field_size_limit() // 1024}
+            ) from None
         raise ImportFileError(
             _(
                 "Ce fichier CSV est mal formé vers la ligne %(line)s : un guillemet (\") n'est pas refermé "

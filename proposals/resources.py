@@ -320,6 +320,8 @@ class FrenchResource(resources.ModelResource):
                 key.append(getattr(value, "pk", value))
         if errors:
             raise ValidationError(errors)
+        # `dup-1` and `DUP-1` are one key said twice (a person reads them alike, and so do URLs).
+        key = [value.strip().casefold() if isinstance(value, str) else value for value in key]
         first = self._rows_by_key.setdefault(tuple(key), self._row_number)
         if first != self._row_number:
             column = self.fields[self.get_import_id_fields()[0]].column_name

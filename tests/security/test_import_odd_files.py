@@ -1,5 +1,5 @@
-"""Odd files: two rows with the same key, an unterminated quote, a NUL byte. Each is a French
-error and nothing is written."""
+"""Odd files: two rows with the same key (in any case), an unterminated quote, a cell too long for
+the CSV reader, a NUL byte. Each is a French error and nothing is written."""
 
 import pytest
 
@@ -66,4 +66,30 @@ def test_a_nul_byte_is_a_french_row_error(editor_client, axis):
     refused(response)
     errors = import_errors(response)
     assert "1:" in errors and "caractère nul" in errors and "titre" in errors, errors
+    assert not Proposal.objects.exists()
+
+
+def test_one_key_in_two_cases_is_a_duplicate(editor_client, axis):
+    rows = [
+        ["dup-1", "", "ecologique", "Premier", "", "", "ville", 1],
+        ["DUP-1", "", "ecologique", "Second", "", "", "ville", 2],
+    ]
+
+    response = upload(editor_client, "proposal", spreadsheet(HEADERS, rows, "csv"), "csv")
+
+    refused(response)
+    errors = import_errors(response).splitlines()
+    assert any(line.startswith("2:") and "Clé en double : déjà à la ligne 1" in line for line in errors), errors
+    assert not Proposal.objects.exists()
+
+
+def test_a_csv_cell_over_128_kb_is_reported_as_too_long(editor_client, axis):
+    content = ",".join(HEADERS) + "\np1,,ecologique," + "x" * 200_000 + ",,,ville,1\n"
+
+    response = upload(editor_client, "proposal", content.encode(), "csv")
+
+    refused(response)
+    error = " ".join(response.context["form"].errors["import_file"])
+    assert "trop longue" in error and "128 Ko" in error and "ligne 2" in error, error
+    assert "guillemet" not in error
     assert not Proposal.objects.exists()
