@@ -19,9 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.forms import ExportForm
-from simple_history.admin import SimpleHistoryAdmin
 
-from convention.admin import ReadOnlyAdminMixin
+from convention.admin import HistoryAdmin, ReadOnlyAdminMixin
 from reports.models import AnnualReview
 
 from .forms import (
@@ -50,7 +49,7 @@ from .resources import FORMATS, InstitutionResource, ProjectResource, ProposalRe
 from .services import latest_review_year, yearly_status_set_bulk
 
 
-class SpreadsheetAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class SpreadsheetAdmin(ImportExportMixin, HistoryAdmin):
     """Import and export in CSV, XLSX and ODS, with the history of every change.
 
     Import needs the model's add and change permissions (editors); export needs the view
@@ -176,7 +175,7 @@ admin.site.index_title = _("Back-office")
 
 
 @admin.register(Convention)
-class ConventionAdmin(SimpleHistoryAdmin):
+class ConventionAdmin(HistoryAdmin):
     """The home page's presentation of the convention: one per site."""
 
     list_display = ["name"]
@@ -196,7 +195,7 @@ class InstitutionAdmin(SpreadsheetAdmin):
 
 
 @admin.register(Axis)
-class AxisAdmin(SimpleHistoryAdmin):
+class AxisAdmin(HistoryAdmin):
     list_display = ["name", "slug", "order"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -448,7 +447,7 @@ class YearlyStatusAdmin(SpreadsheetAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class SourceAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     """To look up sources and their history; they are edited on their yearly status's page,
     where the source rule is checked."""
 
@@ -484,7 +483,7 @@ class ProjectAdmin(SpreadsheetAdmin):
 
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(SimpleHistoryAdmin):
+class KeyFigureAdmin(HistoryAdmin):
     list_display = ["label", "value", "unit", "year", "project"]
     list_select_related = ["project"]
     list_filter = ["project"]
