@@ -171,6 +171,15 @@ class DeliberationAdmin(HistoryAdmin):
     search_fields = ["reference"]
     formfield_overrides = URL_FIELDS
 
+    # A locked review's deliberations are part of its record (Deliberation.clean refuses the
+    # rest): read-only, and kept out of bulk deletions, which skip the model's delete().
+
+    def has_change_permission(self, request, obj=None):
+        return not (obj is not None and is_locked(obj.review)) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj is not None and is_locked(obj.review)) and super().has_delete_permission(request, obj)
+
 
 @admin.register(ReviewVersion)
 class ReviewVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
