@@ -282,7 +282,12 @@ class YearlyStatusInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("proposal").annotate(n_sources=Count("sources"))
 
+    # View-only rows: Django neither validates nor saves them, so a status of a locked year
+    # does not block saving the proposal's live fields (its own page keeps the lock).
     def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     @admin.display(description=_("sources"))
