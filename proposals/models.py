@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .text import CleanTextModel
 
-class Institution(models.Model):
+
+class Institution(CleanTextModel):
     """Who carries a proposal or a project: data, as each convention has its own. The codes
     are the values of the `porteur` filter and of the open-data column «porteur»."""
 
@@ -59,7 +61,7 @@ class Status(models.TextChoices):
 DEFAULT_CONVENTION_NAME = _("Suivi de la convention citoyenne")
 
 
-class Versioned(models.Model):
+class Versioned(CleanTextModel):
     """Optimistic locking for what editors edit: every save bumps `version`; a form opened at
     an older version is refused on save (forms.VersionedForm), so no one erases another's work."""
 
@@ -75,7 +77,7 @@ class Versioned(models.Model):
         super().save(*args, **kwargs)
 
 
-class Convention(models.Model):
+class Convention(CleanTextModel):
     """The convention itself, in its own words: the site's name, titles and documents come from it."""
 
     name = models.CharField(
@@ -130,7 +132,7 @@ class Convention(models.Model):
         return cls.objects.first() or cls(name=str(DEFAULT_CONVENTION_NAME), introduction="")
 
 
-class Axis(models.Model):
+class Axis(CleanTextModel):
     name = models.CharField(_("nom"), max_length=100)
     slug = models.SlugField(
         _("identifiant"), max_length=50, unique=True, help_text=_("Valeur du filtre « axe » des URL.")
@@ -362,7 +364,7 @@ SOURCE_REQUIRED_MESSAGE = _(
 )
 
 
-class Source(models.Model):
+class Source(CleanTextModel):
     """Where a yearly status comes from: a deliberation, the review document, a page."""
 
     yearly_status = models.ForeignKey(
@@ -429,7 +431,7 @@ class Project(Versioned):
         return reverse("proposals:project-detail", args=[self.slug])
 
 
-class KeyFigure(models.Model):
+class KeyFigure(CleanTextModel):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="key_figures", verbose_name=_("projet"))
     label = models.CharField(_("libellé"), max_length=200)
     value = models.DecimalField(_("valeur"), max_digits=14, decimal_places=2)

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from proposals.text import CleanTextModel
+
 
 class AnnualReviewQuerySet(models.QuerySet):
     def published(self):
@@ -40,7 +42,7 @@ class AnnualReviewQuerySet(models.QuerySet):
         return self.published().order_by("-year").values_list("year", flat=True).first()
 
 
-class AnnualReview(models.Model):
+class AnnualReview(CleanTextModel):
     year = models.PositiveSmallIntegerField(_("année"), unique=True)
     situation_date = models.DateField(_("situation au"), help_text=_("Date à laquelle la situation est donnée."))
     introduction = models.TextField(_("introduction"), blank=True)
@@ -160,7 +162,7 @@ REVIEW_LOCKED_MESSAGE = _(
 REVIEW_YEAR_MESSAGE = _("Le bilan %(year)s est publié : son année ne peut plus changer, même pendant un rectificatif.")
 
 
-class Assembly(models.Model):
+class Assembly(CleanTextModel):
     """A deliberating body a review is presented to (a council, a parliament's chamber): data,
     as each convention has its own."""
 
@@ -179,7 +181,7 @@ class Assembly(models.Model):
         return self.name
 
 
-class Deliberation(models.Model):
+class Deliberation(CleanTextModel):
     review = models.ForeignKey(
         AnnualReview, on_delete=models.CASCADE, related_name="deliberations", verbose_name=_("bilan")
     )
