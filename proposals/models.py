@@ -157,7 +157,7 @@ class ProposalQuerySet(models.QuerySet):
         the latest yearly status with year <= `year`, or NOT_ASSESSED when there is none.
         Public pages read a published year through `reports.years` instead."""
         latest = YearlyStatus.objects.filter(proposal=OuterRef("pk"), year__lte=year).order_by("-year")
-        return self.annotate(
+        return self.with_live_axis().annotate(
             status_as_of=Coalesce(
                 Subquery(latest.values("status")[:1]),
                 Value(Status.NOT_ASSESSED.value),
@@ -183,11 +183,32 @@ class ProposalQuerySet(models.QuerySet):
             ),
             status_year=F("entry__status_year"),
             explanation_as_of=Coalesce(F("entry__explanation"), Value(""), output_field=models.TextField()),
+            # The axis as published (a proposal moved or an axis renamed since stays where the
+            # review put it); a proposal the version does not count has its live axis.
+            axis_slug_as_of=Coalesce(F("entry__axis_slug"), F("axis__slug"), output_field=models.CharField()),
+            axis_name_as_of=Coalesce(F("entry__axis_name"), F("axis__name"), output_field=models.CharField()),
+            # The convention's order at publication: axes in their published order, then proposals.
+            position_as_of=Coalesce(F("entry__position"), Value(2**31 - 1)),
+        ).annotate(axis_rank_as_of=Subquery(self._frozen_axis_rank(version_id)))
+
+    def _frozen_axis_rank(self, version_id: int):
+        """The published position of the first proposal of the row's frozen axis: the axis's rank."""
+        entries = self.model._meta.get_field("review_entries").related_model.objects  # reports.ReviewEntry
+        first = entries.filter(version_id=version_id, axis_slug=OuterRef("axis_slug_as_of"))
+        return first.order_by("position").values("position")[:1]
+
+    def with_live_axis(self):
+        """The axis annotations `with_frozen_status` gives, from the live rows."""
+        return self.annotate(
+            axis_slug_as_of=F("axis__slug"),
+            axis_name_as_of=F("axis__name"),
+            axis_rank_as_of=F("axis__order"),
+            position_as_of=F("order"),
         )
 
     def not_assessed(self):
         """Every proposal «Non évaluée»: what the public sees before any review is published."""
-        return self.annotate(
+        return self.with_live_axis().annotate(
             status_as_of=Value(Status.NOT_ASSESSED.value, output_field=models.CharField()),
             status_year=Value(None, output_field=models.PositiveSmallIntegerField()),
             explanation_as_of=Value("", output_field=models.TextField()),
