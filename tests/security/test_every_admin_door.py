@@ -41,9 +41,10 @@ pytestmark = pytest.mark.django_db
 LOCKED_YEAR, OPEN_YEAR = 2025, 2026
 
 # What each role may do, per model: «a» add, «c» change, «d» delete, «i» import, «p» publish
-# and open a rectificatif. The README's roles table, as enforced. Anything not listed: nothing.
+# and open a rectificatif, «b» its bulk actions (other than deleting). The README's roles
+# table, as enforced. Anything not listed: nothing.
 EDITOR_RIGHTS = {
-    "proposals.proposal": "aci",
+    "proposals.proposal": "acib",
     "proposals.yearlystatus": "aci",
     "proposals.project": "aci",
     "proposals.keyfigure": "acd",
@@ -74,7 +75,7 @@ SUPERUSER_EXCEPTIONS = {
     "reports.annualreview": "acdp",
     "assessments.committeereview": "acdp",
     "proposals.institution": "acdi",
-    "proposals.proposal": "acdi",
+    "proposals.proposal": "acdib",
     "proposals.yearlystatus": "acdi",
     "proposals.project": "acdi",
 }
@@ -164,6 +165,27 @@ def probe_field(response) -> str | None:
     return None
 
 
+# What an action's intermediate page asks (the bulk status: year, status, explanation, source).
+ACTION_DATA = {
+    "apply": "1",
+    "status": "not_implemented",
+    "explanation": "Par lot",
+    "source_label": "Délibération",
+    "source_url": "https://example.org/lot",
+    "source_date": "2026-12-01",
+}
+
+
+def actions_of(model_admin) -> list[str]:
+    """The admin's bulk actions, deletion aside (walked on its own)."""
+    return [name for _function, name, _label in model_admin._get_base_actions() if name != "delete_selected"]
+
+
+def world_rows() -> dict:
+    """Every row of every registered model, as the database holds it."""
+    return {model._meta.label: list(model._default_manager.order_by("pk").values()) for model in admin.site._registry}
+
+
 ADDED_YEAR = 2024  # a year with no row yet, neither locked nor out of range
 
 
@@ -231,6 +253,9 @@ class Walk:
             if hasattr(model_admin, "publish_view"):
                 self.isolated(self.publish, model_admin, obj, "p" in allowed)
         self.isolated(self.add, model_admin, "a" in allowed)
+        for name in actions_of(model_admin):
+            self.isolated(self.action, model_admin, name, OPEN_YEAR, "b" in allowed)
+            self.isolated(self.action, model_admin, name, LOCKED_YEAR, False)
         if admin_url(model_admin, "import"):
             self.isolated(self.import_, model_admin, "i" in allowed)
 
@@ -292,6 +317,15 @@ class Walk:
             self.expect(rows.count() == count + 1, f"may add {label}: {response.status_code}")
         else:  # an add form of its own (accounts): reachable
             self.expect(response.status_code == 200, f"may add {label}: {response.status_code}")
+
+    def action(self, model_admin, name: str, year: int, may: bool):
+        """A bulk action on every row, with what its intermediate page asks (for `year`)."""
+        before = world_rows()
+        pks = list(model_admin.model._default_manager.values_list("pk", flat=True))
+        data = {"action": name, "_selected_action": pks, **ACTION_DATA, "year": str(year)}
+        self.client.post(admin_url(model_admin, "changelist"), data)
+        changed = world_rows() != before
+        self.expect(changed == may, f"{'could not run' if may else 'ran'} {name} on {model_admin.opts.label} ({year})")
 
     def import_(self, model_admin, may: bool):
         upload = SimpleUploadedFile("vide.csv", b"cle\n")
