@@ -187,15 +187,11 @@ class ProposalQuerySet(models.QuerySet):
             # review put it); a proposal the version does not count has its live axis.
             axis_slug_as_of=Coalesce(F("entry__axis_slug"), F("axis__slug"), output_field=models.CharField()),
             axis_name_as_of=Coalesce(F("entry__axis_name"), F("axis__name"), output_field=models.CharField()),
-            # The convention's order at publication: axes in their published order, then proposals.
+            # The convention's order at publication (axes in their published order, then the
+            # proposals of each): it ranks the frozen axes too, at no extra query.
             position_as_of=Coalesce(F("entry__position"), Value(2**31 - 1)),
-        ).annotate(axis_rank_as_of=Subquery(self._frozen_axis_rank(version_id)))
-
-    def _frozen_axis_rank(self, version_id: int):
-        """The published position of the first proposal of the row's frozen axis: the axis's rank."""
-        entries = self.model._meta.get_field("review_entries").related_model.objects  # reports.ReviewEntry
-        first = entries.filter(version_id=version_id, axis_slug=OuterRef("axis_slug_as_of"))
-        return first.order_by("position").values("position")[:1]
+            axis_rank_as_of=Coalesce(F("entry__position"), Value(2**31 - 1)),
+        )
 
     def with_live_axis(self):
         """The axis annotations `with_frozen_status` gives, from the live rows."""
