@@ -12,9 +12,8 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
-from simple_history.admin import SimpleHistoryAdmin
 
-from convention.admin import PublishedRecordAdminMixin, ReadOnlyAdminMixin
+from convention.admin import HistoryAdmin, PublishedRecordAdminMixin, ReadOnlyAdminMixin
 
 from .models import (
     LOCKED_MESSAGE,
@@ -31,7 +30,7 @@ from .publication import PublicationError, committee_open_correction, committee_
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class YearLockedAdmin(SimpleHistoryAdmin):
+class YearLockedAdmin(HistoryAdmin):
     """A row of a published committee year is part of the record: read-only until the committee
     opens a rectificatif on that year."""
 
@@ -75,7 +74,7 @@ class AxisStatementAdmin(YearLockedAdmin):
 
 
 @admin.register(CommitteeReview)
-class CommitteeReviewAdmin(PublishedRecordAdminMixin, SimpleHistoryAdmin):
+class CommitteeReviewAdmin(PublishedRecordAdminMixin, HistoryAdmin):
     publish_permission = "assessments.publish_committeereview"
     list_display = ["year", "is_published", "published_at"]
     change_form_template = "admin/assessments/committeereview/change_form.html"

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from proposals.models import Axis, Proposal
+from proposals.text import CleanTextModel
 
 MAX_GRADE = 10
 
@@ -45,7 +46,7 @@ class CommitteeReviewQuerySet(models.QuerySet):
         return self.filter(versions__isnull=False, correction_opened_at__isnull=True).distinct()
 
 
-class CommitteeReview(models.Model):
+class CommitteeReview(CleanTextModel):
     """The committee's publication of a year: its overall statement, and the record of its
     published versions."""
 
@@ -112,7 +113,7 @@ def check_years_open(years) -> None:
         raise ValidationError(LOCKED_MESSAGE % {"year": locked[0]}, code="year_locked")
 
 
-class YearLocked(models.Model):
+class YearLocked(CleanTextModel):
     """A row of a committee year: it changes only while that year is unpublished or under correction."""
 
     class Meta:
@@ -162,7 +163,7 @@ class Assessment(YearLocked):
             raise ValidationError({"grade": _("La note va de 0 à 10.")})
 
 
-class AssessmentSource(models.Model):
+class AssessmentSource(CleanTextModel):
     """A document the committee cites for an assessment."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="sources", verbose_name=_("avis"))

@@ -1,6 +1,30 @@
 """What every back-office section shares."""
 
+from axes.admin import AccessAttemptAdmin
+from axes.handlers.proxy import AxesProxyHandler
+from axes.models import AccessAttempt
+from django.contrib import admin
 from django.urls import path
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_safe
+from simple_history.admin import SimpleHistoryAdmin
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Every section's «Historique»: who changed what, when, before and after; read-only for
+    everyone, superusers included.
+
+    django-simple-history's «Rétablir» would save an old version through the model's form
+    alone: no inline (the source rule), no year lock on related rows, and only the view
+    permission checked. Nobody needs it (every save is already a change anyone may redo on
+    the change page), so its button is gone and its POST answers 405."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    @method_decorator(require_safe)
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ReadOnlyAdminMixin:
@@ -43,3 +67,18 @@ class PublishedRecordAdminMixin:
             ),
             *super().get_urls(),
         ]
+
+
+class LoginAttemptAdmin(AccessAttemptAdmin):
+    """django-axes' log-in attempts («Tentatives de connexion»), where superusers lift a lockout.
+    Its «Clean up expired attempts» reads what axes puts on a log-in request only: set it first,
+    or the action answers 500."""
+
+    @admin.action(description=AccessAttemptAdmin.cleanup_expired_attempts.short_description)
+    def cleanup_expired_attempts(self, request, queryset):
+        AxesProxyHandler.update_request(request)
+        return super().cleanup_expired_attempts(request, queryset)
+
+
+admin.site.unregister(AccessAttempt)
+admin.site.register(AccessAttempt, LoginAttemptAdmin)

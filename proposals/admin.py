@@ -19,9 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.forms import ExportForm
-from simple_history.admin import SimpleHistoryAdmin
 
-from convention.admin import ReadOnlyAdminMixin
+from convention.admin import HistoryAdmin, ReadOnlyAdminMixin
 from reports.models import AnnualReview
 
 from .forms import (
@@ -57,7 +56,7 @@ from .resources import (
 from .services import latest_review_year, yearly_status_set_bulk
 
 
-class SpreadsheetAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class SpreadsheetAdmin(ImportExportMixin, HistoryAdmin):
     """Import and export in CSV, XLSX and ODS, with the history of every change.
 
     Import needs the model's add and change permissions (editors); export needs the view
@@ -189,7 +188,7 @@ admin.site.index_title = _("Back-office")
 
 
 @admin.register(Convention)
-class ConventionAdmin(SimpleHistoryAdmin):
+class ConventionAdmin(HistoryAdmin):
     """The home page's presentation of the convention: one per site."""
 
     list_display = ["name"]
@@ -209,7 +208,7 @@ class InstitutionAdmin(SpreadsheetAdmin):
 
 
 @admin.register(Axis)
-class AxisAdmin(SimpleHistoryAdmin):
+class AxisAdmin(HistoryAdmin):
     list_display = ["name", "slug", "order"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -296,7 +295,12 @@ class YearlyStatusInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("proposal").annotate(n_sources=Count("sources"))
 
+    # View-only rows: Django neither validates nor saves them, so a status of a locked year
+    # does not block saving the proposal's live fields (its own page keeps the lock).
     def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     @admin.display(description=_("sources"))
@@ -461,7 +465,7 @@ class YearlyStatusAdmin(SpreadsheetAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class SourceAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     """To look up sources and their history; they are edited on their yearly status's page,
     where the source rule is checked."""
 
@@ -497,7 +501,7 @@ class ProjectAdmin(SpreadsheetAdmin):
 
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(SimpleHistoryAdmin):
+class KeyFigureAdmin(HistoryAdmin):
     list_display = ["label", "value", "unit", "year", "project"]
     list_select_related = ["project"]
     list_filter = ["project"]

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
+from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +17,7 @@ from reports.models import ReviewEntry, ReviewVersion
 from reports.years import public_years
 
 from .models import Status
+from .text import printable
 
 MAX_ITEMS = 200
 
@@ -84,7 +86,19 @@ def corrections(years) -> list[FeedItem]:
     ]
 
 
+class PrintableRssFeed(Rss201rev2Feed):
+    """RSS without the control characters XML 1.0 cannot carry (a title pasted from a word
+    processor, already in the database), which would make the whole feed fail."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*map(printable, args), **{name: printable(value) for name, value in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*map(printable, args), **{name: printable(value) for name, value in kwargs.items()})
+
+
 class StatusFeed(Feed):
+    feed_type = PrintableRssFeed
     description = gettext_lazy("Chaque changement de statut publié d'une proposition de la Convention citoyenne.")
     language = "fr"
 

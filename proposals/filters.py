@@ -13,7 +13,7 @@ from django import forms
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from reports.years import ReviewYear, proposals_as_of
+from reports.years import ReviewYear, live_axes, proposals_as_of
 
 from .models import Institution, Project, Proposal, Status
 from .search import normalize, searchable
@@ -41,13 +41,14 @@ UNTITLED_LAST = Case(When(title="", then=Value(1)), default=Value(0), output_fie
 SORTS = {
     # Numbered proposals first, then by title ignoring accents and case, untitled ones last.
     "titre": (_("Proposition"), [F("number"), UNTITLED_LAST, searchable("title")]),
-    "axe": (_("Axe"), ["axis__order", "axis__name"]),
+    # The axis as of the chosen year (for a published year, as its review froze it).
+    "axe": (_("Axe"), [F("axis_rank_as_of"), F("axis_name_as_of")]),
     "statut": (_("Statut"), [STATUS_RANK]),
     "porteur": (_("Porteur"), LEAD_RANK),
     # Only when the chosen year has a published committee assessment (`committee_version`).
     "avis": (_("Avis du comité"), [F("committee_grade")]),
 }
-DEFAULT_ORDER = ["axis__order", "order", "key"]
+DEFAULT_ORDER = [F("axis_rank_as_of").asc(), F("position_as_of").asc(), "key"]
 
 
 def _ordering(expression, descending: bool):
@@ -67,7 +68,7 @@ class Column:
 
 class ProposalFilter(django_filters.FilterSet):
     axe = django_filters.ChoiceFilter(
-        label=_("Axe"), field_name="axis__slug", empty_label=_("Tous les axes"), choices=()
+        label=_("Axe"), field_name="axis_slug_as_of", empty_label=_("Tous les axes"), choices=()
     )
     statut = django_filters.ChoiceFilter(
         label=_("Statut"), field_name="status_as_of", choices=Status.choices, empty_label=_("Tous les statuts")
@@ -107,10 +108,14 @@ class ProposalFilter(django_filters.FilterSet):
         model = Proposal
         fields = []
 
-    def __init__(self, data, *, axes, years: list[ReviewYear], **kwargs):
-        """`axes`: the axes to choose from; `years`: the published years, newest first."""
+    def __init__(self, data, *, years: list[ReviewYear], **kwargs):
+        """`years`: the published years, newest first. The axes to choose from are the chosen
+        year's (as its review froze them), or the live ones before any publication."""
         super().__init__(data, queryset=Proposal.objects.all(), **kwargs)
         self.years = years
+        chosen = str((data or {}).get("annee", ""))
+        year = next((year for year in years if str(year.year) == chosen), years[0] if years else None)
+        axes = year.axes() if year else live_axes()
         self.form.fields["axe"].choices = [(axis.slug, axis.name) for axis in axes]
         self.form.fields["porteur"].choices = list(Institution.objects.values_list("code", "name"))
         self.form.fields["annee"].choices = [(str(year.year), str(year.year)) for year in years]

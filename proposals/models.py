@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .text import CleanTextModel
 
-class Institution(models.Model):
+
+class Institution(CleanTextModel):
     """Who carries a proposal or a project: data, as each convention has its own. The codes
     are the values of the `porteur` filter and of the open-data column «porteur»."""
 
@@ -59,7 +61,7 @@ class Status(models.TextChoices):
 DEFAULT_CONVENTION_NAME = _("Suivi de la convention citoyenne")
 
 
-class Versioned(models.Model):
+class Versioned(CleanTextModel):
     """Optimistic locking for what editors edit: every save bumps `version`; a form opened at
     an older version is refused on save (forms.VersionedForm), so no one erases another's work."""
 
@@ -75,7 +77,7 @@ class Versioned(models.Model):
         super().save(*args, **kwargs)
 
 
-class Convention(models.Model):
+class Convention(CleanTextModel):
     """The convention itself, in its own words: the site's name, titles and documents come from it."""
 
     name = models.CharField(
@@ -130,7 +132,7 @@ class Convention(models.Model):
         return cls.objects.first() or cls(name=str(DEFAULT_CONVENTION_NAME), introduction="")
 
 
-class Axis(models.Model):
+class Axis(CleanTextModel):
     name = models.CharField(_("nom"), max_length=100)
     slug = models.SlugField(
         _("identifiant"), max_length=50, unique=True, help_text=_("Valeur du filtre « axe » des URL.")
@@ -155,7 +157,7 @@ class ProposalQuerySet(models.QuerySet):
         the latest yearly status with year <= `year`, or NOT_ASSESSED when there is none.
         Public pages read a published year through `reports.years` instead."""
         latest = YearlyStatus.objects.filter(proposal=OuterRef("pk"), year__lte=year).order_by("-year")
-        return self.annotate(
+        return self.with_live_axis().annotate(
             status_as_of=Coalesce(
                 Subquery(latest.values("status")[:1]),
                 Value(Status.NOT_ASSESSED.value),
@@ -181,11 +183,28 @@ class ProposalQuerySet(models.QuerySet):
             ),
             status_year=F("entry__status_year"),
             explanation_as_of=Coalesce(F("entry__explanation"), Value(""), output_field=models.TextField()),
+            # The axis as published (a proposal moved or an axis renamed since stays where the
+            # review put it); a proposal the version does not count has its live axis.
+            axis_slug_as_of=Coalesce(F("entry__axis_slug"), F("axis__slug"), output_field=models.CharField()),
+            axis_name_as_of=Coalesce(F("entry__axis_name"), F("axis__name"), output_field=models.CharField()),
+            # The convention's order at publication (axes in their published order, then the
+            # proposals of each): it ranks the frozen axes too, at no extra query.
+            position_as_of=Coalesce(F("entry__position"), Value(2**31 - 1)),
+            axis_rank_as_of=Coalesce(F("entry__position"), Value(2**31 - 1)),
+        )
+
+    def with_live_axis(self):
+        """The axis annotations `with_frozen_status` gives, from the live rows."""
+        return self.annotate(
+            axis_slug_as_of=F("axis__slug"),
+            axis_name_as_of=F("axis__name"),
+            axis_rank_as_of=F("axis__order"),
+            position_as_of=F("order"),
         )
 
     def not_assessed(self):
         """Every proposal «Non évaluée»: what the public sees before any review is published."""
-        return self.annotate(
+        return self.with_live_axis().annotate(
             status_as_of=Value(Status.NOT_ASSESSED.value, output_field=models.CharField()),
             status_year=Value(None, output_field=models.PositiveSmallIntegerField()),
             explanation_as_of=Value("", output_field=models.TextField()),
@@ -362,7 +381,7 @@ SOURCE_REQUIRED_MESSAGE = _(
 )
 
 
-class Source(models.Model):
+class Source(CleanTextModel):
     """Where a yearly status comes from: a deliberation, the review document, a page."""
 
     yearly_status = models.ForeignKey(
@@ -429,7 +448,7 @@ class Project(Versioned):
         return reverse("proposals:project-detail", args=[self.slug])
 
 
-class KeyFigure(models.Model):
+class KeyFigure(CleanTextModel):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="key_figures", verbose_name=_("projet"))
     label = models.CharField(_("libellé"), max_length=200)
     value = models.DecimalField(_("valeur"), max_digits=14, decimal_places=2)

@@ -72,8 +72,9 @@ def proposal_row(proposal: Proposal, year: int | None, base_url: str = "") -> di
     return {
         "cle": proposal.key,
         "numero": proposal.number,
-        "axe": proposal.axis.slug,
-        "axe_libelle": proposal.axis.name,
+        # The axis as of the year: for a published year, as its review froze it.
+        "axe": proposal.axis_slug_as_of,
+        "axe_libelle": proposal.axis_name_as_of,
         "intitule": proposal.title,
         "porteur": ";".join(institution.code for institution in proposal.leads.all()),
         "annee": year,

@@ -21,6 +21,7 @@ from .models import Axis, Institution, Project, ProjectState, Proposal, Source, 
 from .search import normalize
 from .services import year_is_allowed, year_range_message
 from .spreadsheet import neutralise_dataset, unneutralise
+from .text import check_text
 
 
 class ParsedOnce:
@@ -296,14 +297,16 @@ class FrenchResource(resources.ModelResource):
 
     def before_import_row(self, row, **kwargs):
         self._row_number = kwargs.get("row_number")
-        # PostgreSQL text cannot hold a NUL character: say which cell has one.
-        nul = {
-            column: ValidationError(_("Cette cellule contient un caractère nul (code 0) : retirez-le."))
-            for column, value in row.items()
-            if isinstance(value, str) and "\x00" in value
-        }
-        if nul:
-            raise ValidationError(nul)
+        # No cell may hold a control character (PostgreSQL refuses NUL, the documents the
+        # others): say which cell has one.
+        errors = {}
+        for column, value in row.items():
+            try:
+                check_text(value)
+            except ValidationError as error:
+                errors[column] = error
+        if errors:
+            raise ValidationError(errors)
         super().before_import_row(row, **kwargs)
 
     def get_instance(self, instance_loader, row):

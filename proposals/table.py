@@ -18,8 +18,9 @@ from django.utils.translation import gettext
 from .models import UNTITLED, Project, Proposal, Status
 from .templatetags.proposals_extras import status_badge
 
-# What a row needs from the proposals queryset (`with_status_as_of` gives `status_as_of`).
-ROW_FIELDS = ("id", "key", "number", "title", "short_title", "axis__name", "status_as_of")
+# What a row needs from the proposals queryset (`with_status_as_of` gives `status_as_of` and
+# the axis as of the year).
+ROW_FIELDS = ("id", "key", "number", "title", "short_title", "axis_name_as_of", "status_as_of")
 # With the committee's assessment (`assessments.public.with_committee`).
 COMMITTEE_FIELDS = ("committee_entry", "committee_grade")
 
@@ -96,7 +97,7 @@ def table_rows(proposals) -> list[Row]:
             url=proposal_url(proposal["key"]),
             title=proposal["short_title"] or proposal["title"] or untitled,
             has_title=bool(proposal["title"]),
-            axis=proposal["axis__name"],
+            axis=proposal["axis_name_as_of"],
             status=badges.get(proposal["status_as_of"], badges[Status.NOT_ASSESSED.value]),
             lead=leads.get(proposal["id"], ""),
             projects=projects.get(proposal["id"], ""),

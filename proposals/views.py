@@ -32,7 +32,7 @@ def current_year() -> int | None:
 
 def _proposal_filter(request) -> ProposalFilter:
     """The tracking table's filters bound to the query string (two queries: axes, years)."""
-    return ProposalFilter(request.GET, axes=list(Axis.objects.only("slug", "name")), years=public_years())
+    return ProposalFilter(request.GET, years=public_years())
 
 
 @cache_public_page()

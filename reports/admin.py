@@ -12,9 +12,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
-from simple_history.admin import SimpleHistoryAdmin
 
-from convention.admin import PublishedRecordAdminMixin, ReadOnlyAdminMixin
+from convention.admin import HistoryAdmin, PublishedRecordAdminMixin, ReadOnlyAdminMixin
 from proposals.models import Proposal
 
 from .models import AnnualReview, Assembly, Deliberation, ReviewVersion
@@ -51,7 +50,7 @@ class DeliberationInline(admin.TabularInline):
 
 
 @admin.register(AnnualReview)
-class AnnualReviewAdmin(PublishedRecordAdminMixin, SimpleHistoryAdmin):
+class AnnualReviewAdmin(PublishedRecordAdminMixin, HistoryAdmin):
     publish_permission = "reports.publish_annualreview"
     list_display = ["year", "situation_date", "is_final", "is_published", "published_at", "documents"]
     list_filter = ["is_final"]
@@ -157,7 +156,7 @@ class AnnualReviewAdmin(PublishedRecordAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Assembly)
-class AssemblyAdmin(SimpleHistoryAdmin):
+class AssemblyAdmin(HistoryAdmin):
     """The assemblies the reviews are presented to (a council, a parliament's chamber)."""
 
     list_display = ["name", "code", "order"]
@@ -165,12 +164,21 @@ class AssemblyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Deliberation)
-class DeliberationAdmin(SimpleHistoryAdmin):
+class DeliberationAdmin(HistoryAdmin):
     list_display = ["review", "body", "date", "reference"]
     list_filter = ["body", "review"]
     list_select_related = ["review", "body"]
     search_fields = ["reference"]
     formfield_overrides = URL_FIELDS
+
+    # A locked review's deliberations are part of its record (Deliberation.clean refuses the
+    # rest): read-only, and kept out of bulk deletions, which skip the model's delete().
+
+    def has_change_permission(self, request, obj=None):
+        return not (obj is not None and is_locked(obj.review)) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj is not None and is_locked(obj.review)) and super().has_delete_permission(request, obj)
 
 
 @admin.register(ReviewVersion)

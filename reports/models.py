@@ -13,11 +13,14 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from proposals.text import CleanTextModel
 
 
 class AnnualReviewQuerySet(models.QuerySet):
@@ -39,7 +42,7 @@ class AnnualReviewQuerySet(models.QuerySet):
         return self.published().order_by("-year").values_list("year", flat=True).first()
 
 
-class AnnualReview(models.Model):
+class AnnualReview(CleanTextModel):
     year = models.PositiveSmallIntegerField(_("année"), unique=True)
     situation_date = models.DateField(_("situation au"), help_text=_("Date à laquelle la situation est donnée."))
     introduction = models.TextField(_("introduction"), blank=True)
@@ -84,6 +87,11 @@ class AnnualReview(models.Model):
     def __str__(self):
         return str(_("Bilan %(year)s") % {"year": self.year})
 
+    def save(self, *args, **kwargs):
+        # The record's guard (below) for the paths that skip clean().
+        self.check_record(kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("reports:review-detail", args=[self.year])
 
@@ -118,8 +126,43 @@ class AnnualReview(models.Model):
         self.correction_opened_at = when or timezone.now()
         self.save(update_fields=["correction_reason", "correction_opened_at"])
 
+    # A published review is a record, as the committee's year is: its own texts change only
+    # through a rectificatif, and its year never. Checked in clean() for the forms, and again
+    # in save() for the paths that skip clean() (a shell, a script); publication itself only
+    # writes the fields it manages (`published_at`, the correction's), which stay free.
 
-class Assembly(models.Model):
+    def clean(self):
+        super().clean()
+        self.check_record()
+
+    def check_record(self, fields=None) -> None:
+        """Raise a ValidationError (in French) when this unsaved state changes a published
+        review's year, or a locked review's own fields (`fields`: only those, when given)."""
+        if self.pk is None:
+            return
+        names = [name for name in RECORD_FIELDS if fields is None or name in fields]
+        stored = AnnualReview.objects.filter(pk=self.pk).values(*RECORD_FIELDS, "correction_opened_at").first()
+        if not names or stored is None or not ReviewVersion.objects.filter(review_id=self.pk).exists():
+            return
+        if "year" in names and self.year != stored["year"]:
+            raise ValidationError({"year": REVIEW_YEAR_MESSAGE % {"year": stored["year"]}}, code="review_year")
+        changed = [name for name in names if getattr(self, name) != stored[name]]
+        if changed and stored["correction_opened_at"] is None:
+            raise ValidationError(REVIEW_LOCKED_MESSAGE % {"year": stored["year"]}, code="review_locked")
+
+
+# The review's own fields that a published version records (`published_at` and the
+# correction's fields are written by the publication itself).
+RECORD_FIELDS = ["year", "situation_date", "introduction", "is_final"]
+
+REVIEW_LOCKED_MESSAGE = _(
+    "Le bilan %(year)s est publié : ni ses textes ni ses délibérations ne peuvent plus être modifiés. "
+    "Pour corriger une erreur, la Greffe ouvre un rectificatif sur ce bilan, corrige, puis publie le rectificatif."
+)
+REVIEW_YEAR_MESSAGE = _("Le bilan %(year)s est publié : son année ne peut plus changer, même pendant un rectificatif.")
+
+
+class Assembly(CleanTextModel):
     """A deliberating body a review is presented to (a council, a parliament's chamber): data,
     as each convention has its own."""
 
@@ -138,7 +181,7 @@ class Assembly(models.Model):
         return self.name
 
 
-class Deliberation(models.Model):
+class Deliberation(CleanTextModel):
     review = models.ForeignKey(
         AnnualReview, on_delete=models.CASCADE, related_name="deliberations", verbose_name=_("bilan")
     )
@@ -161,6 +204,29 @@ class Deliberation(models.Model):
 
     def __str__(self):
         return f"{self.body} — {self.reference}"
+
+    # A locked review's deliberations are part of its record: none is added, changed or
+    # deleted until a rectificatif is open (for the review it leaves, and the one it joins).
+
+    def save(self, *args, **kwargs):
+        self.check_reviews_open()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.check_reviews_open()
+        return super().delete(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.check_reviews_open()
+
+    def check_reviews_open(self) -> None:
+        review_ids = {self.review_id}
+        if self.pk:
+            review_ids |= set(Deliberation.objects.filter(pk=self.pk).values_list("review_id", flat=True))
+        locked = AnnualReview.objects.locked().filter(pk__in=[pk for pk in review_ids if pk]).first()
+        if locked is not None:
+            raise ValidationError(REVIEW_LOCKED_MESSAGE % {"year": locked.year}, code="review_locked")
 
 
 class ReviewVersion(models.Model):

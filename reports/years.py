@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db.models import OuterRef, Subquery
 
-from .models import AnnualReview, ReviewVersion
+from proposals.models import Axis
+
+from .models import AnnualReview, FrozenAxis, ReviewVersion
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,14 @@ class ReviewYear:
     def is_published(self) -> bool:
         return self.version_id is not None
 
+    def axes(self) -> list:
+        """The axes this year's proposals stand in (slug, name): as its version froze them for a
+        published year, else the live ones (one query)."""
+        if self.version_id is None:
+            return live_axes()
+        figures = ReviewVersion.objects.values_list("figures", flat=True).get(pk=self.version_id)
+        return [FrozenAxis(axis["slug"], axis["name"]) for axis in figures["axes"]]
+
     def proposals(self, queryset=None):
         """Proposals (of `queryset`) with `status_as_of`, `status_year` and `explanation_as_of`
         as this year's review says: for a published year, only those it counts."""
@@ -36,6 +46,10 @@ class ReviewYear:
         if self.version_id is None:
             return queryset.with_status_as_of(self.year)
         return queryset.with_frozen_status(self.version_id)
+
+
+def live_axes() -> list:
+    return list(Axis.objects.only("slug", "name"))
 
 
 def _latest_version():

@@ -2,6 +2,7 @@
 
 import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.forms import MultiWidget
 from django.urls import reverse
 
 # The order of SpreadsheetAdmin.formats.
@@ -69,3 +70,34 @@ def _errors(response) -> str:
 
 def import_errors(response) -> str:
     return _errors(response)
+
+
+def form_data(response) -> dict:
+    """What a browser posts back, unchanged, from the admin add or change page in `response`
+    (the form and every inline formset, management forms included)."""
+    data = {}
+
+    def add(form):
+        for name, field in form.fields.items():
+            bound = form[name]
+            value = bound.value()
+            widget = field.widget
+            if isinstance(widget, MultiWidget):
+                parts = widget.decompress(value) if not isinstance(value, list) else value
+                for i, (sub, part) in enumerate(zip(widget.widgets, parts, strict=True)):
+                    data[f"{bound.html_name}_{i}"] = sub.format_value(part) or ""
+            elif value is None or value is False:
+                continue
+            elif value is True:
+                data[bound.html_name] = "on"
+            elif isinstance(value, (list, tuple)):
+                data[bound.html_name] = [str(item) for item in value]
+            else:
+                data[bound.html_name] = str(value)
+
+    add(response.context["adminform"].form)
+    for inline in response.context.get("inline_admin_formsets", []):
+        add(inline.formset.management_form)
+        for form in inline.formset.forms:
+            add(form)
+    return data

@@ -65,7 +65,7 @@ def test_a_nul_byte_is_a_french_row_error(editor_client, axis):
 
     refused(response)
     errors = import_errors(response)
-    assert "1:" in errors and "caractère nul" in errors and "titre" in errors, errors
+    assert "1:" in errors and "caractère de contrôle invisible (code 0)" in errors and "titre" in errors, errors
     assert not Proposal.objects.exists()
 
 

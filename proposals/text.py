@@ -1,0 +1,70 @@
+"""Texts without control characters.
+
+A copy from a word processor brings invisible control characters (Word's line break is a
+vertical tab, `\\x0b`; a bell `\\x07` hides in old documents): XML 1.0 (the feed) cannot carry
+them, openpyxl refuses them in a spreadsheet cell, PostgreSQL refuses NUL. So they are refused
+at the door, with a French message, on every model (`CleanTextModel.clean_fields`: forms, the
+admin, imports) and in every import cell; and every output drops them (`printable`), for a row
+that holds one already. Tab and line breaks are kept in multi-line texts (TextField) only.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# C0 controls except tab, line feed and carriage return; DEL; C1 controls.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# And, in a one-line text, tab and line breaks too.
+LINE_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+CONTROL_CHARACTER_MESSAGE = _(
+    "Ce texte contient un caractère de contrôle invisible (code %(code)s), souvent collé depuis un "
+    "traitement de texte : retirez-le."
+)
+LINE_BREAK_MESSAGE = _("Ce texte tient sur une ligne : retirez la tabulation ou le saut de ligne (code %(code)s).")
+
+
+def printable(value):
+    """`value` without the control characters no document or feed can carry (other values as they are)."""
+    if isinstance(value, str):
+        return CONTROL_CHARACTERS.sub("", value)
+    return value
+
+
+def check_text(value, *, multiline: bool = True) -> None:
+    """Raise a ValidationError (in French) when the text `value` holds a control character:
+    any but tab and line breaks when `multiline`, any at all otherwise."""
+    if not isinstance(value, str):
+        return
+    match = (CONTROL_CHARACTERS if multiline else LINE_CONTROL_CHARACTERS).search(value)
+    if match is None:
+        return
+    code = ord(match.group())
+    message = CONTROL_CHARACTER_MESSAGE if CONTROL_CHARACTERS.match(match.group()) else LINE_BREAK_MESSAGE
+    raise ValidationError(message % {"code": code}, code="control_character")
+
+
+class CleanTextModel(models.Model):
+    """A model whose texts hold no control character: checked with the other field rules, so
+    every form, admin page and import refuses one, naming the field."""
+
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude=None):
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self._meta.concrete_fields:
+            if not isinstance(field, models.CharField | models.TextField) or field.name in (exclude or ()):
+                continue
+            try:
+                check_text(getattr(self, field.attname), multiline=isinstance(field, models.TextField))
+            except ValidationError as error:
+                errors.setdefault(field.name, []).extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
