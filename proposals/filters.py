@@ -102,7 +102,7 @@ class ProposalFilter(django_filters.FilterSet):
         label=_("Statut"), field_name="status_as_of", choices=Status.choices, empty_label=_("Tous les statuts")
     )
     porteur = django_filters.ChoiceFilter(
-        label=_("Porteur"), field_name="leads__code", choices=(), empty_label=_("Tous les porteurs")
+        label=_("Porteur"), choices=(), empty_label=_("Tous les porteurs"), method="filter_lead"
     )
     annee = django_filters.ChoiceFilter(
         label=_("Année du bilan"), choices=(), empty_label=None, method="filter_nothing"
@@ -145,7 +145,7 @@ class ProposalFilter(django_filters.FilterSet):
         super().__init__(data, queryset=Proposal.objects.all(), **kwargs)
         self.years = years
         self.form.fields["axe"].choices = [(axis.slug, axis.name) for axis in axes]
-        self.form.fields["porteur"].choices = list(Institution.objects.values_list("code", "name"))
+        self.form.fields["porteur"].choices, self.joints = Institution.objects.codes()
         self.form.fields["annee"].choices = [(str(year.year), str(year.year)) for year in years]
 
     @property
@@ -186,6 +186,9 @@ class ProposalFilter(django_filters.FilterSet):
                 "ecart": below & Q(status_as_of=Status.IMPLEMENTED),
             }[value]
         )
+
+    def filter_lead(self, queryset, name, value):
+        return queryset.carried_by(value, self.joints)
 
     @property
     def search_words(self) -> list[str]:

@@ -82,12 +82,14 @@ def search_words(query: str) -> list[str]:
 def word_forms(word: str) -> list[tuple[str, str, bool]]:
     """What one searched word finds: (form, its lexeme, whether the lexeme may begin a longer
     one). The stemmer keeps some plurals («velos») and past participles («vegetalisees» →
-    «vegetalise»): a word also finds its singular, and a lexeme of four letters or more also
+    «vegetalise»): a word also finds its singular and masculine forms, and a lexeme of four letters or more also
     finds the lexemes it begins («velo» → «velos», «vegetalis» → «vegetalise»). A shorter one is
     found whole only: «PLU» does not find «plus»."""
     forms = [word]
     if len(word) > 3 and word[-1] in "sx":
         forms.append(word[:-1])
+    if forms[-1].endswith("ee"):  # a feminine participle without its accent: «vegetalisee»
+        forms.append(forms[-1][:-1])
     found = {}
     for form in forms:
         form_lexeme = lexeme(form)

@@ -21,7 +21,7 @@ def search(client, query: str) -> list[str]:
     return rows(client.get("/propositions/", {"q": query}))
 
 
-@pytest.mark.parametrize("query", ["végétaliser", "végétalisations", "VEGETALISATION", "Végétalisé"])
+@pytest.mark.parametrize("query", ["végétaliser", "végétalisations", "VEGETALISATION", "Végétalisé", "végétalisées"])
 def test_a_word_finds_its_other_forms(citizen, clermont, query):
     assert search(citizen, query) == ["eco-vegetalisation"]
 
