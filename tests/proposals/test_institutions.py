@@ -170,6 +170,22 @@ def test_an_editor_adds_an_institution_with_its_history(editor_client, editor):
     assert institution.history.get().history_user == editor
 
 
+def test_an_editor_declares_a_joint_institution_with_its_history(editor_client, citizen):
+    ville, metropole = make_institution("ville"), make_institution("metropole")
+    make_proposal(key="commune", leads=["ville", "metropole"])
+
+    response = editor_client.post(
+        reverse("admin:proposals_institution_add"),
+        {"name": "Ville et Métropole", "code": "ville_metropole", "order": 3, "members": [ville.pk, metropole.pk]},
+    )
+
+    assert response.status_code == 302
+    joint = Institution.objects.get(code="ville_metropole")
+    assert set(joint.members.all()) == {ville, metropole}
+    assert {row.to_institution for row in joint.history.latest().members.all()} == {ville, metropole}
+    assert rows(citizen.get("/propositions/?porteur=ville_metropole")) == ["commune"]
+
+
 def test_institutions_import_from_a_spreadsheet(editor_client):
     content = spreadsheet(
         ["code", "nom", "ordre"], [["gouvernement", "Gouvernement", 1], ["parlement", "Parlement", ""]], "csv"

@@ -152,3 +152,13 @@ POSTGRESQL_STEMS = {
 
 def test_the_stemmer_is_postgresqls():
     assert {word: stem(word) for word in POSTGRESQL_STEMS} == POSTGRESQL_STEMS
+
+
+@pytest.mark.parametrize(
+    "query", ["velo:* & !plan | (x)", "ǅ ½ ² 漢字 straße", "'; DROP TABLE x; --", "<mark>vélo</mark>"]
+)
+def test_any_text_is_only_words(citizen, clermont, query):
+    response = citizen.get("/propositions/", {"q": query})
+
+    assert response.status_code == 200
+    assert "<mark>vélo</mark>" not in response.content.decode().split("<tbody>")[0]
