@@ -10,15 +10,14 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Aggregate, Case, F, IntegerField, OuterRef, Q, Subquery, TextField, Value, When
+from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
 from reports.years import ReviewYear, live_axes, proposals_as_of
 
 from .models import Institution, Project, Proposal, Status
-from .search import normalize, searchable
-
-SEARCH_MAX_LENGTH = 200
+from .search import SEARCH_MAX_LENGTH, Matches, rank, search_words, searchable, validate_search
 
 # Statuses sort in the order of their enum, not alphabetically by code.
 STATUS_RANK = Case(
@@ -31,6 +30,36 @@ def _first_lead(field: str) -> Subquery:
     """`field` of a proposal's first institution in their display order (None when unknown)."""
     leads = Proposal.leads.through.objects.filter(proposal=OuterRef("pk"))
     return Subquery(leads.order_by("institution__order", "institution__name").values(f"institution__{field}")[:1])
+
+
+class JoinedText(Aggregate):
+    """The values of a group joined by spaces (GROUP_CONCAT on SQLite, STRING_AGG on PostgreSQL)."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s, ' ')"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="STRING_AGG", **extra_context)
+
+
+def _project_titles() -> Subquery:
+    titles = Project.proposals.through.objects.filter(proposal=OuterRef("pk")).values("proposal")
+    return Subquery(titles.annotate(titles=JoinedText("project__title")).values("titles"))
+
+
+# What a search reads: a proposal's key (its public identifier), titles, texts and the titles of
+# its projects. A word found in a title ranks a proposal first, then one in the summary, then the
+# others (the convention's text, the longest, is not read twice: it costs most on PostgreSQL).
+SEARCHED = ["key", "title", "short_title", "summary", "text"]
+RANKED = [(Concat("title", Value(" "), "short_title"), 2), (F("summary"), 1)]
+
+
+def _searched_document():
+    parts = []
+    for name in SEARCHED:
+        parts += [F(name), Value(" ")]
+    return Concat(*parts, _project_titles(), output_field=TextField())
 
 
 # Institutions sort in their display order (then by name); unknown ones last.
@@ -74,7 +103,7 @@ class ProposalFilter(django_filters.FilterSet):
         label=_("Statut"), field_name="status_as_of", choices=Status.choices, empty_label=_("Tous les statuts")
     )
     porteur = django_filters.ChoiceFilter(
-        label=_("Porteur"), field_name="leads__code", choices=(), empty_label=_("Tous les porteurs")
+        label=_("Porteur"), choices=(), empty_label=_("Tous les porteurs"), method="filter_lead"
     )
     annee = django_filters.ChoiceFilter(
         label=_("Année du bilan"), choices=(), empty_label=None, method="filter_nothing"
@@ -83,8 +112,12 @@ class ProposalFilter(django_filters.FilterSet):
         label=_("Rechercher"),
         method="filter_search",
         max_length=SEARCH_MAX_LENGTH,
+        validators=[validate_search],
         widget=forms.TextInput(attrs={"type": "search"}),
-        help_text=_("Dans les intitulés, les textes et les projets ; accents et majuscules indifférents."),
+        help_text=_(
+            "Des mots, dans les intitulés, les textes et les projets : les accents, les majuscules, le pluriel "
+            "et les formes d'un même mot sont indifférents. Huit mots au plus."
+        ),
     )
     avis = django_filters.ChoiceFilter(
         label=_("Avis du comité de suivi"),
@@ -117,7 +150,7 @@ class ProposalFilter(django_filters.FilterSet):
         year = next((year for year in years if str(year.year) == chosen), years[0] if years else None)
         axes = year.axes() if year else live_axes()
         self.form.fields["axe"].choices = [(axis.slug, axis.name) for axis in axes]
-        self.form.fields["porteur"].choices = list(Institution.objects.values_list("code", "name"))
+        self.form.fields["porteur"].choices, self.joints = Institution.objects.codes()
         self.form.fields["annee"].choices = [(str(year.year), str(year.year)) for year in years]
 
     @property
@@ -159,25 +192,17 @@ class ProposalFilter(django_filters.FilterSet):
             }[value]
         )
 
+    def filter_lead(self, queryset, name, value):
+        return queryset.carried_by(value, self.joints)
+
+    @property
+    def search_words(self) -> list[str]:
+        """The words searched (none when the search is empty, invalid or only stop words)."""
+        return search_words(self.cleaned("q"))
+
     def filter_search(self, queryset, name, value):
-        words = normalize(value).split()
-        for word in words:
-            in_projects = Project.objects.alias(found=searchable("title")).filter(
-                proposals=OuterRef("pk"), found__contains=word
-            )
-            queryset = queryset.alias(
-                found_title=searchable("title"),
-                found_short_title=searchable("short_title"),
-                found_summary=searchable("summary"),
-                found_text=searchable("text"),
-            ).filter(
-                Q(found_title__contains=word)
-                | Q(found_short_title__contains=word)
-                | Q(found_summary__contains=word)
-                | Q(found_text__contains=word)
-                | Exists(in_projects)
-            )
-        return queryset
+        words = self.search_words
+        return queryset.filter(Matches(_searched_document(), words)) if words else queryset
 
     def filter_queryset(self, queryset):
         # The status filter and sort read `status_as_of`, which depends on the chosen year.
@@ -192,7 +217,8 @@ class ProposalFilter(django_filters.FilterSet):
     def ordering(self) -> list:
         sort = self.cleaned("tri")
         if not sort:
-            return DEFAULT_ORDER
+            words = self.search_words
+            return [rank(RANKED, words).desc(), *DEFAULT_ORDER] if words else DEFAULT_ORDER
         name = sort.lstrip("-")
         if name == "avis" and not self.committee_version:
             return DEFAULT_ORDER

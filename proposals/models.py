@@ -1,5 +1,8 @@
 """The convention's proposals, their yearly follow-up, and the projects that carry them out."""
 
+from functools import reduce
+from operator import and_
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery, Value
@@ -9,6 +12,18 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .text import CleanTextModel
+
+
+class InstitutionQuerySet(models.QuerySet):
+    def codes(self) -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
+        """(code, name) of every institution in display order, and the members' codes of each
+        joint institution (one query)."""
+        names, joints = {}, {}
+        for code, name, member in self.values_list("code", "name", "members__code").order_by("order", "name"):
+            names[code] = name
+            if member:
+                joints.setdefault(code, []).append(member)
+        return list(names.items()), joints
 
 
 class Institution(CleanTextModel):
@@ -23,8 +38,21 @@ class Institution(CleanTextModel):
         help_text=_("Valeur du filtre « porteur » des adresses et des données ouvertes ; à ne plus changer."),
     )
     order = models.PositiveSmallIntegerField(_("ordre d'affichage"), default=0)
+    members = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="joints",
+        verbose_name=_("institutions réunies"),
+        help_text=_(
+            "Pour un porteur commun (« Ville et Métropole ») : les institutions qu'il réunit. Une proposition "
+            "portée en commun porte chacune d'elles ; le filtre « porteur » de ce porteur commun liste les "
+            "propositions portées par toutes."
+        ),
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[members])
+    objects = InstitutionQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -152,6 +180,19 @@ class Axis(CleanTextModel):
 
 
 class ProposalQuerySet(models.QuerySet):
+    def carried_by(self, code: str, joints: dict[str, list[str]]):
+        """The proposals the institution `code` carries: itself, or through a joint institution
+        it is a member of; for a joint institution, also those carried by all its members.
+        `joints`: each joint institution's members (`Institution.objects.codes()`)."""
+        leads = Proposal.leads.through.objects.filter(proposal=OuterRef("pk"))
+        through_joints = [joint for joint, members in joints.items() if code in members]
+        carried = models.Exists(leads.filter(institution__code__in=[code, *through_joints]))
+        members = joints.get(code)
+        if members:
+            by_all = [models.Exists(leads.filter(institution__code=member)) for member in members]
+            carried |= reduce(and_, by_all)
+        return self.filter(carried)
+
     def with_status_as_of(self, year: int):
         """Annotate `status_as_of` (and `status_year`, `explanation_as_of`) from the live rows:
         the latest yearly status with year <= `year`, or NOT_ASSESSED when there is none.

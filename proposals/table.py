@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from .models import UNTITLED, Project, Proposal, Status
+from .search import highlight
 from .templatetags.proposals_extras import status_badge
 
 # What a row needs from the proposals queryset (`with_status_as_of` gives `status_as_of` and
@@ -36,7 +37,7 @@ def url_maker(name: str):
 class Row:
     number: str  # «n° 12», or "" when the proposal has no official number
     url: str
-    title: str  # the short title when there is one
+    title: SafeString  # the short title when there is one, the searched words in <mark>
     has_title: bool
     axis: str
     status: str  # the badge's HTML
@@ -45,9 +46,10 @@ class Row:
     grade: str = ""  # the committee's «6/10» or «pas d'avis»; "" when it did not assess the proposal
 
 
-def project_links(proposal_ids: list[int]) -> dict[int, SafeString]:
-    """The links to each proposal's projects, by title, comma-separated (one query). Escaped
-    here rather than by a nested {% for %} in the template: a third of the table's rendering."""
+def project_links(proposal_ids: list[int], words: list[str] = ()) -> dict[int, SafeString]:
+    """The links to each proposal's projects, by title, comma-separated (one query), the searched
+    `words` in <mark>. Escaped here rather than by a nested {% for %} in the template: a third
+    of the table's rendering."""
     project_url = url_maker("proposals:project-detail")
     links = (
         Project.proposals.through.objects.filter(proposal_id__in=proposal_ids)
@@ -56,7 +58,7 @@ def project_links(proposal_ids: list[int]) -> dict[int, SafeString]:
     )
     by_proposal = defaultdict(list)
     for proposal_id, slug, title in links:
-        by_proposal[proposal_id].append(f'<a href="{escape(project_url(slug))}">{escape(title)}</a>')
+        by_proposal[proposal_id].append(f'<a href="{escape(project_url(slug))}">{highlight(title, words)}</a>')
     return {proposal_id: mark_safe(", ".join(html)) for proposal_id, html in by_proposal.items()}
 
 
@@ -80,11 +82,12 @@ def _grade(proposal: dict, no_grade: str) -> str:
     return no_grade if grade is None else f"{grade}/10"
 
 
-def table_rows(proposals) -> list[Row]:
-    """One row per proposal; `proposals` is a `.values(*ROW_FIELDS)` queryset (three queries)."""
+def table_rows(proposals, words: list[str] = ()) -> list[Row]:
+    """One row per proposal; `proposals` is a `.values(*ROW_FIELDS)` queryset (three queries);
+    the searched `words` (`search.search_words`) are highlighted in the titles."""
     proposals = list(proposals)
     ids = [proposal["id"] for proposal in proposals]
-    projects = project_links(ids)
+    projects = project_links(ids, words)
     leads = lead_names(ids)
     proposal_url = url_maker("proposals:proposal-detail")
     badges = {status.value: status_badge(status.value) for status in Status}
@@ -95,7 +98,7 @@ def table_rows(proposals) -> list[Row]:
         Row(
             number=number_label % {"number": proposal["number"]} if proposal["number"] else "",
             url=proposal_url(proposal["key"]),
-            title=proposal["short_title"] or proposal["title"] or untitled,
+            title=highlight(proposal["short_title"] or proposal["title"] or untitled, words),
             has_title=bool(proposal["title"]),
             axis=proposal["axis_name_as_of"],
             status=badges.get(proposal["status_as_of"], badges[Status.NOT_ASSESSED.value]),

@@ -57,7 +57,7 @@ def proposal_list(request):
     page = Paginator(filterset.qs.values(*fields), TABLE_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filterset": filterset,
-        "rows": table_rows(page.object_list),
+        "rows": table_rows(page.object_list, filterset.search_words),
         "page": page,
         "year": filterset.year,
         "columns": filterset.columns(),

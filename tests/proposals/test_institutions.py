@@ -105,22 +105,56 @@ def test_a_project_names_its_institution(citizen, national):
 # Clermont: the same links answer the same rows as when institutions were a fixed list.
 
 
-def test_clermonts_links_answer_the_same_rows(citizen, clermont):
-    assert rows(citizen.get("/propositions/?porteur=metropole")) == ["eco-maraichage", "eco-plu"]
-    assert rows(citizen.get("/propositions/?porteur=ville_metropole")) == [
+JOINT = ["eco-pietons", "eco-sensibilisation-carbone", "soc-reconditionnement"]
+
+
+def test_clermonts_joint_proposals_carry_the_ville_and_the_metropole(citizen, clermont):
+    metropole = rows(citizen.get("/propositions/?porteur=metropole"))
+    assert metropole == [
+        "eco-maraichage",
         "eco-pietons",
+        "eco-plu",
         "eco-sensibilisation-carbone",
         "soc-reconditionnement",
     ]
-    assert rows(citizen.get("/propositions/?porteur=aucun")) == ["dem-travail-territoire", "soc-solidarite"]
     ville = rows(citizen.get("/propositions/?porteur=ville"))
-    assert len(ville) == 15 and "eco-pietons" not in ville
+    assert len(ville) == 18 and set(JOINT) <= set(ville)
+    # The former links keep answering: the proposals carried by both.
+    assert rows(citizen.get("/propositions/?porteur=ville_metropole")) == JOINT
+    assert rows(citizen.get("/propositions/?porteur=aucun")) == ["dem-travail-territoire", "soc-solidarite"]
+    for key in JOINT:
+        assert list(Proposal.objects.get(key=key).leads.values_list("code", flat=True)) == ["ville", "metropole"]
     assert list(Institution.objects.values_list("code", "name")) == [
         ("ville", "Ville"),
         ("metropole", "Métropole"),
         ("ville_metropole", "Ville et Métropole"),
         ("aucun", "Aucune (hors compétences)"),
     ]
+
+
+def test_the_table_names_both_carriers_and_guesses_none(citizen, clermont):
+    page = citizen.get("/propositions/").content.decode()
+
+    assert page.count('<td data-label="Porteur">Ville, Métropole</td>') == 3
+    assert page.count('<td data-label="Porteur">Non renseigné</td>') == 18
+    assert "Ville et Métropole</td>" not in page
+
+
+def test_a_joint_institution_is_data(citizen, db):
+    """Any convention declares its own: a proposal carried by the joint institution itself is
+    carried by each member too."""
+    axis = make_axis()
+    gouvernement = make_institution("gouvernement", "Gouvernement", order=1)
+    parlement = make_institution("parlement", "Parlement", order=2)
+    make_institution("etat", "L'État", order=3).members.set([gouvernement, parlement])
+    make_proposal(axis, key="by-both", leads=["gouvernement", "parlement"], order=1)
+    make_proposal(axis, key="by-the-joint", leads=["etat"], order=2)
+    make_proposal(axis, key="by-one", leads=["parlement"], order=3)
+    make_proposal(axis, key="by-none", order=4)
+
+    assert rows(citizen.get("/propositions/?porteur=gouvernement")) == ["by-both", "by-the-joint"]
+    assert rows(citizen.get("/propositions/?porteur=parlement")) == ["by-both", "by-the-joint", "by-one"]
+    assert rows(citizen.get("/propositions/?porteur=etat")) == ["by-both", "by-the-joint"]
 
 
 # The back office: edited with a history, imported and exported.
@@ -134,6 +168,22 @@ def test_an_editor_adds_an_institution_with_its_history(editor_client, editor):
     assert response.status_code == 302
     institution = Institution.objects.get(code="gouvernement")
     assert institution.history.get().history_user == editor
+
+
+def test_an_editor_declares_a_joint_institution_with_its_history(editor_client, citizen):
+    ville, metropole = make_institution("ville"), make_institution("metropole")
+    make_proposal(key="commune", leads=["ville", "metropole"])
+
+    response = editor_client.post(
+        reverse("admin:proposals_institution_add"),
+        {"name": "Ville et Métropole", "code": "ville_metropole", "order": 3, "members": [ville.pk, metropole.pk]},
+    )
+
+    assert response.status_code == 302
+    joint = Institution.objects.get(code="ville_metropole")
+    assert set(joint.members.all()) == {ville, metropole}
+    assert {row.to_institution for row in joint.history.latest().members.all()} == {ville, metropole}
+    assert rows(citizen.get("/propositions/?porteur=ville_metropole")) == ["commune"]
 
 
 def test_institutions_import_from_a_spreadsheet(editor_client):
@@ -212,10 +262,56 @@ def test_the_migration_turns_the_former_codes_into_rows():
         ("aucun", "Aucune (hors compétences)", 4),
     ]
     leads = {p.key: [i.code for i in p.leads.all()] for p in Proposal.objects.all()}
-    assert leads == {"p1": ["ville"], "p2": ["ville_metropole"], "p3": ["aucun"], "p4": []}
+    # `ville_metropole` became a row, then (0014) the joint of the Ville and the Métropole.
+    assert leads == {"p1": ["ville"], "p2": ["ville", "metropole"], "p3": ["aucun"], "p4": []}
     assert Project.objects.get().lead.code == "metropole"
     assert list(Assembly.objects.values_list("code", "name")) == [("metropole", "Conseil métropolitain")]
     assert Deliberation.objects.get().body.code == "metropole"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_turns_a_joint_institution_into_several_leads_with_their_history():
+    executor = MigrationExecutor(connection)
+    before = [("proposals", "0013_institution_members")]
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    Institution_ = old.get_model("proposals", "Institution")
+    ville, metropole, joint, aucun = (
+        Institution_.objects.create(code=code, name=name, order=order)
+        for order, (code, name) in enumerate(
+            [
+                ("ville", "Ville"),
+                ("metropole", "Métropole"),
+                ("ville_metropole", "Ville et Métropole"),
+                ("aucun", "Aucun"),
+            ]
+        )
+    )
+    axis = old.get_model("proposals", "Axis").objects.create(slug="a", name="A")
+    Proposal_ = old.get_model("proposals", "Proposal")
+    for key, lead in [("p1", ville), ("p2", joint), ("p3", aucun), ("p4", None)]:
+        proposal = Proposal_.objects.create(key=key, axis=axis, title=f"Titre {key}")
+        if lead:
+            proposal.leads.add(lead)
+    old.get_model("proposals", "Project").objects.create(slug="parc", title="Parc", lead=joint)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    executor.loader.build_graph()
+
+    from proposals.models import Project
+
+    leads = {p.key: [i.code for i in p.leads.all()] for p in Proposal.objects.all()}
+    assert leads == {"p1": ["ville"], "p2": ["ville", "metropole"], "p3": ["aucun"], "p4": []}
+    assert list(Institution.objects.get(code="ville_metropole").members.values_list("code", flat=True)) == [
+        "ville",
+        "metropole",
+    ]
+    assert Project.objects.get().lead.code == "ville_metropole"
+    change = Proposal.objects.get(key="p2").history.latest()
+    assert change.title == "Titre p2"
+    assert sorted(lead.institution.code for lead in change.leads.all()) == ["metropole", "ville"]
+    assert "Ville et Métropole" in change.history_change_reason
 
 
 @pytest.mark.django_db(transaction=True)

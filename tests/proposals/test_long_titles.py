@@ -95,7 +95,7 @@ def test_the_tracking_table_shows_the_short_title_when_there_is_one(citizen, lon
 def test_the_table_searches_the_short_title_too(citizen, long_and_short):
     html = citizen.get("/propositions/?q=manger").content.decode()
 
-    assert ">Manger sain</a>" in html
+    assert "><mark>Manger</mark> sain</a>" in html
     assert "Première proposition" not in html
 
 

@@ -14,6 +14,8 @@ PAGES = {
     # institutions
     "/propositions/": 8,
     "/propositions/?statut=implemented&annee=2025&q=generee&tri=-statut": 8,
+    # eight words found nowhere: the convention, years, axes, institutions, the count; none per word
+    "/propositions/?q=proposition+generee+une+deux+trois+quatre+cinq+six": 5,
     # the convention, years, proposal, projects, institutions, its published statuses, previous,
     # next, the committee's published assessments
     "/propositions/gen-2025-5/": 9,

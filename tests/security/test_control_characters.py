@@ -45,7 +45,7 @@ def test_a_query_with_control_characters_is_read_without_them(citizen, small_wor
     response = citizen.get("/propositions/?q=v%00%C3%A9lo")
 
     assert response.status_code == 200
-    assert "Développer le vélo" in response.content.decode()
+    assert "Développer le <mark>vélo</mark>" in response.content.decode()
 
 
 @pytest.mark.parametrize("url", ["/propositions.csv?axe=%00", "/propositions.json?q=%00", "/flux/?x=%00"])
