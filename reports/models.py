@@ -13,7 +13,8 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +38,13 @@ class AnnualReviewQuerySet(models.QuerySet):
 
     def latest_published_year(self) -> int | None:
         return self.published().order_by("-year").values_list("year", flat=True).first()
+
+    def for_writing(self):
+        """These reviews, their rows locked until the saving transaction ends (outside one: as
+        they are). A publication holds this lock from its start to its commit, so a write that
+        checks a review this way either comes first, and the publication includes it, or waits
+        for the publication and then sees the review published."""
+        return self if transaction.get_autocommit() else self.select_for_update()
 
 
 class AnnualReview(models.Model):
@@ -101,6 +109,15 @@ class AnnualReview(models.Model):
     def correction_is_open(self) -> bool:
         return self.correction_opened_at is not None
 
+    @property
+    def is_locked(self) -> bool:
+        """Published without an open rectificatif: nobody changes it, superusers included."""
+        return self.is_published and not self.correction_is_open
+
+    def clean(self):
+        if self.pk is not None:
+            check_review_open(self.pk)
+
     def publish(self, *, when=None, user=None, with_documents: bool = True) -> "ReviewVersion":
         """Freeze the review and store its documents (`publication.review_publish`)."""
         from .publication import review_publish
@@ -117,6 +134,20 @@ class AnnualReview(models.Model):
         self.correction_reason = reason
         self.correction_opened_at = when or timezone.now()
         self.save(update_fields=["correction_reason", "correction_opened_at"])
+
+
+REVIEW_LOCKED_MESSAGE = _(
+    "Le bilan %(year)s est publié : il ne peut plus être modifié, ni ses délibérations. Pour corriger "
+    "une erreur, la Greffe ouvre un rectificatif sur ce bilan."
+)
+
+
+def check_review_open(pk) -> None:
+    """Raise a ValidationError (in French) when the review `pk` is locked, as it is once any
+    publication of it in progress has committed (the row is read `for_writing`)."""
+    review = AnnualReview.objects.for_writing().filter(pk=pk).first()
+    if review is not None and review.is_locked:
+        raise ValidationError(REVIEW_LOCKED_MESSAGE % {"year": review.year}, code="review_locked")
 
 
 class Assembly(models.Model):
@@ -161,6 +192,14 @@ class Deliberation(models.Model):
 
     def __str__(self):
         return f"{self.body} — {self.reference}"
+
+    def clean(self):
+        """A published review's deliberations are part of its record (and so of its versions)."""
+        reviews = {self.review_id}
+        if self.pk:
+            reviews |= set(Deliberation.objects.filter(pk=self.pk).values_list("review_id", flat=True))
+        for pk in sorted(pk for pk in reviews if pk):
+            check_review_open(pk)
 
 
 class ReviewVersion(models.Model):

@@ -4,12 +4,25 @@ from importlib import import_module
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.test import Client
 
 EDITORS = "Rédaction"
 CLERKS = "Greffe"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` (row locks held by one connection while another waits) cannot run
+    on SQLite, which has neither: they run in the PostgreSQL pass of `make test`, and are
+    deselected (not skipped) on the SQLite pass."""
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    deselected = [item for item in items if item.get_closest_marker("postgres")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("postgres")]
 
 
 def _ensure_roles() -> None:
