@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.forms import ExportForm
+from redis.exceptions import RedisError
 from simple_history.admin import SimpleHistoryAdmin
 
 from convention.admin import ReadOnlyAdminMixin
@@ -32,7 +34,13 @@ from .forms import (
     SpreadsheetImportForm,
     YearlyStatusForm,
 )
-from .imports import PREVIEW_ROWS, PendingImportStorage, remember_pending_import, take_pending_import
+from .imports import (
+    CACHE_DOWN_MESSAGE,
+    PREVIEW_ROWS,
+    PendingImportStorage,
+    remember_pending_import,
+    take_pending_import,
+)
 from .models import (
     YEAR_LOCKED_MESSAGE,
     Axis,
@@ -92,13 +100,21 @@ class SpreadsheetAdmin(ImportExportMixin, SimpleHistoryAdmin):
     tmp_storage_class = PendingImportStorage
 
     def import_action(self, request, **kwargs):
-        response = super().import_action(request, **kwargs)
+        try:
+            response = super().import_action(request, **kwargs)
+        except RedisError:
+            return self.cache_is_down(request)
         # A preview that cannot be confirmed (rows in error) keeps no file waiting.
         context = getattr(response, "context_data", None) or {}
         upload = getattr(context.get("form"), "cleaned_data", {}).get("import_file")
         if not context.get("confirm_form") and hasattr(upload, "tmp_storage_name"):
             PendingImportStorage(name=upload.tmp_storage_name).remove()
         return response
+
+    def cache_is_down(self, request):
+        """The pending file waits in the shared cache: without it, say so and import nothing."""
+        self.message_user(request, CACHE_DOWN_MESSAGE, messages.ERROR)
+        return redirect(reverse("admin:{}_{}_import".format(*self.get_model_info())))
 
     def get_import_context_data(self, **kwargs):
         info = self.get_model_info()
@@ -153,7 +169,10 @@ class SpreadsheetAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def process_import(self, request, **kwargs):
         if not self.has_import_permission(request):
             raise PermissionDenied
-        pending = take_pending_import(request, self.opts.label_lower, request.POST)
+        try:
+            pending = take_pending_import(request, self.opts.label_lower, request.POST)
+        except RedisError:
+            return self.cache_is_down(request)
         if pending is None:
             context = {
                 **self.admin_site.each_context(request),

@@ -9,6 +9,7 @@ import zipfile
 from django.core.cache import cache
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export.tmp_storages import CacheStorage
 
 # The limits, checked before a file is parsed (see the README, «Imports»). A convention has
@@ -33,6 +34,11 @@ PREVIEW_ROWS = 100
 # How long a previewed file waits for its confirmation (seconds).
 PENDING_IMPORT_SECONDS = 3600
 SESSION_KEY = "pending_imports"
+
+CACHE_DOWN_MESSAGE = gettext_lazy(
+    "L'import est impossible pour le moment : le fichier attend votre confirmation dans le cache "
+    "partagé, qui ne répond pas. Rien n'a été importé ; réessayez dans quelques minutes."
+)
 # Previews a session may keep waiting at once: older ones expire.
 PENDING_PER_SESSION = 5
 
