@@ -9,6 +9,8 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.test import Client
 
+from convention import cache_backends
+
 EDITORS = "Rédaction"
 CLERKS = "Greffe"
 
@@ -97,6 +99,13 @@ def _forget_stored_documents():
     forget_documents()
     yield
     forget_documents()
+
+
+@pytest.fixture(autouse=True)
+def _redis_asked_again():
+    """A Redis slow for a moment on this busy machine opens the cache's circuit for its process
+    (convention/cache_backends.py): each test starts with Redis asked again."""
+    cache_backends._circuits.clear()
 
 
 @pytest.fixture
