@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from proposals.models import Proposal, Source, YearlyStatus
+from proposals.models import Project, Proposal, Source, YearlyStatus
 from reports.models import AnnualReview, Deliberation, ReviewDocument, ReviewVersion
 
 # The last migration of each of our apps in each release that landed (None: the app did not exist).
@@ -120,6 +120,11 @@ def test_an_upgrade_from_35cbdf1_keeps_everything(release_database):
     status = YearlyStatus.objects.get(proposal=carried, year=2025)
     assert status.status == "implemented" and status.history.count() == 1
     assert Source.objects.get(yearly_status=status).reference == "DEL-2025-1"
+    project = Project.objects.get(slug="pistes")
+    assert project.lead.code == "metropole" and list(project.proposals.all()) == [carried]
+    project_history = project.history.get()
+    assert project_history.lead_id == project.lead_id
+    assert list(project_history.proposals.values_list("proposal_id", flat=True)) == [carried.pk]
     review = AnnualReview.objects.get(year=2025)
     assert review.published_at == WHEN
     assert review.history.filter(history_type="+", introduction="Le bilan.").exists()
