@@ -49,7 +49,7 @@ def _waiting_on_a_lock() -> bool:
 def race(publish, write):
     """Run `publish` in a transaction kept open, then `write` in another connection; once the
     write waits on a lock (or has finished: the old, racy behaviour), commit the publication.
-    Returns what `write` returned."""
+    Returns what `write` returned. (Either may be the publication: the first one holds.)"""
     published, release = threading.Event(), threading.Event()
 
     def publication():
@@ -259,3 +259,17 @@ def test_the_committees_form_saved_during_its_publication_waits_then_is_refused(
     assert refused(response)
     review.refresh_from_db()
     assert review.published_at is not None and review.statement == "Une année."
+
+
+def test_a_status_saved_just_before_the_publication_is_in_the_version(year_2026):
+    yearly = year_2026["yearly"]
+
+    def save_a_status():
+        yearly.status = "underway"
+        yearly.full_clean()  # the year's check: takes the review's lock until this commits
+        yearly.save()
+
+    version = race(save_a_status, publish_2026(year_2026["review"]))
+
+    assert version.entries.get(key="velo").status == "underway"
+    assert YearlyStatus.objects.get(pk=yearly.pk).status == "underway"
