@@ -12,7 +12,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +44,12 @@ class CommitteeReviewQuerySet(models.QuerySet):
     def locked(self):
         """Published years without an open rectificatif: their assessments cannot change."""
         return self.filter(versions__isnull=False, correction_opened_at__isnull=True).distinct()
+
+    def for_writing(self):
+        """These years' rows locked until the saving transaction ends (outside one: as they are).
+        `committee_publish` holds this lock until it commits: a write either comes first and is
+        in the version, or waits and then sees the year published (AnnualReviewQuerySet too)."""
+        return self if transaction.get_autocommit() else self.select_for_update()
 
 
 class CommitteeReview(CleanTextModel):
@@ -86,8 +92,10 @@ class CommitteeReview(CleanTextModel):
         return self.pk is not None and self.is_published and not self.correction_is_open
 
     def clean(self):
-        if self.pk and CommitteeReview.objects.locked().filter(pk=self.pk).exists():
-            raise ValidationError(LOCKED_MESSAGE % {"year": self.year}, code="year_locked")
+        if self.pk:
+            list(CommitteeReview.objects.filter(pk=self.pk).for_writing().values_list("pk", flat=True))
+            if CommitteeReview.objects.locked().filter(pk=self.pk).exists():
+                raise ValidationError(LOCKED_MESSAGE % {"year": self.year}, code="year_locked")
 
     def open_correction(self, reason: str, when=None) -> None:
         self.correction_reason = reason
@@ -101,14 +109,18 @@ LOCKED_MESSAGE = _(
 )
 
 
-def locked_years(years) -> list[int]:
-    """Those of `years` whose committee assessment is published and has no open correction."""
-    years = [year for year in years if year]
-    return sorted(CommitteeReview.objects.locked().filter(year__in=years).values_list("year", flat=True))
+def locked_years(years, *, for_writing: bool = False) -> list[int]:
+    """Those of `years` whose committee assessment is published and has no open correction.
+    `for_writing`: inside the saving transaction, first wait for a publication of these years."""
+    reviews = CommitteeReview.objects.filter(year__in=[year for year in years if year])
+    if for_writing:
+        list(reviews.for_writing().order_by("year").values_list("pk", flat=True))
+    return sorted(reviews.locked().values_list("year", flat=True))
 
 
 def check_years_open(years) -> None:
-    locked = locked_years(years)
+    """Every write of a committee year's rows calls this in its transaction (model clean)."""
+    locked = locked_years(years, for_writing=True)
     if locked:
         raise ValidationError(LOCKED_MESSAGE % {"year": locked[0]}, code="year_locked")
 

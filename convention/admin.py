@@ -47,6 +47,26 @@ class PublishedRecordAdminMixin:
 
     publish_permission = ""  # "app.codename"
 
+    def save_model(self, request, obj, form, change):
+        """Write only the fields the form changed. The model's clean took the row's lock in this
+        transaction (a publication in progress was waited for, a locked record refused), and
+        what the form does not edit (publication date, rectificatif) is read again under it: a
+        save never writes back what a publication has just set."""
+        if not change:
+            return super().save_model(request, obj, form, change)
+        editable = {field.name for field in obj._meta.concrete_fields if field.name in form.fields}
+        obj.refresh_from_db(
+            fields=[
+                field.attname
+                for field in obj._meta.concrete_fields
+                if field.name not in editable and not field.primary_key
+            ]
+        )
+        obj._history_user = request.user
+        changed = [name for name in form.changed_data if name in editable]
+        if changed:
+            obj.save(update_fields=changed)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         record = self.get_object(request, object_id)
         extra_context = {

@@ -196,6 +196,15 @@ def get_cached(key: str, stamp: Stamp):
         return None
 
 
+def cache_answers() -> bool:
+    """Whether the cache answers now (one read; False at once while Redis is skipped)."""
+    try:
+        cache.get("health-probe")
+    except RedisError:
+        return False
+    return True
+
+
 def store(key: str, stamp: Stamp, response) -> None:
     try:
         cache.set(key, response, settings.PAGE_CACHE_SECONDS, version=stamp.version)

@@ -224,19 +224,26 @@ TRUSTED_PROXY_COUNT = envint("DJANGO_TRUSTED_PROXY_COUNT", 0)
 
 # Cache: local memory by default (one per process); REDIS_URL (redis://host:6379/0) shares
 # one Redis between every worker of every server: a page is then rendered once per cluster.
+# A cache never stalls the site (convention/cache_backends.py): Redis gets short timeouts, and
+# after a failure each process renders pages uncached for CIRCUIT_SECONDS before trying again.
+# Redis evicts by its own `maxmemory` policy; local memory holds at most MAX_BYTES a process.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_CACHE_OPTIONS = {
+    "socket_connect_timeout": envfloat("DJANGO_CACHE_TIMEOUT", 0.25),
+    "socket_timeout": envfloat("DJANGO_CACHE_TIMEOUT", 0.25),
+    "CIRCUIT_SECONDS": envfloat("DJANGO_CACHE_RETRY_SECONDS", 30.0),
+}
+LOCAL_CACHE_OPTIONS = {"MAX_ENTRIES": 5000, "MAX_BYTES": envint("DJANGO_LOCAL_CACHE_MB", 64) * 1024 * 1024}
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache"
+        "BACKEND": "convention.cache_backends.FailFastRedisCache"
         if REDIS_URL
-        else "django.core.cache.backends.locmem.LocMemCache",
+        else "convention.cache_backends.BoundedLocMemCache",
         "LOCATION": REDIS_URL or "convention",
         "TIMEOUT": 3600,
         # A shared cache outlives a deploy: give each release its own keys (e.g. the commit).
         "KEY_PREFIX": os.environ.get("RELEASE_ID", ""),
-        # Redis evicts by its own `maxmemory` policy, and a Redis that does not answer within a
-        # second is skipped (pages are rendered uncached); local memory keeps this many entries.
-        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1} if REDIS_URL else {"MAX_ENTRIES": 5000},
+        "OPTIONS": REDIS_CACHE_OPTIONS if REDIS_URL else LOCAL_CACHE_OPTIONS,
     }
 }
 # Whole public pages for anonymous visitors (0 disables it). The cache key holds the

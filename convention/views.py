@@ -7,6 +7,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
+from .cache import cache_answers
+
 # The views below answer GET and HEAD only: no CSRF check, so another method gets 405.
 
 
@@ -14,13 +16,15 @@ from django.views.decorators.http import require_safe
 @never_cache
 @require_safe
 def health(request):
-    """200 when the database answers, 503 otherwise (for the load balancer and Docker)."""
+    """200 when the database answers, 503 otherwise (for the load balancer and Docker). A cache
+    that does not answer makes pages slower, not unavailable: still 200, said «dégradé»."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except Exception:  # noqa: BLE001  any database failure means "not healthy"
         return JsonResponse({"status": "indisponible", "database": False}, status=503)
-    return JsonResponse({"status": "ok", "database": True})
+    cache_ok = cache_answers()
+    return JsonResponse({"status": "ok" if cache_ok else "dégradé", "database": True, "cache": cache_ok})
 
 
 # RFC 9116 advises an expiry date less than a year ahead: always this many days from today.

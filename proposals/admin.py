@@ -31,7 +31,12 @@ from .forms import (
     SpreadsheetImportForm,
     YearlyStatusForm,
 )
-from .imports import PREVIEW_ROWS, PendingImportStorage, remember_pending_import, take_pending_import
+from .imports import (
+    PREVIEW_ROWS,
+    PendingImportStorage,
+    remember_pending_import,
+    take_pending_import,
+)
 from .models import (
     YEAR_LOCKED_MESSAGE,
     Axis,

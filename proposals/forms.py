@@ -42,7 +42,9 @@ class VersionedForm(forms.ModelForm):
             return cleaned
         rows = type(self.instance).objects.filter(pk=self.instance.pk)
         if not transaction.get_autocommit():  # the admin's save runs in a transaction
-            rows = rows.select_for_update()
+            # This row only: the model's ordering joins the proposal, whose row a publication
+            # references when it commits (a lock on it there would deadlock with the review's).
+            rows = rows.select_for_update(of=("self",))
         current = rows.values_list("version", flat=True).first()
         if current is not None and cleaned.get("opened_version") != current:
             raise ValidationError(self.conflict_message(cleaned.get("opened_version")), code="stale")

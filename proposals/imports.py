@@ -43,6 +43,7 @@ PREVIEW_ROWS = 100
 # How long a previewed file waits for its confirmation (seconds).
 PENDING_IMPORT_SECONDS = 3600
 SESSION_KEY = "pending_imports"
+
 # Previews a session may keep waiting at once: older ones expire.
 PENDING_PER_SESSION = 5
 

@@ -398,11 +398,16 @@ class YearlyStatus(Versioned):
             raise ValidationError(SOURCE_REQUIRED_MESSAGE, code="source_required")
 
 
-def locked_years(years) -> list[int]:
-    """Those of `years` whose review is published and has no open correction."""
+def locked_years(years, *, for_writing: bool = False) -> list[int]:
+    """Those of `years` whose review is published and has no open correction. `for_writing`:
+    inside the saving transaction, first wait for a publication of these years in progress
+    (AnnualReviewQuerySet.for_writing), so that the answer holds until the save commits."""
     from reports.models import AnnualReview  # the reviews depend on the proposals
 
-    return sorted(AnnualReview.objects.locked().filter(year__in=years).values_list("year", flat=True))
+    reviews = AnnualReview.objects.filter(year__in=[year for year in years if year])
+    if for_writing:
+        list(reviews.for_writing().order_by("year").values_list("pk", flat=True))
+    return sorted(reviews.locked().values_list("year", flat=True))
 
 
 YEAR_LOCKED_MESSAGE = _(
@@ -413,8 +418,10 @@ YEAR_LOCKED_MESSAGE = _(
 
 
 def check_years_open(years) -> None:
-    """Raise a ValidationError (in French) when one of `years` is a locked published year."""
-    locked = locked_years([year for year in years if year])
+    """Raise a ValidationError (in French) when one of `years` is a locked published year. Every
+    write of a year's statuses calls this in its transaction (model clean, imports, bulk action):
+    it waits for a publication of that year in progress, then refuses."""
+    locked = locked_years(years, for_writing=True)
     if locked:
         raise ValidationError(YEAR_LOCKED_MESSAGE % {"year": locked[0]}, code="year_locked")
 

@@ -30,7 +30,7 @@ URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 def is_locked(review) -> bool:
     """A published review without an open rectificatif: nobody changes it, superusers included."""
-    return review is not None and review.pk is not None and review.is_published and not review.correction_is_open
+    return review is not None and review.pk is not None and review.is_locked
 
 
 class DeliberationInline(admin.TabularInline):

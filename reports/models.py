@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +40,13 @@ class AnnualReviewQuerySet(models.QuerySet):
 
     def latest_published_year(self) -> int | None:
         return self.published().order_by("-year").values_list("year", flat=True).first()
+
+    def for_writing(self):
+        """These reviews, their rows locked until the saving transaction ends (outside one: as
+        they are). A publication holds this lock from its start to its commit, so a write that
+        checks a review this way either comes first, and the publication includes it, or waits
+        for the publication and then sees the review published."""
+        return self if transaction.get_autocommit() else self.select_for_update()
 
 
 class AnnualReview(CleanTextModel):
@@ -109,6 +116,11 @@ class AnnualReview(CleanTextModel):
     def correction_is_open(self) -> bool:
         return self.correction_opened_at is not None
 
+    @property
+    def is_locked(self) -> bool:
+        """Published without an open rectificatif: nobody changes it, superusers included."""
+        return self.is_published and not self.correction_is_open
+
     def publish(self, *, when=None, user=None, with_documents: bool = True) -> "ReviewVersion":
         """Freeze the review and store its documents (`publication.review_publish`)."""
         from .publication import review_publish
@@ -141,7 +153,9 @@ class AnnualReview(CleanTextModel):
         if self.pk is None:
             return
         names = [name for name in RECORD_FIELDS if fields is None or name in fields]
-        stored = AnnualReview.objects.filter(pk=self.pk).values(*RECORD_FIELDS, "correction_opened_at").first()
+        stored = (
+            AnnualReview.objects.for_writing().filter(pk=self.pk).values(*RECORD_FIELDS, "correction_opened_at").first()
+        )
         if not names or stored is None or not ReviewVersion.objects.filter(review_id=self.pk).exists():
             return
         if "year" in names and self.year != stored["year"]:
@@ -160,6 +174,14 @@ REVIEW_LOCKED_MESSAGE = _(
     "Pour corriger une erreur, la Greffe ouvre un rectificatif sur ce bilan, corrige, puis publie le rectificatif."
 )
 REVIEW_YEAR_MESSAGE = _("Le bilan %(year)s est publié : son année ne peut plus changer, même pendant un rectificatif.")
+
+
+def check_review_open(pk) -> None:
+    """Raise a ValidationError (in French) when the review `pk` is locked, as it is once any
+    publication of it in progress has committed (the row is read `for_writing`)."""
+    review = AnnualReview.objects.for_writing().filter(pk=pk).first()
+    if review is not None and review.is_locked:
+        raise ValidationError(REVIEW_LOCKED_MESSAGE % {"year": review.year}, code="review_locked")
 
 
 class Assembly(CleanTextModel):
@@ -224,9 +246,8 @@ class Deliberation(CleanTextModel):
         review_ids = {self.review_id}
         if self.pk:
             review_ids |= set(Deliberation.objects.filter(pk=self.pk).values_list("review_id", flat=True))
-        locked = AnnualReview.objects.locked().filter(pk__in=[pk for pk in review_ids if pk]).first()
-        if locked is not None:
-            raise ValidationError(REVIEW_LOCKED_MESSAGE % {"year": locked.year}, code="review_locked")
+        for pk in sorted(pk for pk in review_ids if pk):
+            check_review_open(pk)
 
 
 class ReviewVersion(models.Model):

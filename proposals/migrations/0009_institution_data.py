@@ -42,9 +42,14 @@ def codes_to_rows(apps, schema_editor):
     for code, institution in rows.items():
         Project.objects.filter(lead=code).update(institution=institution)
         HistoricalProject.objects.filter(lead=code).update(institution=institution)
-    # The history keeps who carried each proposal at each change.
+    # The history keeps who carried each proposal at each change. Each historical link carries
+    # the id of the link it records (a required column), as django-simple-history writes it:
+    # the live link's, or 0 for a proposal deleted since (it has no link any more).
+    links = dict(Leads.objects.values_list("proposal_id", "pk"))
     HistoricalLeads.objects.bulk_create(
-        HistoricalLeads(history_id=history_id, proposal_id=proposal_id, institution_id=rows[code].pk)
+        HistoricalLeads(
+            id=links.get(proposal_id, 0), history_id=history_id, proposal_id=proposal_id, institution_id=rows[code].pk
+        )
         for history_id, proposal_id, code in HistoricalProposal.objects.exclude(lead="").values_list(
             "history_id", "id", "lead"
         )
@@ -80,9 +85,7 @@ def grant(apps, schema_editor):
     for group_name, names in codenames.items():
         group = Group.objects.filter(name=group_name).first()
         if group:
-            group.permissions.add(
-                *Permission.objects.filter(content_type__app_label="proposals", codename__in=names)
-            )
+            group.permissions.add(*Permission.objects.filter(content_type__app_label="proposals", codename__in=names))
 
 
 class Migration(migrations.Migration):

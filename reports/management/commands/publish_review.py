@@ -1,6 +1,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext as _
 
 from reports.models import AnnualReview
@@ -35,6 +36,15 @@ class Command(BaseCommand):
             version = review_publish(review, progress=progress)
         except PublicationError as error:
             raise CommandError(str(error)) from error
+        except (OperationalError, InterfaceError) as error:
+            # The publication is one transaction: the database rolled it back.
+            raise CommandError(
+                _(
+                    "La base de données ne répond plus. Rien n'a été publié : le bilan %(year)s est resté tel "
+                    "qu'il était. Relancez la commande quand la base répond à nouveau."
+                )
+                % {"year": year}
+            ) from error
         self.stdout.write(
             _("Bilan %(year)s publié (version %(number)s) en %(seconds).1f s : %(count)s propositions figées.")
             % {

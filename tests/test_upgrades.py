@@ -1,0 +1,209 @@
+"""Upgrades: a database of every release that ran in production, holding what a city has (axes,
+proposals and their leads, yearly statuses with sources, history rows, a published review),
+migrates to this release with `manage.py migrate` and keeps every row.
+
+Each test migrates the test database back to the release's migrations (Django's executor), fills
+it with that release's own models (the migration state, not today's classes), then runs
+`migrate` as a city would. One test per release: migrations are slow."""
+
+import datetime
+import hashlib
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from proposals.models import Project, Proposal, Source, YearlyStatus
+from reports.models import AnnualReview, Deliberation, ReviewDocument, ReviewVersion
+
+# The last migration of each of our apps in each release that landed (None: the app did not exist).
+RELEASES = {
+    # Stop 7: the first public release.
+    "35cbdf1": {
+        "convention": "0001_initial",
+        "proposals": "0006_convention",
+        "reports": "0001_initial",
+        "assessments": None,
+    },
+    # Stop 14: frozen reviews, institutions as data, the follow-up committee.
+    "586fad1": {
+        "convention": "0001_initial",
+        "proposals": "0012_proposal_long_and_short_titles",
+        "reports": "0005_review_records",
+        "assessments": "0002_committee_role",
+    },
+}
+
+WHEN = timezone.make_aware(datetime.datetime(2025, 12, 16, 10, 0))
+DOCUMENT = b"%PDF-1.7 the review as published\n"
+
+
+@pytest.fixture
+def release_database(transactional_db):
+    """Migrate the test database back to a release's state; return that state's models. The
+    database is emptied and migrated forward again afterwards, even when the upgrade failed."""
+
+    def at(release: str):
+        targets = list(RELEASES[release].items())
+        executor = MigrationExecutor(connection)
+        executor.migrate(targets)
+        executor.loader.build_graph()
+        return executor.loader.project_state([target for target in targets if target[1]]).apps
+
+    yield at
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", verbosity=0)
+
+
+def history(apps, obj, history_type: str, **changes):
+    """The django-simple-history row `obj` would have had after a save (`~`) or a creation (`+`)."""
+    historical = apps.get_model(obj._meta.app_label, f"Historical{obj._meta.object_name}")
+    values = {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
+    return historical.objects.create(history_date=WHEN, history_type=history_type, **{**values, **changes})
+
+
+def upgrade() -> None:
+    call_command("migrate", verbosity=0)
+
+
+def test_an_upgrade_from_35cbdf1_keeps_everything(release_database):
+    apps = release_database("35cbdf1")
+    get = apps.get_model
+    get("proposals", "Convention").objects.create(pk=1, name="Convention citoyenne", introduction="Bienvenue.")
+    axis = get("proposals", "Axis").objects.create(name="Mobilités", slug="mobilites", order=1)
+    history(apps, axis, "+")
+    Proposal_ = get("proposals", "Proposal")
+    carried = Proposal_.objects.create(key="velo", axis=axis, title="Plus de vélos", lead="ville", order=1)
+    history(apps, carried, "+", title="Vélos")
+    history(apps, carried, "~")  # edited once
+    shared = Proposal_.objects.create(key="bus", axis=axis, title="Des bus", lead="ville_metropole", order=2)
+    history(apps, shared, "+")
+    orphan = Proposal_.objects.create(key="jardin", axis=axis, title="", order=3)
+    history(apps, orphan, "+")
+    status = get("proposals", "YearlyStatus").objects.create(
+        proposal=carried, year=2025, status="implemented", explanation="Fait."
+    )
+    history(apps, status, "+")
+    source = get("proposals", "Source").objects.create(
+        yearly_status=status, label="Délibération", reference="DEL-2025-1", date=datetime.date(2025, 12, 15)
+    )
+    history(apps, source, "+")
+    project = get("proposals", "Project").objects.create(slug="pistes", title="Pistes cyclables", lead="metropole")
+    project.proposals.add(carried)
+    project_history = history(apps, project, "+")
+    get("proposals", "HistoricalProject_proposals").objects.create(
+        history=project_history, project_id=project.pk, proposal_id=carried.pk, id=1
+    )
+    review = get("reports", "AnnualReview").objects.create(
+        year=2025, situation_date=datetime.date(2025, 12, 1), introduction="Le bilan.", published_at=WHEN
+    )
+    history(apps, review, "+")
+    deliberation = get("reports", "Deliberation").objects.create(
+        review=review, body="ville", date=datetime.date(2025, 12, 15), reference="DEL-2025-1"
+    )
+    history(apps, deliberation, "+")
+
+    upgrade()
+
+    carried = Proposal.objects.get(key="velo")
+    assert [i.code for i in carried.leads.all()] == ["ville"]
+    assert [i.code for i in Proposal.objects.get(key="bus").leads.all()] == ["ville_metropole"]
+    assert not Proposal.objects.get(key="jardin").leads.exists()
+    # The history keeps who carried the proposal at each change.
+    assert [list(row.leads.values_list("institution__code", flat=True)) for row in carried.history.all()] == [
+        ["ville"],
+        ["ville"],
+    ]
+    assert carried.history.count() == 2
+    status = YearlyStatus.objects.get(proposal=carried, year=2025)
+    assert status.status == "implemented" and status.history.count() == 1
+    assert Source.objects.get(yearly_status=status).reference == "DEL-2025-1"
+    project = Project.objects.get(slug="pistes")
+    assert project.lead.code == "metropole" and list(project.proposals.all()) == [carried]
+    project_history = project.history.get()
+    assert project_history.lead_id == project.lead_id
+    assert list(project_history.proposals.values_list("proposal_id", flat=True)) == [carried.pk]
+    review = AnnualReview.objects.get(year=2025)
+    assert review.published_at == WHEN
+    assert review.history.filter(history_type="+", introduction="Le bilan.").exists()
+    assert Deliberation.objects.get(review=review).body.code == "ville"
+    # The review published before reviews were frozen is frozen by the upgrade, as published.
+    version = ReviewVersion.objects.get(review=review)
+    assert version.number == 1 and version.published_at == WHEN
+    assert {entry.key: entry.status for entry in version.entries.all()} == {
+        "velo": "implemented",
+        "bus": "not_assessed",
+        "jardin": "not_assessed",
+    }
+    assert set(ReviewDocument.objects.filter(version=version).values_list("fmt", flat=True)) == {
+        "pdf",
+        "xlsx",
+        "ods",
+        "csv",
+        "json",
+    }
+
+
+def test_an_upgrade_from_586fad1_keeps_everything(release_database):
+    apps = release_database("586fad1")
+    get = apps.get_model
+    get("proposals", "Convention").objects.create(pk=1, name="Convention citoyenne", introduction="Bienvenue.")
+    axis = get("proposals", "Axis").objects.create(name="Mobilités", slug="mobilites", order=1)
+    ville = get("proposals", "Institution").objects.create(code="ville", name="Ville", order=1)
+    carried = get("proposals", "Proposal").objects.create(key="velo", axis=axis, title="Plus de vélos", order=1)
+    carried.leads.add(ville)
+    link = get("proposals", "Proposal_leads").objects.get()
+    for history_type in "+~":
+        row = history(apps, carried, history_type)
+        get("proposals", "HistoricalProposal_leads").objects.create(
+            history=row, id=link.pk, proposal_id=carried.pk, institution_id=ville.pk
+        )
+    status = get("proposals", "YearlyStatus").objects.create(proposal=carried, year=2025, status="implemented")
+    history(apps, status, "+")
+    source = get("proposals", "Source").objects.create(
+        yearly_status=status, label="Délibération", reference="DEL-2025-1", date=datetime.date(2025, 12, 15)
+    )
+    history(apps, source, "+")
+    assembly = get("reports", "Assembly").objects.create(code="ville", name="Conseil municipal", order=1)
+    review = get("reports", "AnnualReview").objects.create(
+        year=2025, situation_date=datetime.date(2025, 12, 1), published_at=WHEN
+    )
+    history(apps, review, "+")
+    get("reports", "Deliberation").objects.create(
+        review=review, body=assembly, date=datetime.date(2025, 12, 15), reference="DEL-2025-1"
+    )
+    version = get("reports", "ReviewVersion").objects.create(
+        review=review, number=1, published_at=WHEN, situation_date=review.situation_date, figures={"axes": []}
+    )
+    get("reports", "ReviewEntry").objects.create(
+        version=version,
+        proposal=carried,
+        position=1,
+        key="velo",
+        axis_slug="mobilites",
+        axis_name="Mobilités",
+        status="implemented",
+        status_year=2025,
+    )
+    for fmt in ("pdf", "xlsx", "ods", "csv", "json"):
+        get("reports", "ReviewDocument").objects.create(
+            version=version, fmt=fmt, content=DOCUMENT, size=len(DOCUMENT), sha256=hashlib.sha256(DOCUMENT).hexdigest()
+        )
+
+    upgrade()
+
+    carried = Proposal.objects.get(key="velo")
+    assert list(carried.leads.values_list("code", flat=True)) == ["ville"]
+    assert [list(row.leads.values_list("institution__code", flat=True)) for row in carried.history.all()] == [
+        ["ville"],
+        ["ville"],
+    ]
+    status = YearlyStatus.objects.get(proposal=carried, year=2025)
+    assert status.sources.get().reference == "DEL-2025-1" and status.history.count() == 1
+    version = ReviewVersion.objects.get(review__year=2025)
+    assert version.number == 1 and version.published_at == WHEN
+    assert list(version.entries.values_list("key", "status")) == [("velo", "implemented")]
+    assert {bytes(d.content) for d in version.documents.all()} == {DOCUMENT}
+    assert version.documents.count() == 5
