@@ -380,12 +380,6 @@ class ReviewDocument(models.Model):
         """This version's own address, which never changes."""
         return reverse(f"reports:review-version-{self.fmt}", args=[self.version.review.year, self.version.number])
 
-    @property
-    def label(self) -> str:
-        from .exports import FORMATS  # the exports need the models: import when called
-
-        return FORMATS[self.fmt].label
-
     def latest_url(self):
         """The year's default address, which serves the latest version."""
         return reverse(f"reports:review-{self.fmt}", args=[self.version.review.year])

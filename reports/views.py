@@ -58,8 +58,7 @@ def review_detail(request, year: int):
     context = review_context(report)
     if report.is_draft:
         context["documents"] = [
-            (document.label, reverse(f"reports:review-{fmt}", args=[year]), filename(year, fmt, draft=True))
-            for fmt, document in FORMATS.items()
+            (fmt, reverse(f"reports:review-{fmt}", args=[year]), filename(year, fmt, draft=True)) for fmt in FORMATS
         ]
     response = render(request, "reports/review_detail.html", context)
     return _keep_drafts_private(response, report.is_draft)
