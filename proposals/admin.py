@@ -46,7 +46,14 @@ from .models import (
     YearlyStatus,
     locked_years,
 )
-from .resources import FORMATS, InstitutionResource, ProjectResource, ProposalResource, YearlyStatusResource
+from .resources import (
+    FORMATS,
+    AxisResource,
+    InstitutionResource,
+    ProjectResource,
+    ProposalResource,
+    YearlyStatusResource,
+)
 from .services import latest_review_year, yearly_status_set_bulk
 
 
@@ -213,7 +220,10 @@ class InstitutionAdmin(SpreadsheetAdmin):
 
 
 @admin.register(Axis)
-class AxisAdmin(SimpleHistoryAdmin):
+class AxisAdmin(SpreadsheetAdmin):
+    """The convention's axes; importable (`identifiant`, `nom`, `description`, `ordre`) before its proposals."""
+
+    resource_classes = [AxisResource]
     list_display = ["name", "slug", "order"]
     prepopulated_fields = {"slug": ["name"]}
 
