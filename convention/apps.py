@@ -1,3 +1,4 @@
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -14,3 +15,10 @@ class ConventionConfig(AppConfig):
 
         connect_invalidation()
         connect_raw_loads()
+
+
+class LoginLockoutConfig(AxesAppConfig):
+    """django-axes under a French name of its own in the back office, so that its lock-out
+    tables are not a section «Axes» beside the convention's axes."""
+
+    verbose_name = _("Verrouillage des connexions")

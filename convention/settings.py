@@ -87,7 +87,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "csp",
-    "axes",
+    "convention.apps.LoginLockoutConfig",  # django-axes, named in French
     "convention",
     "proposals",
     "reports",

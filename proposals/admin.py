@@ -53,6 +53,7 @@ from .models import (
 from .resources import (
     FORMATS,
     IMPORT_FORMATS,
+    AxisResource,
     InstitutionResource,
     ProjectResource,
     ProposalResource,
@@ -194,12 +195,29 @@ admin.site.index_title = _("Back-office")
 
 @admin.register(Convention)
 class ConventionAdmin(HistoryAdmin):
-    """The home page's presentation of the convention: one per site."""
+    """The convention, one per site: superusers name it and give its words; editors change
+    its presentation only."""
 
     list_display = ["name"]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "addressed_to", "introduction", "is_demo"]}),
+        (
+            _("Les mots de la convention"),
+            {"fields": ["axis_name", "axis_name_plural", "decision_name", "decisions_title", "document_name"]},
+        ),
+    ]
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not Convention.objects.exists()
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if request.user.is_superuser else Convention.NAMING_FIELDS
+
+    def save_model(self, request, obj, form, change):
+        # A history page's revert brings every field back, read-only ones included.
+        if change and not request.user.is_superuser:
+            obj.keep_names_of(Convention.objects.get(pk=obj.pk))
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Institution)
@@ -213,7 +231,10 @@ class InstitutionAdmin(SpreadsheetAdmin):
 
 
 @admin.register(Axis)
-class AxisAdmin(HistoryAdmin):
+class AxisAdmin(SpreadsheetAdmin):
+    """The convention's axes; importable (`identifiant`, `nom`, `description`, `ordre`) before its proposals."""
+
+    resource_classes = [AxisResource]
     list_display = ["name", "slug", "order"]
     prepopulated_fields = {"slug": ["name"]}
 

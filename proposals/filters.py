@@ -12,6 +12,7 @@ import django_filters
 from django import forms
 from django.db.models import Aggregate, Case, F, IntegerField, OuterRef, Q, Subquery, TextField, Value, When
 from django.db.models.functions import Concat
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from reports.years import ReviewYear, live_axes, proposals_as_of
@@ -152,6 +153,13 @@ class ProposalFilter(django_filters.FilterSet):
         self.form.fields["axe"].choices = [(axis.slug, axis.name) for axis in axes]
         self.form.fields["porteur"].choices, self.joints = Institution.objects.codes()
         self.form.fields["annee"].choices = [(str(year.year), str(year.year)) for year in years]
+        self.axis_label = str(SORTS["axe"][0])
+
+    def name_axes(self, convention) -> None:
+        """Call an axis what the convention calls it («Thème», «Tous les thèmes»)."""
+        self.axis_label = capfirst(convention.axis_name)
+        self.form.fields["axe"].label = self.axis_label
+        self.form.fields["axe"].empty_label = _("Tous les %(axes)s") % {"axes": convention.axis_name_plural}
 
     @property
     def review_year(self) -> ReviewYear | None:
@@ -257,6 +265,7 @@ class ProposalFilter(django_filters.FilterSet):
                 aria_sort, next_sort = "ascending", f"-{name}"
             elif current == f"-{name}":
                 aria_sort = "descending"
-            columns.append(Column(str(label), "?" + self.querystring(tri=next_sort), aria_sort))
+            label = self.axis_label if name == "axe" else str(label)
+            columns.append(Column(label, "?" + self.querystring(tri=next_sort), aria_sort))
         columns.append(Column(str(_("Projets"))))
         return columns

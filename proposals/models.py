@@ -135,8 +135,56 @@ class Convention(CleanTextModel):
         default=False,
         help_text=_("Convention fictive : chaque page l'annonce par un bandeau."),
     )
+    # The convention's own words, in lower case as within a sentence; the defaults are
+    # Clermont's. Pages and documents write them, never a word of their own.
+    axis_name = models.CharField(
+        _("nom d'un axe"),
+        max_length=60,
+        default="axe de transition",
+        help_text=_("Au singulier : « axe de transition », « thème », « objectif »."),
+    )
+    axis_name_plural = models.CharField(
+        _("nom des axes"),
+        max_length=60,
+        default="axes de transition",
+        help_text=_("Au pluriel : « axes de transition », « thèmes », « objectifs »."),
+    )
+    decision_name = models.CharField(
+        _("nom d'une décision des assemblées"),
+        max_length=60,
+        default="délibération",
+        help_text=_(
+            "Ce que les assemblées adoptent sur un bilan : « délibération », « résolution ». "
+            "Écrit devant le numéro d'une décision (« délibération n° 2025-118 »)."
+        ),
+    )
+    decisions_title = models.CharField(
+        _("titre des décisions des assemblées"),
+        max_length=120,
+        default="Les délibérations des conseils",
+        help_text=_("Le titre de leur liste sur la page du bilan et dans le PDF : « Les débats au Parlement »."),
+    )
+    document_name = models.CharField(
+        _("nom du document du bilan"),
+        max_length=120,
+        default="le document présenté aux conseils",
+        help_text=_("Ce qu'est le PDF du bilan, dans le lien qui le propose : « le rapport remis au Parlement »."),
+    )
 
     history = HistoricalRecords()
+
+    # The convention's names and words are the superusers'; editors change its presentation.
+    NAMING_FIELDS = [
+        "name",
+        "short_name",
+        "addressed_to",
+        "is_demo",
+        "axis_name",
+        "axis_name_plural",
+        "decision_name",
+        "decisions_title",
+        "document_name",
+    ]
 
     class Meta:
         verbose_name = _("convention")
@@ -153,6 +201,12 @@ class Convention(CleanTextModel):
     def title(self) -> str:
         """The name for titles: the short name, or else the name."""
         return self.short_name or self.name
+
+    def keep_names_of(self, stored: "Convention") -> None:
+        """Take the names and words back from `stored`: what someone who may change only the
+        presentation saves (a form, or a history page's revert, which brings every field back)."""
+        for field in self.NAMING_FIELDS:
+            setattr(self, field, getattr(stored, field))
 
     @classmethod
     def current(cls) -> "Convention":

@@ -15,14 +15,18 @@ from .models import Institution, Project, Proposal, Status
 @dataclass(frozen=True)
 class Column:
     name: str
-    description: str
+    description: str  # may name an axis as the convention does: %(axis)s
+
+    def in_words_of(self, convention) -> "Column":
+        """The column described in the convention's words («l'axe : axe de transition»)."""
+        return Column(self.name, str(self.description) % {"axis": convention.axis_name})
 
 
 PROPOSAL_COLUMNS = [
     Column("cle", _("Identifiant stable de la proposition (utilisé dans son adresse)")),
     Column("numero", _("Numéro officiel de la proposition, vide s'il n'est pas connu")),
-    Column("axe", _("Identifiant de l'axe de transition (ecologique, democratique, sociale…)")),
-    Column("axe_libelle", _("Nom de l'axe de transition")),
+    Column("axe", _("Identifiant (valeur du filtre « axe ») de son %(axis)s")),
+    Column("axe_libelle", _("Nom de son %(axis)s")),
     Column("intitule", _("Intitulé de la proposition, vide s'il reste à compléter")),
     Column(
         "porteur",

@@ -6,6 +6,8 @@ slug), never on database ids, so a file exported from one database imports into 
 and importing the same file twice changes nothing.
 """
 
+import datetime
+import re
 import unicodedata
 
 import tablib
@@ -17,7 +19,7 @@ from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 
 from .imports import csv_delimiter, decode_csv
-from .models import Axis, Institution, Project, ProjectState, Proposal, Source, Status, YearlyStatus
+from .models import Axis, Convention, Institution, Project, ProjectState, Proposal, Source, Status, YearlyStatus
 from .search import normalize
 from .services import year_is_allowed, year_range_message
 from .spreadsheet import neutralise_dataset, unneutralise
@@ -87,17 +89,43 @@ class KeyForeignKeyWidget(widgets.ForeignKeyWidget):
             raise ValueError(self.message % {"value": value}) from None
 
 
+# Every list column (a proposal's institutions, a project's proposals) takes its items separated
+# by «;» or «,», as a spreadsheet program set up in French or in English writes lists; the
+# exports write «;».
+LIST_SEPARATOR = ";"
+LIST_SEPARATORS = re.compile(r"[;,]")
+
+
+def list_items(value) -> list[str]:
+    """The items of a list cell, whichever separator it uses: «a; b», «a,b»."""
+    return [item.strip() for item in LIST_SEPARATORS.split(str(value or "")) if item.strip()]
+
+
+def unknown_items_message(kind: str, unknown: list[str], known: list[str]) -> str:
+    """«Proposition inconnue : ccc-999.» with what the column accepts."""
+    return _("%(kind)s : %(items)s. Valeurs possibles, séparées par « ; » ou « , » : %(known)s.") % {
+        "kind": kind,
+        "items": ", ".join(f"« {item} »" for item in unknown),
+        "known": ", ".join(known[:20]) + (" …" if len(known) > 20 else "") if known else "—",
+    }
+
+
 class KeysManyToManyWidget(widgets.ManyToManyWidget):
-    """Proposal keys separated by commas; an unknown key is an error, not silently dropped."""
+    """Proposal keys separated by «;» or «,»; an unknown key is an error, not silently dropped."""
+
+    def __init__(self, model, field):
+        super().__init__(model, field=field, separator=LIST_SEPARATOR)
 
     def clean(self, value, row=None, **kwargs):
-        if not value:
+        keys = list_items(value)
+        if not keys:
             return self.model.objects.none()
-        keys = [key.strip() for key in str(value).split(self.separator) if key.strip()]
         found = self.model.objects.filter(**{f"{self.field}__in": keys})
-        unknown = sorted(set(keys) - {getattr(obj, self.field) for obj in found})
+        unknown = [key for key in dict.fromkeys(keys) if key not in {getattr(obj, self.field) for obj in found}]
         if unknown:
-            raise ValueError(_("Proposition inconnue : %(keys)s.") % {"keys": ", ".join(unknown)})
+            known = list(self.model.objects.order_by(self.field).values_list(self.field, flat=True))
+            kind = _("Proposition inconnue") if len(unknown) == 1 else _("Propositions inconnues")
+            raise ValueError(unknown_items_message(kind, unknown, known))
         return found
 
 
@@ -118,6 +146,11 @@ class ChoiceWidget(widgets.CharWidget):
         self.choices = choices
         self.message = message
         self.allow_empty = allow_blank
+
+    def label(self, code) -> str:
+        """The label of `code` («underway» → «En cours»), or the cell as it is."""
+        labels = dict(self.choices.choices)
+        return str(labels.get(code, code))
 
     def accepted(self) -> dict[str, str]:
         """What a cell may say → the code it means."""
@@ -159,14 +192,31 @@ class AxisWidget(KeyForeignKeyWidget):
 
 
 class FrenchDateWidget(widgets.DateWidget):
+    """A date as a clerk types it in a French spreadsheet («30/06/2021»), as the export writes
+    it («2021-06-30»), or a date cell of a workbook; written back as «2021-06-30»."""
+
+    INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y"]
+
     def __init__(self):
         super().__init__(format="%Y-%m-%d")
 
     def clean(self, value, row=None, **kwargs):
-        try:
-            return super().clean(value, row=row, **kwargs)
-        except ValueError:
-            raise ValueError(_("Date invalide « %(value)s » : format attendu AAAA-MM-JJ.") % {"value": value}) from None
+        if isinstance(value, datetime.datetime):  # a workbook's date cell
+            return value.date()
+        if isinstance(value, datetime.date) or value in (None, ""):
+            return value or None
+        text = str(value).strip()
+        # A date cell read as text may carry a midnight time: «2021-06-30 00:00:00».
+        text = re.sub(r"[ T]00:00(:00)?$", "", text)
+        for date_format in self.INPUT_FORMATS:
+            try:
+                return datetime.datetime.strptime(text, date_format).date()
+            except ValueError:
+                continue
+        raise ValueError(
+            _("Date invalide « %(value)s » : écrivez-la JJ/MM/AAAA (30/06/2021) ou AAAA-MM-JJ (2021-06-30).")
+            % {"value": value}
+        )
 
 
 class FrenchIntegerWidget(widgets.IntegerWidget):
@@ -192,9 +242,9 @@ def _text(column, attribute):
 
 
 def institutions_named(value) -> list[Institution]:
-    """The institutions `value` names, separated by «;», each by its code or its name (accents
-    and case aside); a French error listing the codes when one is unknown."""
-    wanted = [part.strip() for part in str(value or "").split(";") if part.strip()]
+    """The institutions `value` names, separated by «;» or «,», each by its code or its name
+    (accents and case aside); a French error listing the codes when one is unknown."""
+    wanted = list_items(value)
     institutions = list(Institution.objects.all())
     known = {normalize(institution.name): institution for institution in institutions}
     known |= {institution.code: institution for institution in institutions}
@@ -208,10 +258,10 @@ def institutions_named(value) -> list[Institution]:
 
 
 class InstitutionsWidget(widgets.ManyToManyWidget):
-    """A proposal's institutions, by code or name, separated by «;»; the export writes the codes."""
+    """A proposal's institutions, by code or name, separated by «;» or «,»; the export writes the codes."""
 
     def __init__(self):
-        super().__init__(Institution, field="code", separator=";")
+        super().__init__(Institution, field="code", separator=LIST_SEPARATOR)
 
     def clean(self, value, row=None, **kwargs):
         return institutions_named(value)
@@ -226,13 +276,22 @@ class InstitutionWidget(widgets.ForeignKeyWidget):
     def clean(self, value, row=None, **kwargs):
         found = institutions_named(value)
         if len(found) > 1:
-            raise ValueError(_("Un seul porteur par projet, pas « %(value)s ».") % {"value": value})
+            # A project is one piece of work, led by one institution; the proposals it carries
+            # out keep all their institutions (the column «porteur» of the proposals).
+            raise ValueError(
+                _(
+                    "Un projet a un seul porteur, l'institution qui le conduit : « %(value)s » en nomme "
+                    "%(count)s. Gardez-en un ; les propositions du projet gardent, elles, tous leurs porteurs."
+                )
+                % {"value": value, "count": len(found)}
+            )
         return found[0] if found else None
 
 
 class ExportedDiff(resources.Diff):
     """The preview shows every column as it will be written, computed ones included (the
-    library's diff leaves the columns of `dehydrate_*` methods empty)."""
+    library's diff leaves the columns of `dehydrate_*` methods empty), and a status or a state
+    by its label («En cours»), as the back office shows it, not by its code."""
 
     def __init__(self, resource, instance, new):
         super().__init__(resource, instance, new)
@@ -245,7 +304,12 @@ class ExportedDiff(resources.Diff):
     def _exported(resource, instance):
         if instance is None:
             return [""] * len(resource.get_import_fields())
-        return [resource.export_field(field, instance) for field in resource.get_import_fields()]
+        return [
+            field.widget.label(value) if isinstance(field.widget, ChoiceWidget) else value
+            for field, value in (
+                (field, resource.export_field(field, instance)) for field in resource.get_import_fields()
+            )
+        ]
 
 
 class FrenchResource(resources.ModelResource):
@@ -260,6 +324,13 @@ class FrenchResource(resources.ModelResource):
     def missing_columns(self, headers) -> list[str]:
         headers = {str(header).strip() for header in headers or []}
         return [column for column in self.required_columns() if column not in headers]
+
+    def unknown_columns(self, headers) -> list[str]:
+        """Headers the import does not know (a typo, a column of another file): refused, since
+        their values would be lost without a word. A column without a header is left aside."""
+        known = {field.column_name for field in self.get_import_fields()}
+        headers = [str(header).strip() for header in headers or [] if header is not None]
+        return [header for header in headers if header and header not in known]
 
     def import_row(self, row, instance_loader, **kwargs):
         # Name the columns of the file, not the model's fields, in the row's errors.
@@ -278,8 +349,8 @@ class FrenchResource(resources.ModelResource):
         return {}
 
     def example_dataset(self) -> tablib.Dataset:
-        """The «modèle»: the import's columns and one example row."""
-        headers = self.required_columns()
+        """The «modèle»: every column the import reads, optional ones included, and one example row."""
+        headers = [field.column_name for field in self.get_import_fields()]
         example = self.example()
         return tablib.Dataset([str(example.get(column, "")) for column in headers], headers=headers)
 
@@ -287,6 +358,18 @@ class FrenchResource(resources.ModelResource):
         missing = self.missing_columns(dataset.headers)
         if missing:
             raise ValueError(_("Colonnes manquantes : %(columns)s.") % {"columns": ", ".join(missing)})
+        unknown = self.unknown_columns(dataset.headers)
+        if unknown:
+            raise ValueError(
+                _(
+                    "Colonnes inconnues : %(columns)s. Renommez-les ou retirez-les : leurs valeurs ne seraient "
+                    "pas importées. Colonnes possibles : %(known)s."
+                )
+                % {
+                    "columns": ", ".join(f"« {column} »" for column in unknown),
+                    "known": ", ".join(field.column_name for field in self.get_import_fields()),
+                }
+            )
         self._rows_by_key = {}  # the key of each row read so far → its row number
         super().before_import(dataset, **kwargs)
 
@@ -362,10 +445,13 @@ class ProposalResource(FrenchResource):
         axis = Axis.objects.first()
         return {
             "cle": "exemple-1",
+            "numero": 1,
             "axe": axis.name if axis else _("nom-ou-identifiant-d-un-axe"),
-            "titre": _("Exemple : un intitulé de proposition (à remplacer)"),
+            "titre": _("Exemple : un intitulé de proposition, aussi long que la convention l'a écrit (à remplacer)"),
+            "intitule_court": _("Exemple d'intitulé court"),
+            "texte": _("Le texte de la proposition, tel que la convention l'a adopté."),
             "resume": _("Un résumé en langage clair."),
-            "porteur": getattr(Institution.objects.first(), "name", ""),
+            "porteur": " ; ".join(Institution.objects.values_list("name", flat=True)[:2]),
             "ordre": 1,
         }
 
@@ -562,7 +648,7 @@ class ProjectResource(FrenchResource):
     proposals = fields.Field(
         attribute="proposals",
         column_name="propositions",
-        widget=KeysManyToManyWidget(Proposal, field="key", separator=","),
+        widget=KeysManyToManyWidget(Proposal, field="key"),
     )
 
     class Meta:
@@ -602,7 +688,45 @@ class InstitutionResource(FrenchResource):
         report_skipped = True
         clean_model_instances = True
 
+    def example(self):
+        return {"code": "exemple", "nom": _("Exemple d'institution (à remplacer)"), "ordre": 1}
+
     def before_import_row(self, row, **kwargs):
         super().before_import_row(row, **kwargs)
         if row.get("ordre") in (None, ""):
             row["ordre"] = 0
+
+
+class AxisResource(FrenchResource):
+    """The convention's axes (or themes, objectives…): created before its proposals."""
+
+    slug = _text("identifiant", "slug")
+    name = _text("nom", "name")
+    description = _text("description", "description")
+    order = fields.Field(attribute="order", column_name="ordre", widget=FrenchIntegerWidget())
+
+    class Meta:
+        model = Axis
+        fields = ["slug", "name", "description", "order"]
+        import_id_fields = ["slug"]
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+    def required_columns(self) -> list[str]:
+        return ["identifiant", "nom"]
+
+    def example(self):
+        axis_name = Convention.current().axis_name
+        return {
+            "identifiant": "exemple",
+            "nom": _("Exemple : %(axis)s (à remplacer)") % {"axis": axis_name},
+            "description": _("En une phrase, ce que recouvre ce %(axis)s.") % {"axis": axis_name},
+            "ordre": 1,
+        }
+
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        for column, empty in (("ordre", 0), ("description", "")):
+            if row.get(column) in (None, ""):
+                row[column] = empty

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from assessments.public import proposal_entries
 from convention.cache import cache_public_page
+from convention.context_processors import current_convention
 from convention.site import base_url
 from reports.models import ReviewEntry
 from reports.summary import year_summary
@@ -52,6 +53,7 @@ TABLE_PAGE_SIZE = 200
 @require_safe
 def proposal_list(request):
     filterset = _proposal_filter(request)
+    filterset.name_axes(current_convention(request))
     # get_page: a missing, odd or out-of-range `page` gives the first or last page, never an error.
     fields = ROW_FIELDS + COMMITTEE_FIELDS if filterset.committee_version else ROW_FIELDS
     page = Paginator(filterset.qs.values(*fields), TABLE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -205,9 +207,10 @@ def project_detail(request, slug: str):
 @cache_public_page()
 @require_safe
 def opendata(request):
+    convention = current_convention(request)
     context = {
-        "columns": PROPOSAL_COLUMNS,
-        "assessment_columns": ASSESSMENT_COLUMNS,
+        "columns": [column.in_words_of(convention) for column in PROPOSAL_COLUMNS],
+        "assessment_columns": [column.in_words_of(convention) for column in ASSESSMENT_COLUMNS],
         "statuses": Status.choices,
         "institutions": list(Institution.objects.all()),
         "year": current_year(),

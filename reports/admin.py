@@ -124,11 +124,16 @@ class AnnualReviewAdmin(PublishedRecordAdminMixin, HistoryAdmin):
                 message = gettext("Le bilan %(year)s est publié : l'année est désormais visible du public.")
             self.message_user(request, message % {"year": review.year, "number": version.number}, messages.SUCCESS)
             return redirect(change_url)
+        if review.correction_is_open:
+            title = gettext("Publier le rectificatif du bilan %(year)s ?")
+        else:
+            title = gettext("Publier le bilan %(year)s ?")
         context = {
             **self.admin_site.each_context(request),
-            "title": gettext("Publier le bilan %(year)s ?") % {"year": review.year},
+            "title": title % {"year": review.year},
             "opts": self.opts,
             "review": review,
+            "number": review.next_version_number(),
             "change_url": change_url,
         }
         return TemplateResponse(request, "admin/reports/annualreview/publish_confirm.html", context)

@@ -20,6 +20,7 @@ import tablib
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -35,11 +36,15 @@ DRAFT_COLUMN = "brouillon"
 
 @dataclass(frozen=True)
 class DocumentFormat:
-    label: str
+    label: str  # may name the convention's document: %(document)s
     extension: str
     content_type: str
     render: Callable  # (report, base_url) -> bytes
     lists_proposals: bool = False  # the report must carry every proposal
+
+    def label_for(self, convention) -> str:
+        """The link text of the document, in the convention's words («PDF, le document présenté aux conseils»)."""
+        return str(self.label) % {"document": convention.document_name}
 
 
 def export_review(review, fmt: str, *, base_url: str = "") -> bytes:
@@ -100,7 +105,8 @@ class DecimalColumns:
 def _summary_dataset(report: ReviewReport) -> tuple[tablib.Dataset, DecimalColumns]:
     """The «Synthèse» sheet: per axis and overall, the counts by status and the rate as a
     number with one decimal (column «Taux (%)»), and the change in points when there is one."""
-    headers = [_("Axe"), _("Propositions")] + [str(status.label) for status in Status] + [_("Taux (%)")]
+    axis_name = capfirst(Convention.current().axis_name)
+    headers = [axis_name, _("Propositions")] + [str(status.label) for status in Status] + [_("Taux (%)")]
     if report.comparison:
         headers.append(_("Évolution depuis %(year)s (points)") % {"year": report.comparison.previous_year})
     dataset = tablib.Dataset(headers=headers, title=_("Synthèse"))
@@ -259,9 +265,7 @@ def render_pdf(report: ReviewReport, base_url: str) -> bytes:
 
 
 FORMATS = {
-    "pdf": DocumentFormat(
-        _lazy("PDF, le document pour les conseils"), "pdf", "application/pdf", render_pdf, lists_proposals=True
-    ),
+    "pdf": DocumentFormat(_lazy("PDF, %(document)s"), "pdf", "application/pdf", render_pdf, lists_proposals=True),
     "xlsx": DocumentFormat(
         _lazy("Tableur Excel (XLSX) : synthèse et propositions"),
         "xlsx",

@@ -57,3 +57,13 @@ def fr_date(value) -> str:
     """A date in words, as French writes it: « 29 août 2025 », « 1er décembre 2024 »."""
     day = _("1er") if value.day == 1 else str(value.day)
     return f"{day} {date_format(value, 'F Y')}"
+
+
+def decision_reference(reference: str, decision_name: str) -> str:
+    """How a decision of an assembly is cited: «délibération n° 2025-118» when its reference is
+    a number (one word with a digit: «2025-118», «T2025»), else the reference as given, which
+    names itself («Débat en séance publique n° 42»): never «délibération n° Débat… n° 42»."""
+    reference = reference.strip()
+    if reference and not any(char.isspace() for char in reference) and any(char.isdigit() for char in reference):
+        return f"{decision_name} n° {reference}"
+    return reference

@@ -84,6 +84,8 @@ class AnnualReview(CleanTextModel):
         permissions = [
             ("preview_annualreview", _("Peut prévisualiser un bilan non publié")),
             ("publish_annualreview", _("Peut publier un bilan")),
+            # Editors correct a year's statuses under a rectificatif: they see the result too.
+            ("preview_correction", _("Peut prévisualiser un rectificatif en préparation")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -128,6 +130,16 @@ class AnnualReview(CleanTextModel):
         version = review_publish(self, user=user, when=when, with_documents=with_documents)
         self.refresh_from_db()
         return version
+
+    def shows_correction_to(self, user) -> bool:
+        """Whether `user` may read this review as its open rectificatif will make it (the
+        live rows), rather than as published."""
+        return self.correction_is_open and user.has_perm("reports.preview_correction")
+
+    def next_version_number(self) -> int:
+        """The number the next publication gets: 1, then 2 for the first rectificatif…"""
+        latest = self.latest_version()
+        return latest.number + 1 if latest else 1
 
     def latest_version(self) -> "ReviewVersion | None":
         return self.versions.order_by("-number").first()
@@ -454,12 +466,6 @@ class ReviewDocument(models.Model):
     def get_absolute_url(self):
         """This version's own address, which never changes."""
         return reverse(f"reports:review-version-{self.fmt}", args=[self.version.review.year, self.version.number])
-
-    @property
-    def label(self) -> str:
-        from .exports import FORMATS  # the exports need the models: import when called
-
-        return FORMATS[self.fmt].label
 
     def latest_url(self):
         """The year's default address, which serves the latest version."""

@@ -53,17 +53,12 @@ def review_detail(request, year: int):
         return review_not_found(request, year)
     # Staff preview a rectificatif in preparation with ?apercu=rectificatif; everyone else, and
     # by default, reads the published record.
-    preview_correction = (
-        review.correction_is_open
-        and request.GET.get("apercu") == "rectificatif"
-        and request.user.has_perm("reports.preview_annualreview")
-    )
+    preview_correction = request.GET.get("apercu") == "rectificatif" and review.shows_correction_to(request.user)
     report = review_report(review, live=preview_correction)
     context = review_context(report)
     if report.is_draft:
         context["documents"] = [
-            (document.label, reverse(f"reports:review-{fmt}", args=[year]), filename(year, fmt, draft=True))
-            for fmt, document in FORMATS.items()
+            (fmt, reverse(f"reports:review-{fmt}", args=[year]), filename(year, fmt, draft=True)) for fmt in FORMATS
         ]
     response = render(request, "reports/review_detail.html", context)
     return _keep_drafts_private(response, report.is_draft)

@@ -9,8 +9,9 @@ import subprocess
 import zipfile
 
 import pytest
+from openpyxl import load_workbook
 
-from proposals.models import Convention
+from proposals.models import Convention, Source
 from reports.models import Deliberation
 from tests.factory import (
     make_assembly,
@@ -26,6 +27,17 @@ from tests.factory import (
 pytestmark = pytest.mark.django_db
 
 FORBIDDEN = re.compile(r"clermont|\bville\b|m[ée]tropol", re.IGNORECASE)
+# A city's words: this convention has «thèmes», «textes adoptés» and a «rapport» (axe-core is a tool).
+CITY_WORDS = re.compile(r"\baxes?\b(?!-core)|axe de transition|d[ée]lib[ée]ration|conseils?\b", re.IGNORECASE)
+
+
+def visible_text(html: str) -> str:
+    """What a reader sees of a page, but the open data's codes («axe», <code>axe_libelle</code>):
+    no tags, no attributes, no addresses."""
+    html = re.sub(r"<code>.*?</code>|« \w+ »", " ", html)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
 NAME = "Convention citoyenne nationale sur l'eau"
 SHORT_NAME = "Convention sur l'eau"
 
@@ -48,6 +60,11 @@ def national(db):
         short_name=SHORT_NAME,
         addressed_to="le Gouvernement et le Parlement",
         introduction="Cent cinquante personnes tirées au sort ont remis leurs mesures.",
+        axis_name="thème",
+        axis_name_plural="thèmes",
+        decision_name="texte adopté",
+        decisions_title="Les textes adoptés au Parlement",
+        document_name="le rapport remis au Parlement",
     )
     government = make_institution("gouvernement", "Gouvernement", order=1)
     make_institution("parlement", "Parlement", order=2)
@@ -59,7 +76,7 @@ def national(db):
                 axis,
                 key=f"{slug}-{rank}",
                 number=index * 2 + rank + 1,
-                title=f"Mesure {rank + 1} de l'axe {name}",
+                title=f"Mesure {rank + 1} du thème {name}",
                 summary="Une mesure de la convention.",
                 order=rank,
                 leads=["gouvernement", "parlement"] if rank else ["parlement"],
@@ -67,15 +84,19 @@ def national(db):
             set_status(proposal, 2024, "underway", explanation="Le travail commence.")
             set_status(proposal, 2025, STATUSES[(index + rank) % 4], explanation="Le point au bilan.")
             proposals.append(proposal)
+    Source.objects.update(label="Rapport du Gouvernement au Parlement")
     proposals[0].leads.add(government)
     project = make_project(proposals[:3], slug="plan-eau", title="Plan eau", lead="gouvernement", start_year=2024)
     make_key_figure(project, label="réseaux rénovés", value=120, unit="km", year=2025)
     make_project([], slug="sans-mesure", title="Projet sans mesure")
     chamber = make_assembly("assemblee", "Assemblée nationale", order=1)
-    make_assembly("senat", "Sénat", order=2)
+    senate = make_assembly("senat", "Sénat", order=2)
     for year in (2024, 2025):
         review = make_review(year, published=False, situation_date=datetime.date(year, 11, 30), is_final=year == 2025)
         Deliberation.objects.create(review=review, body=chamber, date=datetime.date(year, 12, 10), reference=f"T{year}")
+        Deliberation.objects.create(
+            review=review, body=senate, date=datetime.date(year, 12, 12), reference="Débat en séance publique n° 42"
+        )
         review.publish()
     return proposals
 
@@ -116,7 +137,8 @@ def test_the_pages_speak_of_its_institutions_and_assemblies(citizen, national):
 
     assert "Gouvernement, Parlement" in table
     assert f"<h1>Bilan 2025 — {SHORT_NAME}" in review
-    assert "Assemblée nationale, séance du 10 décembre 2025 : délibération n° T2025" in review
+    assert "Assemblée nationale, séance du 10 décembre 2025 : texte adopté n° T2025" in review
+    assert "Sénat, séance du 12 décembre 2025 : Débat en séance publique n° 42" in review
     assert "réalisé ou engagé par le Gouvernement et le Parlement" in home
 
 
@@ -168,3 +190,29 @@ def test_the_back_office_is_headed_with_the_conventions_name(superuser_client, n
 
     assert f'<div id="site-name"><a href="/admin/">{NAME}</a></div>' in html
     assert not FORBIDDEN.findall(html)
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_speaks_in_this_conventions_words(citizen, national, url):
+    text = visible_text(citizen.get(url).content.decode())
+
+    assert not CITY_WORDS.findall(text)
+
+
+def test_the_review_speaks_of_themes_adopted_texts_and_a_report(citizen, national):
+    text = visible_text(citizen.get("/bilans/2025/").content.decode())
+
+    assert "Thème" in text and "par thème" in text
+    assert "Les textes adoptés au Parlement" in text
+    assert "PDF, le rapport remis au Parlement" in text
+
+
+def test_the_documents_speak_in_this_conventions_words(citizen, national):
+    pdf = citizen.get("/bilans/2025.pdf").content
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    summary = load_workbook(io.BytesIO(citizen.get("/bilans/2025.xlsx").content))["Synthèse"]
+
+    text = re.sub(r"\s+", " ", text)
+    assert not CITY_WORDS.findall(text)
+    assert "Les textes adoptés au Parlement" in text and "texte adopté n° T2025" in text
+    assert summary["A1"].value == "Thème"

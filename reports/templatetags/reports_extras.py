@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django import template
 
 from reports import formatting
+from reports.exports import FORMATS
 
 register = template.Library()
 
@@ -70,3 +71,15 @@ def year_tables(history, per_table: int = 4) -> list[YearTable]:
             )
         )
     return tables
+
+
+@register.filter
+def decision_reference(reference: str, decision_name: str) -> str:
+    """«2025-118» -> «délibération n° 2025-118»; «Débat en séance publique n° 42» as given."""
+    return formatting.decision_reference(reference, decision_name)
+
+
+@register.filter
+def document_label(fmt: str, convention) -> str:
+    """ "pdf" -> «PDF, le document présenté aux conseils», in the convention's words."""
+    return FORMATS[fmt].label_for(convention)

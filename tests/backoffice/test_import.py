@@ -183,7 +183,7 @@ def test_projects_import_reports_an_unknown_proposal(editor_client, proposals):
 
     response = upload(editor_client, "project", content, "csv")
 
-    assert "Proposition inconnue : p404" in import_errors(response)
+    assert "Proposition inconnue : « p404 »" in import_errors(response)
     assert not Project.objects.exists()
 
 

@@ -5,6 +5,7 @@ import pytest
 
 from proposals.models import Proposal
 from proposals.services import last_allowed_year
+from reports.models import AnnualReview
 from tests.factory import make_review
 
 PASSWORD = "motdepasse-test"
@@ -69,3 +70,18 @@ def test_an_editor_records_a_status_a_clerk_publishes_and_the_public_sees_it(
     page.goto(f"{live_server.url}/propositions/?annee={year}")
     row = page.locator("tr", has=page.get_by_role("link", name=proposal.title))
     assert "En cours" in row.inner_text()
+
+
+def test_the_review_form_with_a_rectificatif_open_fits_a_1280_px_screen(clermont_live, log_in, clerk):
+    review = AnnualReview.objects.get(year=2025)
+    review.open_correction("Une source corrigée.")
+
+    page = log_in(clerk.username)
+    page.goto(f"{clermont_live.url}/admin/reports/annualreview/{review.pk}/change/")
+
+    assert "Rectificatif ouvert" in page.inner_text("#content")
+    # Nothing wider than the screen, and the deliberations' table needs no scrolling either.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    table = page.locator("#deliberations-group table")
+    assert table.evaluate("t => t.getBoundingClientRect().right") <= 1280
+    assert table.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")

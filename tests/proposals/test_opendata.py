@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from proposals.models import Convention
 from proposals.opendata import ASSESSMENT_COLUMNS, PROPOSAL_COLUMNS
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +87,7 @@ def test_the_data_page_documents_every_column(citizen, clermont):
     page = response.content.decode()
     for column in PROPOSAL_COLUMNS + ASSESSMENT_COLUMNS:
         assert f"<code>{column.name}</code>" in page
-        assert str(column.description).replace("'", "&#x27;") in page
+        assert column.in_words_of(Convention.current()).description.replace("'", "&#x27;") in page
     for code in ["implemented", "not_assessed", "ville_metropole", "aucun"]:
         assert f"<code>{code}</code>" in page
     assert 'href="/propositions.csv"' in page

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from reports import formatting
 from reports.formatting import fr_date, fr_decimal, fr_fraction, fr_integer, fr_percent, fr_points
 
 NBSP = "\u00a0"
@@ -51,3 +52,16 @@ def test_it_signs_a_change_in_points(points, expected):
 def test_it_writes_dates_the_french_way():
     assert fr_date(datetime.date(2025, 8, 29)) == "29 août 2025"
     assert fr_date(datetime.date(2024, 12, 1)) == "1er décembre 2024"
+
+
+@pytest.mark.parametrize(
+    "reference, cited",
+    [
+        ("2025-118", "délibération n° 2025-118"),
+        ("T2025", "délibération n° T2025"),
+        ("Débat en séance publique n° 42", "Débat en séance publique n° 42"),
+        ("Vœu adopté à l'unanimité", "Vœu adopté à l'unanimité"),
+    ],
+)
+def test_a_decision_is_cited_with_n_only_when_its_reference_is_a_number(reference, cited):
+    assert formatting.decision_reference(reference, "délibération") == cited

@@ -108,8 +108,8 @@ def test_ten_years_of_reviews_fit_the_pdf(citizen, db):
 
     # Three tables of at most four years, the latest ones together, each named after its years.
     for years in ("2016 à 2017", "2018 à 2021", "2022 à 2025"):
-        assert f"par bilan annuel et par axe ({years})</caption>" in html
-        assert f"par bilan annuel et par axe ({years})" in text
+        assert f"par bilan annuel et par axe de transition ({years})</caption>" in html
+        assert f"par bilan annuel et par axe de transition ({years})" in text
     # Every year's figures are on the page, the last year's column included.
     for year in range(2016, 2026):
         totals = live_summary(year).totals

@@ -102,7 +102,7 @@ def test_the_xlsx_summary_holds_numbers_with_formats(citizen, clermont):
     assert workbook.sheetnames == ["Synthèse", "Propositions"]
     rows = xlsx_rows(content, 0)
     assert rows[0] == [
-        "Axe",
+        "Axe de transition",
         "Propositions",
         "Mise en œuvre",
         "En cours",

@@ -55,7 +55,7 @@ def test_it_gives_the_breakdown_by_status_beside_its_chart(citizen, clermont):
     assert html.count('role="img"') == 2
     assert '<title id="graphique-statuts-titre">Répartition des propositions par statut' in html
     assert 'aria-labelledby="graphique-statuts-titre graphique-statuts-desc"' in html
-    assert "Nombre de propositions par statut et par axe en 2025" in html  # the data table
+    assert "Nombre de propositions par statut et par axe de transition en 2025" in html  # the data table
     for label in ["Mise en œuvre", "En cours", "Non mise en œuvre à ce jour", "Hors compétences", "Non évaluée"]:
         assert f'<th scope="col">{label}</th>' in html
 
