@@ -100,3 +100,9 @@ outage: install
 .PHONY: image-check
 image-check: install
 	bin/with-postgres bin/with-redis $(PY) bin/image-check
+
+## docker-compose.yml itself with podman-compose, over plain HTTP on 127.0.0.1:8000 (PostgreSQL,
+## Redis, the migrate job, two web replicas, nginx): health, nginx's cache, both replicas, the PDF.
+.PHONY: compose-check
+compose-check: install
+	$(PY) bin/image-check --compose
