@@ -3,9 +3,13 @@
 
 FROM python:3.11-slim-bookworm AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
+# WHEELS: a folder of wheels mounted into the build, for a machine whose builds cannot reach the
+# package index (`make image-check`); empty: from the index.
+ARG WHEELS=
 RUN python -m venv /venv
+# Production's set only: no test or lint tools (those are in requirements-dev.lock).
 COPY requirements.lock /tmp/requirements.lock
-RUN /venv/bin/pip install -r /tmp/requirements.lock
+RUN /venv/bin/pip install ${WHEELS:+--no-index --find-links "$WHEELS"} -r /tmp/requirements.lock
 
 FROM python:3.11-slim-bookworm
 # WeasyPrint (the council PDF) needs Pango and fonts from Debian.

@@ -7,9 +7,11 @@ PYTEST_ARGS ?=
 
 .PHONY: run demo test test-sqlite test-postgres install system-deps lint lock bench cluster-bench outage messages
 
-$(VENV)/.installed: requirements.lock
+# requirements.lock: what production runs (the Docker image installs it alone); requirements-dev.lock:
+# the same pins plus the test and lint tools, for `make install` and the suite.
+$(VENV)/.installed: requirements.lock requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	touch $@
 
 install: $(VENV)/.installed
@@ -35,12 +37,12 @@ demo: install
 	$(DEMO_DB) DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## What the suite needs from Debian: Chromium for the browser tests, poppler-utils for pdftotext,
-## Redis for the shared cache, nginx for the proxy in front, wrk for the benchmarks.
+## Redis for the shared cache, nginx for the proxy in front, wrk for the benchmarks, PostgreSQL 15.
 system-deps:
 	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null || ! command -v redis-server >/dev/null \
-	    || ! command -v nginx >/dev/null || ! command -v wrk >/dev/null; then \
+	    || ! command -v nginx >/dev/null || ! command -v wrk >/dev/null || ! test -x /usr/lib/postgresql/15/bin/initdb; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    chromium poppler-utils redis-server nginx-light wrk >/dev/null; \
+	    chromium poppler-utils redis-server nginx-light wrk postgresql-15 >/dev/null; \
 	fi
 
 ## The whole suite on SQLite with a throwaway Redis as the cache, then again on a throwaway
@@ -59,10 +61,12 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-## Re-pin every dependency after changing pyproject.toml.
+## Re-pin every dependency after changing pyproject.toml: production's set, then the
+## development set on top of it (the same versions, plus the `dev` extra).
+LOCK_FLAGS := --quiet --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links
 lock: install
-	$(VENV)/bin/pip-compile --quiet --extra dev --strip-extras --allow-unsafe \
-	  --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	$(VENV)/bin/pip-compile $(LOCK_FLAGS) -o requirements.lock pyproject.toml
+	$(VENV)/bin/pip-compile $(LOCK_FLAGS) --extra dev -c requirements.lock -o requirements-dev.lock pyproject.toml
 
 ## Refresh the French catalogue after changing texts: French is the source, so msgen copies
 ## each text as its own translation (what gives French plural rules); the .mo is committed.
@@ -88,3 +92,17 @@ cluster-bench: install system-deps
 ## PostgreSQL stopped under load, then restarted: counts of each status code per phase.
 outage: install
 	bin/with-postgres $(PY) bench/outage.py
+
+## Build the Dockerfile with podman (runc; a debootstrap stand-in when the Python base image
+## cannot be pulled) and run the image for real against a throwaway PostgreSQL and Redis:
+## /sante/, the Clermont figures against the review's JSON, the stored PDF, the HEALTHCHECK,
+## no test tool and no local file inside, the plain-HTTP trial. A few minutes: not in `make test`.
+.PHONY: image-check
+image-check: install
+	bin/with-postgres bin/with-redis $(PY) bin/image-check
+
+## docker-compose.yml itself with podman-compose, over plain HTTP on 127.0.0.1:8000 (PostgreSQL,
+## Redis, the migrate job, two web replicas, nginx): health, nginx's cache, both replicas, the PDF.
+.PHONY: compose-check
+compose-check: install
+	$(PY) bin/image-check --compose

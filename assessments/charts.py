@@ -8,14 +8,14 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from reports.charts import LABEL_CHARS
+from reports.charts import WIDTH
 from reports.formatting import fr_decimal, fr_percent
 
-WIDTH = 600
 BAR_HEIGHT = 18
 LINE_HEIGHT = 18
 GAP = 14
-BAR_SPACE = 330  # the longest bar (100 %, or 10 sur 10); the figure is written after it
+LABEL_CHARS = 40  # characters on a line of an axis's name (14 px bold text across 360 units)
+BAR_SPACE = 160  # the longest bar (100 %, or 10 sur 10); the figure is written after it
 
 
 @dataclass(frozen=True)

@@ -266,16 +266,23 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# DJANGO_HTTPS=false: to try the production image on one's own machine over plain HTTP (never
+# in production): no redirect to HTTPS, no HSTS, cookies without Secure, and `check --deploy`
+# does not stop bin/start for it (bin/start says so at start-up).
+HTTPS = envbool("DJANGO_HTTPS", True)
 if not (DEBUG or TESTING):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SECURE_SSL_REDIRECT = HTTPS and envbool("DJANGO_SECURE_SSL_REDIRECT", True)
     # The container's health check speaks plain HTTP from inside.
     SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
-    SECURE_HSTS_SECONDS = envint("DJANGO_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_SECONDS = envint("DJANGO_HSTS_SECONDS", 31536000) if HTTPS else 0
     SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = envbool("DJANGO_HSTS_PRELOAD", True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_SECURE = HTTPS
+    CSRF_COOKIE_SECURE = HTTPS
+    if not HTTPS:
+        # HSTS, SSL redirect, secure session and CSRF cookies: turned off on purpose.
+        SILENCED_SYSTEM_CHECKS = ["security.W004", "security.W008", "security.W012", "security.W016"]
 SESSION_COOKIE_HTTPONLY = True
 # Request bodies. The only file the site takes is a back-office import, 2 MB at most
 # (proposals/forms.py): every request body is capped a little above (413 otherwise, before it

@@ -126,8 +126,11 @@ class ProposalFilter(django_filters.FilterSet):
             ("note", _("Avec une note")),
             ("sans-note", _("Sans note")),
             ("moins-de-5", _("Note inférieure à 5")),
-            ("ecart", _("Mise en œuvre selon les institutions, mais note inférieure à 5")),
+            ("ecart", _("Mise en œuvre mais note < 5")),
         ],
+        help_text=_(
+            "« Mise en œuvre mais note < 5 » : mise en œuvre selon les institutions, notée moins de 5 par le comité."
+        ),
         empty_label=_("Tous les avis"),
         method="filter_assessment",
     )

@@ -1,6 +1,7 @@
 """The public pages: what a citizen reads. Every page runs a fixed number of queries."""
 
 import csv
+from dataclasses import dataclass
 
 from csp.utils import build_policy
 from django.core.paginator import Paginator
@@ -10,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.views.decorators.http import require_safe
 
+from assessments.models import AssessmentEntry
 from assessments.public import proposal_entries
 from convention.cache import cache_public_page
 from convention.context_processors import current_convention
@@ -130,6 +132,37 @@ def timeline(entries: list[ReviewEntry]) -> list[ReviewEntry]:
     return sorted(seen.values(), key=lambda entry: entry.status_year, reverse=True)
 
 
+@dataclass(frozen=True)
+class YearRow:
+    """One year of a proposal's page: the institutions' status that year set (`entry`), or the
+    year whose status it carried unchanged (`carried_from`), beside the committee's assessment."""
+
+    year: int
+    entry: ReviewEntry | None
+    carried_from: int | None
+    assessment: AssessmentEntry | None
+
+
+def year_by_year(entries: list[ReviewEntry], committee: dict[int, AssessmentEntry]) -> list[YearRow]:
+    """The timeline's years, then the committee's, newest first: each status is written once (in
+    the year that set it); a year the committee assessed whose review carried an earlier status
+    points to that year instead of repeating it."""
+    statuses = {entry.status_year: entry for entry in timeline(entries)}
+    by_review = {entry.version.review.year: entry for entry in entries}
+    rows = []
+    for year in sorted(statuses.keys() | committee.keys(), reverse=True):
+        carried = by_review.get(year)
+        rows.append(
+            YearRow(
+                year=year,
+                entry=statuses.get(year),
+                carried_from=carried.status_year if carried and year not in statuses else None,
+                assessment=committee.get(year),
+            )
+        )
+    return rows
+
+
 @cache_public_page()
 @require_safe
 def proposal_detail(request, key: str):
@@ -147,17 +180,15 @@ def proposal_detail(request, key: str):
     current = entries[-1] if entries and entries[-1].version.review.year == years[0].year else None
     previous, following = _neighbours(proposal)
     # The committee's voice, beside (never merged with) the institutions' status of each year.
-    by_year = {entry.version.review.year: entry for entry in entries}
     committee = proposal_entries(proposal)
-    voices = [(year, by_year.get(year), committee[year]) for year in sorted(committee, reverse=True)]
     context = {
         "proposal": proposal,
         "year": years[0].year if years else None,
         "current": current,
-        "timeline": timeline(entries),
+        "years": year_by_year(entries, committee),
         "previous": previous,
         "next": following,
-        "voices": voices,
+        "has_committee": bool(committee),
     }
     return render(request, "proposals/proposal_detail.html", context)
 

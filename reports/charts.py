@@ -31,7 +31,10 @@ STATUS_LOOKS = {
     Status.NOT_ASSESSED: StatusLook(fill="#ffffff", ink="#6b6b6b", pattern="dots"),
 }
 
-WIDTH = 600
+# The charts are drawn for a phone's width (about 340 px of content at 375 px): scaled to the
+# screen, their 13 to 16 units text stays 12 px or more there. Wider screens show them at most
+# a little larger (static/css/review.css), the PDF at their own size.
+WIDTH = 360
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,7 @@ class StatusChart:
 
 BAR_ROW = 66  # label line + bar + gap
 LABEL_LINE = 20  # each further line of a long label
-LABEL_CHARS = 60  # characters on a line of a label (16 px text across the chart's 600 units)
+LABEL_CHARS = 36  # characters on a line of a label (16 px text across the chart's 360 units)
 BAR_HEIGHT = 30
 LEGEND_ROW = 28
 
@@ -171,13 +174,12 @@ def status_chart(summary: Summary, total_label: str) -> StatusChart:
         bars.append(bar)
         y += bar.height
     legend_top = y + 8
+    # One status per line: «Non mise en œuvre à ce jour» needs more than half the width.
     legend = [
-        LegendItem(
-            status=status, look=STATUS_LOOKS[status], x=(i % 2) * WIDTH / 2, y=legend_top + (i // 2) * LEGEND_ROW
-        )
+        LegendItem(status=status, look=STATUS_LOOKS[status], x=0, y=legend_top + i * LEGEND_ROW)
         for i, status in enumerate(Status)
     ]
-    height = legend_top + ((len(legend) + 1) // 2) * LEGEND_ROW
+    height = legend_top + len(legend) * LEGEND_ROW
     return StatusChart(width=WIDTH, height=height, bar_height=BAR_HEIGHT, bars=bars, legend=legend, looks=STATUS_LOOKS)
 
 
@@ -233,11 +235,13 @@ class RateChart:
 
 
 PLOT_TOP, PLOT_HEIGHT, PLOT_LEFT = 24, 200, 56
+MIN_SLOT = 56  # room for a year's rate («87,5 %») above its column: many years widen the chart
 
 
 def rate_chart(history: list[Summary]) -> RateChart:
     """The overall rate of each published year (and of the review's own year), as columns."""
-    slot = (WIDTH - PLOT_LEFT) / max(len(history), 1)
+    width = max(WIDTH, PLOT_LEFT + MIN_SLOT * len(history))
+    slot = (width - PLOT_LEFT) / max(len(history), 1)
     bar_width = min(64.0, slot * 0.6)
     bars = []
     for i, summary in enumerate(history):
@@ -257,7 +261,7 @@ def rate_chart(history: list[Summary]) -> RateChart:
         for p in (0, 25, 50, 75, 100)
     ]
     return RateChart(
-        width=WIDTH,
+        width=width,
         height=PLOT_TOP + PLOT_HEIGHT + 32,
         plot_left=PLOT_LEFT,
         plot_bottom=PLOT_TOP + PLOT_HEIGHT,

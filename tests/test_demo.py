@@ -1,12 +1,14 @@
 """`make demo`: a fictitious national convention of another shape, in an empty database only,
-marked as fictitious on every page."""
+marked as fictitious on every page, with the follow-up committee's published assessment."""
 
+import json
 import re
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
+from assessments.models import CommitteeVersion
 from proposals.models import Axis, Convention, Institution, Proposal
 from reports.models import AnnualReview
 
@@ -33,6 +35,26 @@ def test_it_loads_a_convention_of_another_shape(demo):
     assert Proposal.objects.annotate(n=Count("leads")).filter(n=2).exists()  # carried jointly
     assert list(AnnualReview.objects.published().values_list("year", flat=True)) == [2025, 2024]
     assert Convention.objects.get().is_demo
+
+
+def test_it_shows_the_committee_beside_the_institutions(citizen, demo):
+    version = CommitteeVersion.objects.get()
+    entries = version.entries.all()
+    grades = [entry.grade for entry in entries]
+    review = citizen.get("/bilans/2025/").content.decode()
+    table = citizen.get("/propositions/").content.decode()
+
+    assert version.review.year == 2025 and version.statement
+    assert len(version.axis_statements) == 6
+    assert entries.count() == Proposal.objects.count()
+    assert None in grades and {0, 10} & set(grades)  # «pas d'avis» and the ends of the scale
+    assert entries.exclude(comment="").exists() and entries.exclude(fidelity="").exists()
+    assert entries.exclude(sources=[]).exists()
+    assert "Avis du comité" in table
+    assert "Note moyenne du comité" in review and "Le comité sur l'axe" in review
+    assert citizen.get("/propositions/?avis=ecart").context["page"].paginator.count > 0
+    # The stored 2025 documents carry the committee's voice: it published before the review.
+    assert "committee" in json.loads(citizen.get("/bilans/2025.json").content)
 
 
 @pytest.mark.parametrize(

@@ -59,6 +59,24 @@ def test_a_mistyped_boolean_stops_the_start(tmp_path):
     assert "DJANGO_DEBUG must be 'true' or 'false'" in result.stderr
 
 
+def test_a_plain_http_trial_turns_https_off_only_when_asked(tmp_path):
+    show = (
+        "from django.conf import settings as s; "
+        "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE)"
+    )
+    trial = production_env(tmp_path, DJANGO_HTTPS="false")
+
+    check = manage(tmp_path, trial, "check", "--deploy", "--fail-level", "WARNING")
+
+    assert check.returncode == 0, check.stderr
+    assert manage(tmp_path, trial, "shell", "-v", "0", "-c", show).stdout.split() == ["False", "0", "False"]
+    assert manage(tmp_path, production_env(tmp_path), "shell", "-v", "0", "-c", show).stdout.split() == [
+        "True",
+        "31536000",
+        "True",
+    ]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from assessments.public import average
+from tests.factory import make_assessment, make_axis, make_proposal, make_review, publish_committee, set_status
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,22 @@ def test_the_proposal_page_shows_both_voices_side_by_side(citizen, two_voices):
     assert "Selon le comité de suivi 2/10 · Dénaturée" in page
     assert "Commentaire du comité sur referendum." in page
     assert "Compte rendu du comité" in page and "30 novembre 2025" in page
+
+
+def test_a_status_carried_into_a_later_review_is_written_once(citizen, db):
+    proposal = make_proposal(make_axis(), key="parcs", title="Des parcs")
+    set_status(proposal, 2024, "underway", explanation="Les travaux commencent.")
+    make_review(2024, documents=False)
+    make_review(2025, documents=False)  # the 2024 status, unchanged
+    make_assessment(proposal, 2025, 7, comment="Le comité attend la suite.")
+    publish_committee(2025)
+
+    page = text(citizen.get("/propositions/parcs/"))
+
+    assert page.count("Les travaux commencent.") == 1
+    assert "Bilan 2025 Selon" in page and "Statut inchangé depuis le bilan 2024" in page
+    assert "Le comité attend la suite." in page
+    assert "Bilan 2024 Selon" in page and "Le comité n'a pas publié d'avis pour 2024." in page
 
 
 def test_a_proposal_without_grade_reads_pas_d_avis(citizen, two_voices):

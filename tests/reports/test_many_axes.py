@@ -88,7 +88,7 @@ def test_the_status_chart_wraps_a_long_axis_name_instead_of_cutting_it(citizen, 
     assert all(len(line) <= 60 for line in lines)
     assert " ".join(lines).startswith(last)
     # The chart is as tall as its wrapped labels: the legend comes after the last bar.
-    heights = [float(h) for h in re.findall(r'viewBox="0 0 600 ([\d.]+)"', html)]
+    heights = [float(h) for h in re.findall(r'viewBox="0 0 \d+ ([\d.]+)"', html)]
     bottoms = [float(y) for y in re.findall(r'<rect x="[\d.]+" y="([\d.]+)"', chart)]
     assert max(bottoms) < heights[0]
 

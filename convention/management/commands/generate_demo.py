@@ -1,6 +1,8 @@
 """A fictitious convention of another shape than the first city's, to show the site is not
 made for one city: a national convention of six axes with long names, 146 measures with long
-titles, carried by a government, a parliament or both, and two published reviews.
+titles, carried by a government, a parliament or both, two published reviews, and the follow-up
+committee's assessment of 2025 (grades, comments, verdicts, statements), published before the
+2025 review so that its documents carry the committee's voice too.
 
 Loaded into an empty database only (`make demo` gives it its own SQLite file, demo.sqlite3):
 never mixed with a real convention. Every page says it is fictitious (Convention.is_demo).
@@ -12,6 +14,8 @@ import random
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from assessments.models import Assessment, AssessmentSource, AxisStatement, CommitteeReview, Fidelity
+from assessments.publication import committee_publish
 from convention.cache import bump_version
 from proposals.models import (
     Axis,
@@ -87,6 +91,23 @@ EXPLANATIONS = {
     Status.NOT_IMPLEMENTED: "Aucune décision n'a encore été prise (explication fictive).",
     Status.OUT_OF_SCOPE: "La mesure relève d'une autre autorité (explication fictive).",
 }
+# The committee's grades by the institutions' status: mostly in line with it, sometimes far from
+# it (a measure «implemented» graded below 5: the divergences the review page lists); None is
+# «pas d'avis».
+GRADES = {
+    Status.IMPLEMENTED: [10, 9, 8, 8, 7, 6, 4, 3, None],
+    Status.UNDERWAY: [7, 6, 5, 5, 4, 3, None],
+    Status.NOT_IMPLEMENTED: [3, 2, 1, 0, 0, None],
+    Status.OUT_OF_SCOPE: [5, 2, None],
+}
+COMMENTS = [
+    "",
+    "Le comité salue une mise en œuvre fidèle et rapide (commentaire fictif).",
+    "Le texte adopté reprend la mesure en partie seulement (commentaire fictif).",
+    "Le comité ne retrouve pas la mesure dans la décision annoncée (commentaire fictif).",
+    "Le calendrier annoncé n'est pas tenu (commentaire fictif).",
+]
+COMMITTEE_YEAR = 2025
 
 
 class Command(BaseCommand):
@@ -110,7 +131,10 @@ class Command(BaseCommand):
             count = build_demo()
             transaction.on_commit(bump_version)  # bulk writes send no signal
         if verbosity:
-            self.stdout.write(f"Convention fictive chargée : {count} mesures, bilans 2024 et 2025 publiés.")
+            self.stdout.write(
+                f"Convention fictive chargée : {count} mesures, bilans 2024 et 2025 publiés, "
+                f"avis du comité de suivi {COMMITTEE_YEAR} publié."
+            )
 
 
 def _title(rng: random.Random, axis_name: str, max_length: int) -> str:
@@ -203,6 +227,8 @@ def build_demo() -> int:
         for order, (code, name) in enumerate(ASSEMBLIES, start=1)
     ]
     for year in (2024, 2025):
+        if year == COMMITTEE_YEAR:  # before the review: its documents then carry the committee's voice
+            publish_committee(rng, proposals, statuses, year)
         review = AnnualReview.objects.create(
             year=year,
             situation_date=datetime.date(year, 11, 30),
@@ -215,3 +241,45 @@ def build_demo() -> int:
             )
         review.publish()  # frozen, its documents stored
     return len(proposals)
+
+
+def publish_committee(rng: random.Random, proposals: list, statuses: list, year: int) -> None:
+    """The follow-up committee's assessment of `year`: a grade (or none), a comment, a verdict on
+    fidelity and sometimes a source for each measure, a statement per axis and on the year; published."""
+    status_of = {status.proposal_id: status.status for status in statuses if status.year == year}
+    assessments = Assessment.objects.bulk_create(
+        Assessment(
+            proposal=proposal,
+            year=year,
+            grade=rng.choice(GRADES[status_of[proposal.pk]]),
+            comment=rng.choice(COMMENTS),
+            fidelity=rng.choice([*Fidelity.values, ""]),
+        )
+        for proposal in proposals
+    )
+    AssessmentSource.objects.bulk_create(
+        AssessmentSource(
+            assessment=assessment,
+            label=f"Compte rendu fictif de la séance du comité, {year}",
+            url=f"https://example.org/demonstration/comite-{year}",
+            date=datetime.date(year, 11, 20),
+        )
+        for assessment in assessments
+        if assessment.comment
+    )
+    AxisStatement.objects.bulk_create(
+        AxisStatement(
+            axis=axis,
+            year=year,
+            text=f"Déclaration fictive du comité de suivi sur l'axe « {axis.name.split(' :')[0]} » en {year}.",
+        )
+        for axis in Axis.objects.order_by("order")
+    )
+    review = CommitteeReview.objects.create(
+        year=year,
+        statement=(
+            f"Déclaration fictive du comité de suivi sur l'année {year} : les notes, les commentaires et "
+            "les verdicts de cette démonstration sont générés."
+        ),
+    )
+    committee_publish(review, when=datetime.datetime(year, 12, 5, 12, tzinfo=datetime.UTC))
