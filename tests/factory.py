@@ -3,10 +3,17 @@
 import datetime
 import itertools
 
+from django.core.management import call_command
+
 from proposals.models import Axis, Institution, KeyFigure, Project, Proposal, Source, YearlyStatus
 from reports.models import AnnualReview, Assembly
 
 _counter = itertools.count(1)
+
+
+def seed_clermont() -> None:
+    """The real Clermont-Ferrand data, as `make run` loads it (its 2025 review frozen)."""
+    call_command("seed", "clermont", verbosity=0)
 
 
 def make_axis(**kwargs) -> Axis:

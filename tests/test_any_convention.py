@@ -22,6 +22,7 @@ from tests.factory import (
     make_review,
     set_status,
 )
+from tests.snapshots import replayed
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +41,7 @@ AXES = [
 STATUSES = ["implemented", "underway", "not_implemented", "out_of_scope"]
 
 
-@pytest.fixture
-def national(db):
+def build_national():
     Convention.objects.create(
         pk=1,  # one convention per site
         name=NAME,
@@ -78,6 +78,11 @@ def national(db):
         Deliberation.objects.create(review=review, body=chamber, date=datetime.date(year, 12, 10), reference=f"T{year}")
         review.publish()
     return proposals
+
+
+@pytest.fixture
+def national(db):
+    return replayed(build_national)
 
 
 PAGES = [

@@ -16,13 +16,13 @@ from tests.factory import (
     make_review,
     set_status,
 )
+from tests.snapshots import replayed
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:proposals_proposal_changelist")
 
 
-@pytest.fixture
-def convention():
+def build_convention():
     axis = make_axis(slug="eco", name="Écologie")
     done = make_proposal(axis, key="fait", title="Déjà faite")
     late = make_proposal(axis, key="en-retard", title="")
@@ -33,6 +33,11 @@ def convention():
     make_review(2024)
     make_review(2025, published=False)  # the draft year is the one being worked on
     return {"done": done, "late": late, "never": never}
+
+
+@pytest.fixture
+def convention():
+    return replayed(build_convention)
 
 
 def keys(response):
