@@ -90,8 +90,8 @@ def make_key_figure(project: Project, **kwargs) -> KeyFigure:
 
 def make_review(year: int, *, published: bool = True, documents: bool = True, **kwargs) -> AnnualReview:
     """A review of `year`; published (frozen, documents stored) unless `published=False`: make
-    the statuses it must count first. `documents=False` skips rendering the five documents, for
-    tests of pages on large conventions."""
+    the statuses it must count first. `documents=False` skips rendering the five documents (the
+    slowest part of a test), for tests that never read them."""
     kwargs.setdefault("situation_date", datetime.date(year, 12, 1))
     review = AnnualReview.objects.create(year=year, **kwargs)
     if published:
