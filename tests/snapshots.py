@@ -10,7 +10,9 @@ or the builder simply runs again:
 - every table the builder wrote belongs to a model (nothing maintained beside the models);
 - the rows still fit: no primary key or unique value already taken, no reference to a row that is
   no longer there (checked as `loaddata` checks them); otherwise the replay is rolled back.
-What the builder returned is given again, its model instances read afresh from the database."""
+What the builder returned is given again, its model instances read afresh from the database.
+What it did beside the database is not done again (after a commit, a publication warms the page
+cache: a replay only bumps the content version, as any write does)."""
 
 import dataclasses
 from collections.abc import Callable
@@ -57,8 +59,8 @@ def replayed(build: Callable[..., Any], *args, **kwargs) -> Any:
         _recordings[key] = None  # it writes beyond the models, or deletes: it always runs for real
     else:
         _recordings[key] = Recording(
-            created=[row for key, row in after.items() if key not in before],
-            changed=[row for key, row in after.items() if key in before and before[key] != row],
+            created=[row for pk, row in after.items() if pk not in before],
+            changed=[row for pk, row in after.items() if pk in before and before[pk] != row],
             result=result,
         )
     return result
