@@ -46,10 +46,9 @@ system-deps:
 ## The whole suite on SQLite with a throwaway Redis as the cache, then again on a throwaway
 ## PostgreSQL 15 cluster with the default local-memory cache. Each pass runs in TEST_WORKERS
 ## processes (pytest-xdist; one per core: `make test TEST_WORKERS=4`), the browser tests all in
-## the same one; each process has its own test database and Redis database. Tests are handed out
-## in collection order, so those that empty the database (live server) still come last.
+## the same one (tests/conftest.py); each has its own test database and Redis database.
 TEST_WORKERS ?= 2
-PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
+PYTEST := $(PY) -m pytest -n $(TEST_WORKERS)
 test: install system-deps lint
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres

@@ -9,6 +9,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.test import Client
+from xdist.scheduler import LoadScopeScheduling
 
 from tests.factory import seed_clermont
 from tests.snapshots import replayed
@@ -28,6 +29,28 @@ def pytest_configure(config):
     if settings.CACHES["default"]["BACKEND"].endswith(".RedisCache"):
         default = {**settings.CACHES["default"], "LOCATION": os.environ["REDIS_URL"]}
         settings.CACHES = {**settings.CACHES, "default": default}
+
+
+# Under pytest-xdist, what is expensive to start or to build is shared by tests run in the same
+# process: the browser tests (one Chromium, one live server) and the demo convention.
+TOGETHER = ("tests/browser/", "tests/test_demo.py")
+
+
+class TogetherScheduling(LoadScopeScheduling):
+    """pytest-xdist's `load`, except that the tests under each of TOGETHER go to one process.
+    Tests are handed out in collection order, so those that empty the database (live server)
+    still run after the others in each process."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        return next((prefix for prefix in TOGETHER if nodeid.startswith(prefix)), nodeid)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "load":
+        return None
+    config.option.loadscopereorder = False
+    return TogetherScheduling(config, log)
 
 
 EDITORS = "Rédaction"

@@ -26,14 +26,12 @@ CHROMIUM_ARGS = [
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
-    """Every browser test is marked `browser`; under pytest-xdist (`make test`), they all run in
-    the same process, so one Chromium and one live server serve them all."""
+    """Every browser test is marked `browser` (under pytest-xdist they all run in one process:
+    tests/conftest.py)."""
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")
