@@ -46,16 +46,20 @@ system-deps:
 	fi
 
 ## The whole suite on SQLite with a throwaway Redis as the cache, then again on a throwaway
-## PostgreSQL 15 cluster with the default local-memory cache.
+## PostgreSQL 15 cluster with the default local-memory cache. Each pass runs in TEST_WORKERS
+## processes (pytest-xdist; one per core: `make test TEST_WORKERS=4`), the browser tests all in
+## the same one (tests/conftest.py); each has its own test database and Redis database.
+TEST_WORKERS ?= 2
+PYTEST := $(PY) -m pytest -n $(TEST_WORKERS)
 test: install system-deps lint
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
 test-sqlite: install
-	env -u DATABASE_URL bin/with-redis $(PY) -m pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL bin/with-redis $(PYTEST) $(PYTEST_ARGS)
 
 test-postgres: install
-	bin/with-postgres bin/with-redis sh -c 'TEST_REDIS_URL=$$REDIS_URL; unset REDIS_URL; export TEST_REDIS_URL; exec $(PY) -m pytest $(PYTEST_ARGS)'
+	bin/with-postgres bin/with-redis sh -c 'TEST_REDIS_URL=$$REDIS_URL; unset REDIS_URL; export TEST_REDIS_URL; exec $(PYTEST) $(PYTEST_ARGS)'
 
 lint: install
 	$(VENV)/bin/ruff check .

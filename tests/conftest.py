@@ -1,13 +1,57 @@
 """The world every test may use: a citizen, an editor, a clerk and a superuser."""
 
+import os
 from importlib import import_module
+from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, User
-from django.core.management import call_command
 from django.test import Client
+from xdist.scheduler import LoadScopeScheduling
+
+from tests.factory import seed_clermont
+from tests.snapshots import replayed
+
+
+def pytest_configure(config):
+    """`make test` runs the suite in two processes (pytest-xdist): each gets a Redis database of
+    its own (`REDIS_URL` and the shared-cache tests' `TEST_REDIS_URL`), since the tests clear the
+    cache and a page cached by one process must not be served to the other's tests."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1…
+    if not worker:
+        return
+    database = int(worker.removeprefix("gw")) + 1  # 1 to 15: Redis has 16
+    for name in ("REDIS_URL", "TEST_REDIS_URL"):
+        if os.environ.get(name):
+            os.environ[name] = urlsplit(os.environ[name])._replace(path=f"/{database}").geturl()
+    if settings.CACHES["default"]["BACKEND"].endswith(".RedisCache"):
+        default = {**settings.CACHES["default"], "LOCATION": os.environ["REDIS_URL"]}
+        settings.CACHES = {**settings.CACHES, "default": default}
+
+
+# Under pytest-xdist, what is expensive to start or to build is shared by tests run in the same
+# process: the browser tests (one Chromium, one live server) and the demo convention.
+TOGETHER = ("tests/browser/", "tests/test_demo.py")
+
+
+class TogetherScheduling(LoadScopeScheduling):
+    """pytest-xdist's `load`, except that the tests under each of TOGETHER go to one process.
+    Tests are handed out in collection order, so those that empty the database (live server)
+    still run after the others in each process."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        return next((prefix for prefix in TOGETHER if nodeid.startswith(prefix)), nodeid)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "load":
+        return None
+    config.option.loadscopereorder = False
+    return TogetherScheduling(config, log)
+
 
 from convention import cache_backends
 
@@ -86,8 +130,9 @@ def superuser_client(superuser) -> Client:
 
 @pytest.fixture
 def clermont(db):
-    """The real Clermont-Ferrand data, as `make run` loads it (its 2025 review frozen)."""
-    call_command("seed", "clermont", verbosity=0)
+    """The real Clermont-Ferrand data, as `make run` loads it (its 2025 review frozen): seeded
+    once per process, replayed in the next tests (tests/snapshots.py)."""
+    replayed(seed_clermont)
 
 
 @pytest.fixture(autouse=True)

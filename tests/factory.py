@@ -3,10 +3,17 @@
 import datetime
 import itertools
 
+from django.core.management import call_command
+
 from proposals.models import Axis, Institution, KeyFigure, Project, Proposal, Source, YearlyStatus
 from reports.models import AnnualReview, Assembly
 
 _counter = itertools.count(1)
+
+
+def seed_clermont() -> None:
+    """The real Clermont-Ferrand data, as `make run` loads it (its 2025 review frozen)."""
+    call_command("seed", "clermont", verbosity=0)
 
 
 def make_axis(**kwargs) -> Axis:
@@ -83,8 +90,8 @@ def make_key_figure(project: Project, **kwargs) -> KeyFigure:
 
 def make_review(year: int, *, published: bool = True, documents: bool = True, **kwargs) -> AnnualReview:
     """A review of `year`; published (frozen, documents stored) unless `published=False`: make
-    the statuses it must count first. `documents=False` skips rendering the five documents, for
-    tests of pages on large conventions."""
+    the statuses it must count first. `documents=False` skips rendering the five documents (the
+    slowest part of a test), for tests that never read them."""
     kwargs.setdefault("situation_date", datetime.date(year, 12, 1))
     review = AnnualReview.objects.create(year=year, **kwargs)
     if published:

@@ -23,6 +23,7 @@ from tests.factory import (
     make_review,
     set_status,
 )
+from tests.snapshots import replayed
 
 pytestmark = pytest.mark.django_db
 
@@ -52,8 +53,7 @@ AXES = [
 STATUSES = ["implemented", "underway", "not_implemented", "out_of_scope"]
 
 
-@pytest.fixture
-def national(db):
+def build_national():
     Convention.objects.create(
         pk=1,  # one convention per site
         name=NAME,
@@ -99,6 +99,11 @@ def national(db):
         )
         review.publish()
     return proposals
+
+
+@pytest.fixture
+def national(db):
+    return replayed(build_national)
 
 
 PAGES = [

@@ -11,6 +11,7 @@ from django.db.models import Count
 from assessments.models import CommitteeVersion
 from proposals.models import Axis, Convention, Institution, Proposal
 from reports.models import AnnualReview
+from tests.snapshots import replayed
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +19,13 @@ FORBIDDEN = re.compile(r"clermont|\bville\b|m[ée]tropol", re.IGNORECASE)
 BANNER = "Convention fictive — démonstration : les propositions, les statuts et les bilans de ce site sont générés"
 
 
+def build_demo():
+    call_command("generate_demo", verbosity=0)
+
+
 @pytest.fixture
 def demo(db):
-    call_command("generate_demo", verbosity=0)
+    replayed(build_demo)
 
 
 def test_it_loads_a_convention_of_another_shape(demo):

@@ -4,6 +4,7 @@ documented while; nothing with a session, a form, a draft, the back office or an
 import pytest
 
 from tests.factory import make_convention, make_review
+from tests.snapshots import replayed
 
 pytestmark = pytest.mark.django_db
 
@@ -16,11 +17,15 @@ def http_caching(settings):
     settings.PAGE_HTTP_STALE_SECONDS = 30
 
 
-@pytest.fixture
-def convention():
+def build_convention():
     make_convention(3)
     make_review(2025)
     make_review(2026, published=False)
+
+
+@pytest.fixture
+def convention():
+    replayed(build_convention)
 
 
 def directives(response) -> set[str]:

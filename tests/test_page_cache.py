@@ -5,15 +5,20 @@ from django.test import RequestFactory, override_settings
 from convention import cache
 from proposals.models import Proposal
 from tests.factory import make_convention, make_project, make_review
+from tests.snapshots import replayed
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def convention():
+def build_convention():
     proposals = make_convention(12)
     make_review(2025)
     return proposals
+
+
+@pytest.fixture
+def convention():
+    return replayed(build_convention)
 
 
 def test_a_cached_page_costs_no_query(citizen, convention, page_cache, django_assert_num_queries):

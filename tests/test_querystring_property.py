@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from proposals.models import Status
 from tests.factory import make_convention, make_review
+from tests.snapshots import replayed
 
 PARAMETERS = ["axe", "statut", "porteur", "annee", "q", "tri", "page", "format", "axe[]", ""]
 KNOWN_VALUES = [
@@ -34,11 +35,15 @@ query_strings = st.lists(st.tuples(st.sampled_from(PARAMETERS), values), max_siz
 raw_query_strings = st.text(alphabet="%&=+;?#axestuqniprog0123456789AFaf\x00 ", max_size=80)
 
 
-@pytest.fixture
-def convention(db):
+def build_convention():
     make_convention(12)
     make_review(2024)
     make_review(2025)
+
+
+@pytest.fixture
+def convention(db):
+    replayed(build_convention)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

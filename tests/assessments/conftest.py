@@ -5,6 +5,7 @@ import pytest
 from assessments.models import AssessmentSource, AxisStatement, CommitteeReview
 from proposals.models import Convention
 from tests.factory import make_assessment, make_axis, make_proposal, make_review, publish_committee, set_status
+from tests.snapshots import replayed
 
 
 def build_two_voices(publish: bool = True) -> dict:
@@ -54,4 +55,4 @@ def build_two_voices(publish: bool = True) -> dict:
 
 @pytest.fixture
 def two_voices(db):
-    return build_two_voices()
+    return replayed(build_two_voices)

@@ -9,6 +9,7 @@ from proposals.models import Proposal, YearlyStatus
 from reports.models import AnnualReview
 from tests.backoffice.helpers import STATUS_HEADERS, spreadsheet, upload
 from tests.factory import make_assessment, make_proposal, make_review, set_status
+from tests.snapshots import replayed
 
 pytestmark = pytest.mark.django_db
 
@@ -18,14 +19,18 @@ def perms(group_name):
     return {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
 
 
-@pytest.fixture
-def world(db):
+def build_world():
     proposal = make_proposal(key="velo", title="Plus de vélos")
     yearly = set_status(proposal, 2024, "underway")
     make_review(2024)
     assessment = make_assessment(proposal, 2025, 6, comment="Un début.")
     committee_review = CommitteeReview.objects.create(year=2025, statement="Une année contrastée.")
     return {"proposal": proposal, "yearly": yearly, "assessment": assessment, "committee_review": committee_review}
+
+
+@pytest.fixture
+def world(db):
+    return replayed(build_world)
 
 
 def test_the_committee_group_writes_its_assessments_and_nothing_else(committee):

@@ -5,14 +5,19 @@ from django.urls import reverse
 
 from reports.models import AnnualReview
 from tests.factory import make_review
+from tests.snapshots import replayed
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def draft():
+def build_draft():
     make_review(2024)
     return make_review(2025, published=False)
+
+
+@pytest.fixture
+def draft():
+    return replayed(build_draft)
 
 
 def publish_url(review):

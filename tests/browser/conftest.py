@@ -5,6 +5,9 @@ import shutil
 
 import pytest
 
+from tests.factory import seed_clermont
+from tests.snapshots import replayed
+
 # Playwright's sync API runs an event loop in this thread; Django must still let tests
 # touch the database from it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -24,6 +27,8 @@ WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21
 
 
 def pytest_collection_modifyitems(items):
+    """Every browser test is marked `browser` (under pytest-xdist they all run in one process:
+    tests/conftest.py)."""
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
@@ -71,7 +76,5 @@ def assert_no_axe_violations(axe, page):
 def clermont_live(transactional_db, live_server):
     """The Clermont data behind a live server, for the browser, as `make run` loads it (its
     2025 review published, that is frozen)."""
-    from django.core.management import call_command
-
-    call_command("seed", "clermont", verbosity=0)
+    replayed(seed_clermont)
     return live_server

@@ -10,13 +10,14 @@ import pytest
 
 from tests.browser.conftest import WCAG_21_AA
 from tests.factory import make_wide_convention
+from tests.snapshots import replayed
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 @pytest.fixture
 def wide_live(transactional_db, live_server):
-    make_wide_convention(axes=10, title_length=400)
+    replayed(make_wide_convention, axes=10, title_length=400)
     return live_server
 
 

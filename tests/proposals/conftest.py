@@ -3,11 +3,10 @@
 import pytest
 
 from tests.factory import make_axis, make_project, make_proposal, make_review, set_status
+from tests.snapshots import replayed
 
 
-@pytest.fixture
-def small_world(db):
-    """Two axes, four proposals with 2024 and 2025 statuses, a draft 2026, two projects."""
+def build_small_world():
     eco = make_axis(slug="ecologique", name="Transition écologique", order=1)
     soc = make_axis(slug="sociale", name="Transition sociale", order=2)
     green = make_proposal(
@@ -42,3 +41,9 @@ def small_world(db):
         "parks": parks,
         "counter": counter,
     }
+
+
+@pytest.fixture
+def small_world(db):
+    """Two axes, four proposals with 2024 and 2025 statuses, a draft 2026, two projects."""
+    return replayed(build_small_world)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from proposals.models import Institution, Proposal
 from tests.backoffice.helpers import export, import_and_confirm, import_errors, spreadsheet, upload
 from tests.factory import make_axis, make_institution, make_project, make_proposal, make_review, set_status
+from tests.snapshots import replayed
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +26,7 @@ def rows(response) -> list[str]:
     return re.findall(r'<a href="/propositions/([^/"]+)/"', response.content.decode())
 
 
-@pytest.fixture
-def national(db):
-    """A national convention: a government and a parliament, one measure carried by both."""
+def build_national():
     government = make_institution("gouvernement", "Gouvernement", order=1)
     parliament = make_institution("parlement", "Parlement", order=2)
     axis = make_axis(slug="se-nourrir", name="Se nourrir")
@@ -40,6 +39,12 @@ def national(db):
         set_status(proposal, 2025, "underway")
     make_review(2025)
     return {"government": government, "parliament": parliament, "joint": joint}
+
+
+@pytest.fixture
+def national(db):
+    """A national convention: a government and a parliament, one measure carried by both."""
+    return replayed(build_national)
 
 
 def test_the_filter_offers_the_conventions_own_institutions(citizen, national):

@@ -8,6 +8,7 @@ from django.test import Client
 
 from proposals.models import Axis, Proposal, Status
 from tests.factory import make_axis, make_proposal, make_review, set_status
+from tests.snapshots import replayed
 
 
 def grant_preview(user):
@@ -67,4 +68,4 @@ def build_history() -> History:
 
 @pytest.fixture
 def history(db) -> History:
-    return build_history()
+    return replayed(build_history)

@@ -18,13 +18,12 @@ from tests.factory import (
     set_status,
 )
 from tests.reports.test_review_documents import pdf_text
+from tests.snapshots import replayed
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def ten_axes():
-    """Ten axes of three proposals; the last one gets seven, so its fractions («… sur 7») are its own."""
+def build_ten_axes():
     axes = make_wide_convention(axes=10, title_length=400, publish=False)
     last = axes[-1]
     for n, (status_2024, status_2025) in enumerate([("implemented",) * 2, ("underway", "implemented")] * 2, start=4):
@@ -34,6 +33,12 @@ def ten_axes():
     assert Proposal.objects.filter(axis=last).count() == 7
     publish_wide_convention()
     return axes
+
+
+@pytest.fixture
+def ten_axes():
+    """Ten axes of three proposals; the last one gets seven, so its fractions («… sur 7») are its own."""
+    return replayed(build_ten_axes)
 
 
 def last_axis_fractions(axes) -> dict[int, str]:

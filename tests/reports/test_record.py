@@ -13,16 +13,14 @@ from reports.publication import PublicationError, review_open_correction, review
 from tests.backoffice.helpers import STATUS_HEADERS, spreadsheet, upload
 from tests.factory import make_axis, make_project, make_proposal, make_review, set_status
 from tests.reports.test_review_documents import cold_process
+from tests.snapshots import replayed
 
 pytestmark = pytest.mark.django_db
 
 FORMATS = ["pdf", "xlsx", "ods", "csv", "json"]
 
 
-@pytest.fixture
-def published():
-    """Two axes, four proposals with 2025 statuses, a project, the 2025 review published:
-    «Climat» 1 sur 2 (50,0 %), «Social» 2 sur 2 (100,0 %), overall 3 sur 4 (75,0 %)."""
+def build_published():
     climate = make_axis(name="Climat", slug="climat")
     social = make_axis(name="Social", slug="social")
     proposals = {
@@ -38,6 +36,13 @@ def published():
     make_project([proposals["trees"]], slug="forets", title="Forêts urbaines")
     make_review(2025)
     return proposals
+
+
+@pytest.fixture
+def published():
+    """Two axes, four proposals with 2025 statuses, a project, the 2025 review published:
+    «Climat» 1 sur 2 (50,0 %), «Social» 2 sur 2 (100,0 %), overall 3 sur 4 (75,0 %)."""
+    return replayed(build_published)
 
 
 def documents(client) -> dict[str, bytes]:

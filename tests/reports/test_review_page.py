@@ -77,7 +77,7 @@ def test_it_gives_the_explanation_of_a_pending_proposal(citizen):
     waiting = make_proposal(axis=axis, title="Des bus la nuit")
     set_status(waiting, 2025, Status.UNDERWAY, explanation="Les lignes de nuit sont à l'étude.")
     set_status(make_proposal(axis=axis, title="Planter des arbres"), 2025, Status.IMPLEMENTED)
-    make_review(2025)
+    make_review(2025, documents=False)
 
     _, html = page(citizen)
 
@@ -88,7 +88,7 @@ def test_it_gives_the_explanation_of_a_pending_proposal(citizen):
 
 def test_a_proposal_never_assessed_is_not_shown_as_a_failure(citizen):
     make_proposal(axis=make_axis(), title="Des jardins partagés")
-    make_review(2025)
+    make_review(2025, documents=False)
 
     _, html = page(citizen)
 
@@ -114,7 +114,7 @@ def test_it_shows_the_change_since_the_previous_published_year(citizen, history)
 def test_the_change_is_since_the_previous_published_year_not_a_draft(citizen, history):
     make_review(2025, published=False)
     set_status(history.proposals["budget"], 2026, Status.IMPLEMENTED)
-    make_review(2026)
+    make_review(2026, documents=False)
 
     _, html = page(citizen, "/bilans/2026/")
 
@@ -124,7 +124,7 @@ def test_the_change_is_since_the_previous_published_year_not_a_draft(citizen, hi
 
 def test_the_change_is_the_difference_of_the_printed_rates(citizen, history):
     set_status(history.proposals["budget"], 2025, Status.IMPLEMENTED)
-    make_review(2025)
+    make_review(2025, documents=False)
 
     _, html = page(citizen, "/bilans/2025/")
 

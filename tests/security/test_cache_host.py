@@ -3,14 +3,19 @@
 import pytest
 
 from tests.factory import make_convention, make_review
+from tests.snapshots import replayed
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def convention():
+def build_convention():
     make_convention(3)
     make_review(2025)
+
+
+@pytest.fixture
+def convention():
+    replayed(build_convention)
 
 
 def urls(response) -> set[str]:

@@ -7,15 +7,20 @@ import pytest
 
 from proposals.filters import ProposalFilter
 from tests.factory import make_convention, make_review
+from tests.snapshots import replayed
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def convention():
+def build_convention():
     proposals = make_convention(6)
     make_review(2025)
     return proposals
+
+
+@pytest.fixture
+def convention():
+    return replayed(build_convention)
 
 
 def test_a_random_query_string_on_the_pdf_is_served_from_the_cache(

