@@ -8,6 +8,8 @@ class ConventionConfig(AppConfig):
 
     name = "convention"
     verbose_name = _("Site")
+    # This module also holds django-axes' config: say which one `"convention"` means.
+    default = True
 
     def ready(self):
         from .cache import connect_invalidation
