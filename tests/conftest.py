@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 from xdist.scheduler import LoadScopeScheduling
 
+from convention import cache_backends
 from tests.factory import seed_clermont
 from tests.snapshots import replayed
 
@@ -52,8 +53,6 @@ def pytest_xdist_make_scheduler(config, log):
     config.option.loadscopereorder = False
     return TogetherScheduling(config, log)
 
-
-from convention import cache_backends
 
 EDITORS = "Rédaction"
 CLERKS = "Greffe"

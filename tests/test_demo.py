@@ -56,7 +56,7 @@ def test_it_shows_the_committee_beside_the_institutions(citizen, demo):
     assert entries.exclude(comment="").exists() and entries.exclude(fidelity="").exists()
     assert entries.exclude(sources=[]).exists()
     assert "Avis du comité" in table
-    assert "Note moyenne du comité" in review and "Le comité sur l'axe" in review
+    assert "Note moyenne du comité" in review and "Le comité, " in review
     assert citizen.get("/propositions/?avis=ecart").context["page"].paginator.count > 0
     # The stored 2025 documents carry the committee's voice: it published before the review.
     assert "committee" in json.loads(citizen.get("/bilans/2025.json").content)

@@ -109,7 +109,10 @@ def test_an_upgrade_from_35cbdf1_keeps_everything(release_database):
 
     carried = Proposal.objects.get(key="velo")
     assert [i.code for i in carried.leads.all()] == ["ville"]
-    assert [i.code for i in Proposal.objects.get(key="bus").leads.all()] == ["ville_metropole"]
+    assert [i.code for i in Proposal.objects.get(key="bus").leads.all()] == [
+        "ville",
+        "metropole",
+    ]  # a joint institution's proposals carry its members (0014)
     assert not Proposal.objects.get(key="jardin").leads.exists()
     # The history keeps who carried the proposal at each change.
     assert [list(row.leads.values_list("institution__code", flat=True)) for row in carried.history.all()] == [
