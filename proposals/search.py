@@ -7,8 +7,9 @@ only, never a fragment inside a word («velo» does not find «développement»)
 
 PostgreSQL does it with its own text search (`to_tsvector('french', unaccent(…))`, the
 `unaccent` extension is created by a migration); SQLite gets Python functions of the same
-behaviour on every new connection (`proposals.stemmer` is Snowball's French stemmer, checked
-word for word against PostgreSQL's). `normalize` also serves accent-insensitive sorting.
+behaviour on every new connection (the `snowballstemmer` package is Snowball's own French
+stemmer, the one PostgreSQL's `french_stem` is built from; checked word for word against it).
+`normalize` also serves accent-insensitive sorting.
 """
 
 import re
@@ -24,8 +25,7 @@ from django.dispatch import receiver
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
-
-from .stemmer import stem
+from snowballstemmer import stemmer
 
 LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "’": "'"})
 
@@ -55,6 +55,12 @@ def normalize(text: str | None) -> str:
         return ""
     decomposed = unicodedata.normalize("NFKD", text.translate(LIGATURES))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def stem(word: str) -> str:
+    """Snowball's French stem of a normalized word. A stemmer keeps state while it works: one
+    per call (about as fast as a shared one), so threads never share it."""
+    return stemmer("french").stemWord(word)
 
 
 def lexeme(word: str) -> str:

@@ -5,8 +5,7 @@ import re
 
 import pytest
 
-from proposals.search import lexemes, search_words
-from proposals.stemmer import stem
+from proposals.search import lexemes, search_words, stem
 from tests.factory import make_axis, make_project, make_proposal
 
 pytestmark = pytest.mark.django_db
