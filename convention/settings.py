@@ -328,6 +328,13 @@ CONTENT_SECURITY_POLICY = {
 SITE_URL = os.environ.get("SITE_URL", "http://testserver" if TESTING else "").rstrip("/")
 if not (SITE_URL or DEBUG or TESTING):
     raise ImproperlyConfigured("SITE_URL is required when DJANGO_DEBUG is not true (see .env.example).")
+# The licence of the open data and the published documents, as the data package and the
+# catalogue (/donnees/) declare it: Licence Ouverte 2.0 (Etalab) by default, the licence French
+# public bodies publish under; set both to the convention's own licence.
+OPEN_DATA_LICENSE_URL = os.environ.get(
+    "OPEN_DATA_LICENSE_URL", "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+)
+OPEN_DATA_LICENSE_TITLE = os.environ.get("OPEN_DATA_LICENSE_TITLE", "Licence Ouverte / Open Licence version 2.0")
 # Whom to tell about a vulnerability (/.well-known/security.txt): comma-separated
 # "mailto:…" or "https://…" addresses (a bare e-mail address gets "mailto:"). None: no file.
 SECURITY_CONTACT = envlist("SECURITY_CONTACT")

@@ -4,7 +4,7 @@ The tracking table's CSV/JSON (`/propositions.csv`), the review's CSV and its pr
 sheet all take their rows from here, and `/donnees/` documents these very columns.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
@@ -14,40 +14,74 @@ from .models import Institution, Project, Proposal, Status
 
 @dataclass(frozen=True)
 class Column:
+    """A column of the open-data files: its name, its description (on /donnees/ and in the data
+    package's Table Schema, /donnees/datapackage.json) and its Table Schema type and constraints."""
+
     name: str
     description: str  # may name an axis as the convention does: %(axis)s
+    type: str = "string"  # a Table Schema type: string, integer
+    required: bool = False  # never empty
+    constraints: dict = field(default_factory=dict)  # other Table Schema constraints: enum, minimum…
+    format: str = "default"
 
     def in_words_of(self, convention) -> "Column":
         """The column described in the convention's words («l'axe : axe de transition»)."""
-        return Column(self.name, str(self.description) % {"axis": convention.axis_name})
+        return replace(self, description=str(self.description) % {"axis": convention.axis_name})
+
+    def schema_field(self, convention, **constraints) -> dict:
+        """The column as a Table Schema field, described in the convention's words; `constraints`
+        adds to its own (the ones known to the apps above this one)."""
+        described = {"name": self.name, "type": self.type, "description": self.in_words_of(convention).description}
+        if self.format != "default":
+            described["format"] = self.format
+        constraints = self.constraints | constraints | ({"required": True} if self.required else {})
+        if constraints:
+            described["constraints"] = constraints
+        return described
 
 
 PROPOSAL_COLUMNS = [
-    Column("cle", _("Identifiant stable de la proposition (utilisé dans son adresse)")),
-    Column("numero", _("Numéro officiel de la proposition, vide s'il n'est pas connu")),
-    Column("axe", _("Identifiant (valeur du filtre « axe ») de son %(axis)s")),
-    Column("axe_libelle", _("Nom de son %(axis)s")),
+    Column("cle", _("Identifiant stable de la proposition (utilisé dans son adresse)"), required=True),
+    Column(
+        "numero",
+        _("Numéro officiel de la proposition, vide s'il n'est pas connu"),
+        type="integer",
+        constraints={"minimum": 0},
+    ),
+    Column("axe", _("Identifiant (valeur du filtre « axe ») de son %(axis)s"), required=True),
+    Column("axe_libelle", _("Nom de son %(axis)s"), required=True),
     Column("intitule", _("Intitulé de la proposition, vide s'il reste à compléter")),
     Column(
         "porteur",
         _("Codes des institutions chargées (voir leur liste ci-dessous), séparés par « ; », vide si inconnues"),
     ),
-    Column("annee", _("Année de la situation donnée (bilan)")),
+    Column("annee", _("Année de la situation donnée (bilan)"), type="integer"),
     Column(
         "statut",
         _("Code du statut à cette date : implemented, underway, not_implemented, out_of_scope, not_assessed"),
+        required=True,
+        constraints={"enum": Status.values},
     ),
-    Column("statut_libelle", _("Libellé du statut en français")),
-    Column("annee_statut", _("Année du suivi annuel dont vient le statut, vide si la proposition n'a pas été évaluée")),
+    Column(
+        "statut_libelle",
+        _("Libellé du statut en français"),
+        required=True,
+        constraints={"enum": [label for _code, label in Status.choices]},
+    ),
+    Column(
+        "annee_statut",
+        _("Année du suivi annuel dont vient le statut, vide si la proposition n'a pas été évaluée"),
+        type="integer",
+    ),
     Column("projets", _("Identifiants des projets qui la mettent en œuvre, séparés par « ; »")),
-    Column("url", _("Adresse de la page de la proposition sur ce site")),
+    Column("url", _("Adresse de la page de la proposition sur ce site"), required=True, format="uri"),
 ]
 
 # The committee's voice, beside the institutions' status: in `/propositions.csv|json` only (a
 # review's documents are the institutions' record). Empty when the committee has not published
 # its assessment of the year, or did not assess the proposal.
 ASSESSMENT_COLUMNS = [
-    Column("avis_note", _("Note du comité de suivi sur 10 (0 à 10), vide s'il n'a pas donné de note")),
+    Column("avis_note", _("Note du comité de suivi sur 10 (0 à 10), vide s'il n'a pas donné de note"), type="integer"),
     Column(
         "avis_fidelite",
         _("Avis du comité sur la fidélité à la proposition : faithful, partial, distorted, not_taken, ou vide"),

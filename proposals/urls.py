@@ -13,5 +13,7 @@ urlpatterns = [
     path("projets/", views.project_list, name="project-list"),
     path("projets/<slug:slug>/", views.project_detail, name="project-detail"),
     path("donnees/", views.opendata, name="opendata"),
+    path("donnees/datapackage.json", views.datapackage, name="datapackage"),
+    path("donnees/catalogue.jsonld", views.catalogue, name="catalogue"),
     path("accessibilite/", views.accessibility, name="accessibility"),
 ]

@@ -4,6 +4,7 @@ import csv
 from dataclasses import dataclass
 
 from csp.utils import build_policy
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -20,6 +21,7 @@ from reports.models import ReviewEntry
 from reports.summary import year_summary
 from reports.years import latest_public_year, public_years
 
+from .catalogue import data_package, dcat_catalogue
 from .filters import ProposalFilter
 from .models import Axis, Institution, KeyFigure, Project, Proposal, Status
 from .opendata import ASSESSMENT_COLUMNS, PROPOSAL_COLUMNS, proposal_rows_with_assessment
@@ -245,8 +247,28 @@ def opendata(request):
         "statuses": Status.choices,
         "institutions": list(Institution.objects.all()),
         "year": current_year(),
+        "licence_url": settings.OPEN_DATA_LICENSE_URL,
+        "licence_title": settings.OPEN_DATA_LICENSE_TITLE,
     }
     return render(request, "pages/opendata.html", context)
+
+
+@cache_public_page()
+@require_safe
+def datapackage(request):
+    """The open data's CSVs described for machines: a Frictionless Data Package."""
+    return JsonResponse(data_package(base_url(request)), json_dumps_params={"ensure_ascii": False, "indent": 2})
+
+
+@cache_public_page()
+@require_safe
+def catalogue(request):
+    """Every published document and open-data file, in a DCAT-AP catalogue (JSON-LD)."""
+    return JsonResponse(
+        dcat_catalogue(base_url(request)),
+        content_type="application/ld+json",
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
 
 
 @cache_public_page()

@@ -45,6 +45,8 @@ def directives(response) -> set[str]:
         "/flux/",
         "/sitemap.xml",
         "/donnees/",
+        "/donnees/datapackage.json",
+        "/donnees/catalogue.jsonld",
     ],
 )
 def test_anonymous_public_pages_may_be_kept_by_shared_caches_for_a_minute(citizen, convention, http_caching, path):

@@ -26,6 +26,10 @@ PAGES = {
     "/propositions.csv": 6,
     "/propositions.json": 6,
     "/donnees/": 3,  # the convention, the year, the institutions
+    "/donnees/datapackage.json": 2,  # the convention, the published versions
+    # the convention, the first and latest publications, the committee's latest, the versions,
+    # the documents (never their bytes)
+    "/donnees/catalogue.jsonld": 5,
     "/accessibilite/": 1,  # the convention
     "/flux/": 4,  # the convention, the published years, their statuses, the rectificatifs
     "/sitemap.xml": 6,  # a count and a page of proposals, the same for projects and reviews
