@@ -62,12 +62,8 @@ PROPOSAL_COLUMNS = [
         required=True,
         constraints={"enum": Status.values},
     ),
-    Column(
-        "statut_libelle",
-        _("Libellé du statut en français"),
-        required=True,
-        constraints={"enum": [label for _code, label in Status.choices]},
-    ),
+    # No enum of the labels: a stored review's CSV keeps its wording if a label is reworded.
+    Column("statut_libelle", _("Libellé du statut en français"), required=True),
     Column(
         "annee_statut",
         _("Année du suivi annuel dont vient le statut, vide si la proposition n'a pas été évaluée"),
