@@ -328,6 +328,10 @@ CONTENT_SECURITY_POLICY = {
 SITE_URL = os.environ.get("SITE_URL", "http://testserver" if TESTING else "").rstrip("/")
 if not (SITE_URL or DEBUG or TESTING):
     raise ImproperlyConfigured("SITE_URL is required when DJANGO_DEBUG is not true (see .env.example).")
+# When the pages are rendered for the static archive (`manage.py archive_site`), the moment it
+# is made: every page then says it is an archive and drops what needs the server. Never set on
+# the live site; the command sets it while it renders.
+SITE_ARCHIVED_AT = None
 # Whom to tell about a vulnerability (/.well-known/security.txt): comma-separated
 # "mailto:…" or "https://…" addresses (a bare e-mail address gets "mailto:"). None: no file.
 SECURITY_CONTACT = envlist("SECURITY_CONTACT")
