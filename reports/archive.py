@@ -86,10 +86,7 @@ def start_urls() -> list[str]:
     urls = []
     for sitemap in SITEMAPS.values():
         site_map = sitemap()
-        urls += [
-            site_map.location(item) if hasattr(site_map, "location") else item.get_absolute_url()
-            for item in site_map.items()
-        ]
+        urls += [site_map.location(item) for item in site_map.items()]
     urls.append(reverse("feed"))
     documents = ReviewDocument.objects.select_related("version__review").order_by(
         "version__review__year", "version__number", "fmt"
@@ -103,12 +100,10 @@ def start_urls() -> list[str]:
 
 
 def _client() -> Client:
+    """A visitor of the public address (SITE_URL), or of the first allowed host."""
     host = urlsplit(settings.SITE_URL).hostname if settings.SITE_URL else None
     host = host or settings.ALLOWED_HOSTS[0].lstrip(".")
-    return Client(
-        HTTP_HOST=host,
-        secure=settings.SITE_URL.startswith("https://") or bool(getattr(settings, "SECURE_SSL_REDIRECT", False)),
-    )
+    return Client(HTTP_HOST=host, secure=settings.SITE_URL.startswith("https://") or settings.SECURE_SSL_REDIRECT)
 
 
 def _crawl(archive: Archive) -> None:
