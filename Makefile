@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run demo test test-sqlite test-postgres install system-deps lint lock bench cluster-bench outage messages
+.PHONY: run demo archive test test-sqlite test-postgres install system-deps lint lock bench cluster-bench outage messages
 
 # requirements.lock: what production runs (the Docker image installs it alone); requirements-dev.lock:
 # the same pins plus the test and lint tools, for `make install` and the suite.
@@ -35,6 +35,13 @@ demo: install
 	$(DEMO_DB) DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
 	$(DEMO_DB) DJANGO_DEBUG=true $(PY) manage.py generate_demo
 	$(DEMO_DB) DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## The whole public site as static files in ARCHIVE_DIR, a new folder (pages, documents, open
+## data, static files, SHA256SUMS, LISEZMOI.html), from the database the settings name: for when
+## the follow-up ends (README, «Archiver le site»). `make archive ARCHIVE_DIR=/srv/archive`.
+ARCHIVE_DIR ?= archive-$(shell date +%Y-%m-%d)
+archive: install
+	$(PY) manage.py archive_site $(ARCHIVE_DIR)
 
 ## What the suite needs from Debian: Chromium for the browser tests, poppler-utils for pdftotext,
 ## Redis for the shared cache, nginx for the proxy in front, wrk for the benchmarks, PostgreSQL 15.

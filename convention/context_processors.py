@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from proposals.models import Convention
@@ -12,5 +13,10 @@ def current_convention(request) -> Convention:
 
 def site(request):
     """`convention`: its name, short name (`title`), whom it is addressed to, and whether it is a
-    demonstration; a neutral «Suivi de la convention citoyenne» while none is entered."""
-    return {"convention": SimpleLazyObject(lambda: current_convention(request))}
+    demonstration; a neutral «Suivi de la convention citoyenne» while none is entered.
+    `archived_at`: when the page is rendered for the static archive, the moment it is made
+    (the page then says so and leaves out what needs the server), else None."""
+    return {
+        "convention": SimpleLazyObject(lambda: current_convention(request)),
+        "archived_at": settings.SITE_ARCHIVED_AT,
+    }

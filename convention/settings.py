@@ -335,6 +335,10 @@ OPEN_DATA_LICENSE_URL = os.environ.get(
     "OPEN_DATA_LICENSE_URL", "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 )
 OPEN_DATA_LICENSE_TITLE = os.environ.get("OPEN_DATA_LICENSE_TITLE", "Licence Ouverte / Open Licence version 2.0")
+# When the pages are rendered for the static archive (`manage.py archive_site`), the moment it
+# is made: every page then says it is an archive and drops what needs the server. Never set on
+# the live site; the command sets it while it renders.
+SITE_ARCHIVED_AT = None
 # Whom to tell about a vulnerability (/.well-known/security.txt): comma-separated
 # "mailto:…" or "https://…" addresses (a bare e-mail address gets "mailto:"). None: no file.
 SECURITY_CONTACT = envlist("SECURITY_CONTACT")

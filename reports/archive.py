@@ -1,0 +1,281 @@
+"""The static archive of the public site: every public page, stored document, open-data file and
+static file written into a directory that any static host (or a file browser) serves, under any
+path, for as long as the files are kept.
+
+The pages are rendered in this process by the site's own views (Django's test Client: no server),
+with `SITE_ARCHIVED_AT` set, so each says it is an archive and leaves out what needs the server,
+and with the page cache off, so no archive page is ever served to a visitor of the live site.
+The crawl starts from the sitemap's pages and every stored document, and follows the links the
+pages contain (the table's filter, sort and page links included), within a bound. Every link is
+then rewritten relative to the file that holds it (`/propositions/?axe=x` becomes
+`propositions/index-axe-x.html`). Data files (documents, CSV, JSON, feed) keep their bytes: they
+are the record, and their SHA-256 is the one the live site publishes. `SHA256SUMS` lists every
+file (`sha256sum -c SHA256SUMS` checks a copy), and LISEZMOI.html says when and from what the
+archive was made.
+"""
+
+import hashlib
+import html
+import mimetypes
+import os
+import posixpath
+import re
+import subprocess
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.test import Client, override_settings
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from proposals.sitemaps import SITEMAPS
+
+from .models import ReviewDocument
+
+# A bound on the crawl: the table's links (filters × sort × pages) are followed, not enumerated,
+# and a site that offered endless combinations would still give a finite archive.
+MAX_FILES = 5000
+MANIFEST = "SHA256SUMS"
+README = "LISEZMOI.html"
+# Paths never archived: the back office, and what lists the live site's addresses.
+EXCLUDED_PREFIXES = ("/admin/", "/sitemap.xml", "/sante/")
+
+LINK_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
+EXTENSIONS = {"text/html": ".html", "application/rss+xml": ".xml", "application/xml": ".xml", "text/xml": ".xml"}
+
+
+@dataclass
+class Fetched:
+    url: str  # path and query, as the site writes it: "/propositions/?axe=x"
+    content: bytes
+    content_type: str
+    name: str = ""  # the file in the archive: "propositions/index-axe-x.html"
+
+
+@dataclass
+class Archive:
+    directory: Path
+    made_at: datetime
+    files: dict[str, Fetched] = field(default_factory=dict)  # url -> what it became
+    missing: list[str] = field(default_factory=list)  # links the site answers with an error
+    truncated: bool = False
+
+
+def archive_site(directory: Path, *, made_at: datetime | None = None) -> Archive:
+    """Write the archive into `directory` (created; files already there are overwritten)."""
+    archive = Archive(directory=Path(directory), made_at=made_at or timezone.now())
+    no_page_cache = {"PAGE_CACHE_SECONDS": 0, "PAGE_HTTP_MAX_AGE": 0}
+    with override_settings(SITE_ARCHIVED_AT=archive.made_at, **no_page_cache):
+        _crawl(archive)
+    _name_files(archive)
+    _write(archive)
+    return archive
+
+
+def start_urls() -> list[str]:
+    """Every page of the sitemap, the feed, and each stored document at its version's own URL and
+    at the default URL (the latest version of its year)."""
+    urls = []
+    for sitemap in SITEMAPS.values():
+        site_map = sitemap()
+        urls += [site_map.location(item) for item in site_map.items()]
+    urls.append(reverse("feed"))
+    documents = ReviewDocument.objects.select_related("version__review").order_by(
+        "version__review__year", "version__number", "fmt"
+    )
+    for document in documents:
+        urls += [
+            document.get_absolute_url(),
+            reverse(f"reports:review-{document.fmt}", args=[document.version.review.year]),
+        ]
+    return list(dict.fromkeys(urls))
+
+
+def _client() -> Client:
+    """A visitor of the public address (SITE_URL), or of the first allowed host."""
+    host = urlsplit(settings.SITE_URL).hostname if settings.SITE_URL else None
+    host = host or settings.ALLOWED_HOSTS[0].lstrip(".")
+    return Client(HTTP_HOST=host, secure=settings.SITE_URL.startswith("https://") or settings.SECURE_SSL_REDIRECT)
+
+
+def _crawl(archive: Archive) -> None:
+    client = _client()
+    queue = deque(start_urls())
+    seen = set(queue)
+    while queue:
+        url = queue.popleft()
+        if len(archive.files) >= MAX_FILES:
+            archive.truncated = True
+            break
+        fetched = _fetch(client, url)
+        if fetched is None:
+            archive.missing.append(url)
+            continue
+        archive.files[url] = fetched
+        for link in _links(fetched):
+            target = site_url(link, base=url)
+            if target is not None and target not in seen:
+                seen.add(target)
+                queue.append(target)
+
+
+def _fetch(client: Client, url: str) -> Fetched | None:
+    if url.startswith(settings.STATIC_URL):
+        return _static_file(url)
+    response = client.get(url, follow=True)
+    if response.status_code != 200:
+        return None
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return Fetched(url=url, content=content, content_type=response.headers.get("Content-Type", "").split(";")[0])
+
+
+def _static_file(url: str) -> Fetched | None:
+    """A static file from the collected files (hashed names in production) or, before any
+    collectstatic (development, tests), from the finders."""
+    name = urlsplit(url).path.removeprefix(settings.STATIC_URL)
+    path = None
+    if settings.STATIC_ROOT and (Path(settings.STATIC_ROOT) / name).is_file():
+        path = Path(settings.STATIC_ROOT) / name
+    else:
+        found = finders.find(name)
+        path = Path(found) if found else None
+    if path is None:
+        return None
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return Fetched(url=url, content=path.read_bytes(), content_type=content_type)
+
+
+def _links(fetched: Fetched) -> list[str]:
+    if fetched.content_type == "text/html":
+        return [html.unescape(match[2]) for match in LINK_ATTRIBUTE.finditer(fetched.content.decode())]
+    if fetched.content_type == "text/css":
+        return [match[2] for match in CSS_URL.finditer(fetched.content.decode())]
+    return []
+
+
+def site_url(link: str, *, base: str) -> str | None:
+    """The path and query on this site that `link` (found on page `base`) designates, or None for
+    another site, a fragment, an e-mail address or a path the archive leaves out."""
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc:
+        if parts.scheme not in ("http", "https", "") or parts.netloc not in _site_hosts():
+            return None
+    if not parts.path and not parts.query:
+        return None  # "#section": the same page
+    path = posixpath.normpath(posixpath.join(posixpath.dirname(urlsplit(base).path), parts.path or urlsplit(base).path))
+    if (parts.path or urlsplit(base).path).endswith("/") and not path.endswith("/"):
+        path += "/"
+    if path.startswith(EXCLUDED_PREFIXES):
+        return None
+    if not path.startswith(settings.STATIC_URL):
+        try:
+            resolve(path)
+        except Resolver404:
+            return None
+    return path + (f"?{parts.query}" if parts.query else "")
+
+
+def _site_hosts() -> set[str]:
+    hosts = {urlsplit(settings.SITE_URL).netloc} if settings.SITE_URL else set()
+    return hosts | {host.lstrip(".") for host in settings.ALLOWED_HOSTS if host != "*"}
+
+
+def _name_files(archive: Archive) -> None:
+    """Each URL's file name: `/` → index.html, `/bilans/2025/` → bilans/2025/index.html, a query in
+    the name (`/propositions/?axe=x` → propositions/index-axe-x.html), the feed as .xml."""
+    taken = set()
+    for fetched in archive.files.values():
+        parts = urlsplit(fetched.url)
+        path = parts.path.lstrip("/")
+        if not path or path.endswith("/"):
+            stem = path + "index"
+            extension = (
+                EXTENSIONS.get(fetched.content_type) or mimetypes.guess_extension(fetched.content_type) or ".html"
+            )
+        else:
+            stem, extension = posixpath.splitext(path)
+        if parts.query:
+            words = slugify(
+                " ".join(f"{key} {_readable(value)}" for key, value in parse_qsl(parts.query, keep_blank_values=True))
+            )
+            stem += f"-{words[:80]}"
+            if len(words) > 80 or f"{stem}{extension}" in taken:
+                stem += "-" + hashlib.sha256(parts.query.encode()).hexdigest()[:8]
+        fetched.name = f"{stem}{extension}"
+        taken.add(fetched.name)
+
+
+def _readable(value: str) -> str:
+    """A query value for a file name: the table's descending order (`tri=-titre`) is `titre-desc`."""
+    return f"{value[1:]} desc" if value.startswith("-") else value
+
+
+def _relative_link(link: str, fetched: Fetched, archive: Archive) -> str:
+    """`link` as written on `fetched`'s page, pointing to its file in the archive, relative."""
+    target = site_url(link, base=fetched.url)
+    if target is None or target not in archive.files:
+        return link
+    fragment = urlsplit(link).fragment
+    relative = posixpath.relpath(archive.files[target].name, posixpath.dirname(fetched.name) or ".")
+    return relative + (f"#{fragment}" if fragment else "")
+
+
+def _rewritten(fetched: Fetched, archive: Archive) -> bytes:
+    """Pages and stylesheets with their links made relative; every other file byte for byte."""
+    if fetched.content_type == "text/html":
+        text = LINK_ATTRIBUTE.sub(
+            lambda m: m[1] + html.escape(_relative_link(html.unescape(m[2]), fetched, archive)) + m[3],
+            fetched.content.decode(),
+        )
+        return text.encode()
+    if fetched.content_type == "text/css":
+        text = CSS_URL.sub(
+            lambda m: f"url({m[1]}{_relative_link(m[2], fetched, archive)}{m[1]})", fetched.content.decode()
+        )
+        return text.encode()
+    return fetched.content
+
+
+def _write(archive: Archive) -> None:
+    archive.directory.mkdir(parents=True, exist_ok=True)
+    for fetched in archive.files.values():
+        path = archive.directory / fetched.name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(_rewritten(fetched, archive))
+    readme = render_to_string(
+        "reports/archive_readme.html",
+        {
+            "made_at": archive.made_at,
+            "site_url": settings.SITE_URL,
+            "release": source_release(),
+            "file_count": len(archive.files),
+            "manifest": MANIFEST,
+        },
+    )
+    (archive.directory / README).write_text(readme, encoding="utf-8")
+    names = sorted([fetched.name for fetched in archive.files.values()] + [README])
+    lines = [f"{hashlib.sha256((archive.directory / name).read_bytes()).hexdigest()}  {name}\n" for name in names]
+    (archive.directory / MANIFEST).write_text("".join(lines), encoding="utf-8")
+
+
+def source_release() -> str:
+    """What the site ran: RELEASE_ID (the deploy's release, e.g. the commit), else the git commit
+    of the code, else an empty string."""
+    release = os.environ.get("RELEASE_ID", "")
+    if release:
+        return release
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=5, check=False
+        )
+    except OSError:
+        return ""
+    return result.stdout.strip() if result.returncode == 0 else ""

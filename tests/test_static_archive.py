@@ -1,0 +1,204 @@
+"""The static archive of the public site (`manage.py archive_site`): built from the Clermont data,
+served by `python -m http.server` under a sub-path, crawled like a visitor would."""
+
+import re
+import socket
+import subprocess
+import sys
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.error import HTTPError, URLError
+from urllib.parse import urljoin, urlsplit
+from urllib.request import urlopen
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from reports.archive import MANIFEST, README, archive_site
+from reports.models import AnnualReview, ReviewDocument
+from reports.publication import review_open_correction, review_publish
+
+SUB_PATH = "/archives/suivi-clermont/"
+
+
+class Page(HTMLParser):
+    """The links (href, src) of a page, and the text of its <main> without its forms."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.links: list[str] = []
+        self.words: list[str] = []
+        self._main = self._form = 0
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.links += [value for name, value in attrs if name in ("href", "src") and value]
+        self._main += tag == "main"
+        self._form += tag == "form"
+
+    def handle_endtag(self, tag):
+        self._main -= tag == "main"
+        self._form -= tag == "form"
+
+    def handle_data(self, data):
+        if self._main and not self._form:
+            self.words += data.split()
+
+    @property
+    def main_text(self) -> str:
+        return " ".join(self.words)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def served(tmp_path):
+    """A static host serving tmp_path: the archive is written under SUB_PATH inside it."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    root = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urlopen(root + "/", timeout=1).close()
+            break
+        except URLError:
+            time.sleep(0.05)
+    yield tmp_path, root
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def get(url: str) -> tuple[int, bytes]:
+    try:
+        with urlopen(url, timeout=10) as response:
+            return response.status, response.read()
+    except HTTPError as error:
+        return error.code, b""
+
+
+@pytest.fixture
+def clermont_archive(clermont, served):
+    directory, root = served
+    started = time.monotonic()
+    archive = archive_site(directory / SUB_PATH.strip("/"))
+    print(f"Clermont archive: {len(archive.files)} files in {time.monotonic() - started:.1f} s")
+    return archive, root + SUB_PATH
+
+
+def test_it_serves_every_link_from_the_archive_under_a_sub_path(clermont_archive):
+    archive, base = clermont_archive
+    assert not archive.missing and not archive.truncated
+    to_visit, visited, broken, leaving = [base + README, base + "index.html"], set(), [], []
+    while to_visit:
+        url = to_visit.pop()
+        if url in visited:
+            continue
+        visited.add(url)
+        status, body = get(url)
+        if status != 200:
+            broken.append(url)
+            continue
+        if not url.endswith(".html"):
+            continue
+        for link in Page(body.decode()).links:
+            target = urljoin(url, link).split("#")[0]
+            if urlsplit(link).netloc:
+                leaving.append((url, link))  # the site's own pages link nowhere outside by themselves
+            elif target.startswith(base):
+                to_visit.append(target)
+            else:
+                broken.append(f"{link} on {url} leaves the archive's folder")
+    assert broken == []
+    assert not [link for page, link in leaving if urlsplit(link).hostname in ("testserver", "127.0.0.1", "localhost")]
+    # Every page of the archive is reached by following links.
+    pages = {base + name for name in (f.name for f in archive.files.values()) if name.endswith(".html")}
+    assert pages - visited == set()
+
+
+def test_each_page_says_what_the_live_site_says_marked_as_an_archive(clermont_archive, citizen):
+    archive, base = clermont_archive
+    pages = [fetched for fetched in archive.files.values() if fetched.name.endswith(".html")]
+    for fetched in pages:
+        page = get(base + fetched.name)[1].decode()
+        assert Page(page).main_text == Page(citizen.get(fetched.url).content.decode()).main_text, fetched.url
+        assert "Archive du site de suivi, figée le" in page, fetched.url
+        assert "<form" not in page and "/admin/" not in page and "sitemap.xml" not in page, fetched.url
+    home = Page(get(base + "index.html")[1].decode()).main_text
+    review = Page(get(base + "bilans/2025/index.html")[1].decode()).main_text
+    assert re.search(r"\d+ %", home) and re.search(r"\d+ %", review)
+    # The table under the links its pages offer: filters, both sort orders, their open data.
+    names = {fetched.name for fetched in archive.files.values()}
+    assert {
+        "bilans/2025/index.html",
+        "propositions/index-axe-sociale.html",
+        "propositions/index-tri-titre.html",
+        "propositions/index-tri-titre-desc.html",
+        "propositions/index-axe-sociale-tri-statut.html",
+        "propositions-axe-sociale.csv",
+        "propositions-axe-sociale.json",
+    } <= names
+    # The live site is untouched: no banner, its filter form.
+    live = citizen.get("/propositions/").content.decode()
+    assert "Archive du site" not in live and 'class="filters"' in live
+
+
+def test_the_live_page_cache_never_mixes_with_the_archive(clermont, page_cache, citizen, tmp_path):
+    citizen.get("/")  # cached for visitors
+    archive_site(tmp_path)
+    assert "Archive du site" in (tmp_path / "index.html").read_text()
+    assert "Archive du site" not in citizen.get("/").content.decode()
+
+
+def test_documents_keep_their_bytes_and_the_manifest_verifies(clermont_archive, served):
+    archive, base = clermont_archive
+    directory = served[0] / SUB_PATH.strip("/")
+    for document in ReviewDocument.objects.select_related("version__review"):
+        year, number = document.version.review.year, document.version.number
+        stored = bytes(document.content)
+        assert get(f"{base}bilans/{year}/v{number}.{document.fmt}")[1] == stored
+        assert (directory / f"bilans/{year}.{document.fmt}").read_bytes() == stored  # the only version
+    assert get(base + "propositions.csv")[0] == 200 and get(base + "flux/index.xml")[0] == 200
+    check = subprocess.run(["sha256sum", "--strict", "-c", MANIFEST], cwd=directory, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    listed = {line.split("  ", 1)[1] for line in (directory / MANIFEST).read_text().splitlines()}
+    written = {str(path.relative_to(directory)) for path in directory.rglob("*") if path.is_file()}
+    assert listed == written - {MANIFEST}
+    readme = (directory / README).read_text()
+    assert "Archive faite le" in readme and "http://testserver" in readme and "sha256sum -c SHA256SUMS" in readme
+    # A changed byte is caught.
+    (directory / "index.html").write_text("modifié")
+    assert subprocess.run(["sha256sum", "--quiet", "-c", MANIFEST], cwd=directory, capture_output=True).returncode == 1
+
+
+def test_the_command_writes_into_a_new_folder_only(clermont, tmp_path, capsys):
+    call_command("archive_site", str(tmp_path / "archive"))
+    assert (tmp_path / "archive" / MANIFEST).is_file()
+    assert "fichiers écrits" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="n'est pas un dossier vide"):
+        call_command("archive_site", str(tmp_path / "archive"))
+    assert Path(tmp_path / "archive" / "index.html").is_file()
+
+
+def test_a_rectified_review_keeps_each_version_and_the_default_is_the_latest(clermont, tmp_path):
+    review = AnnualReview.objects.get(year=2025)
+    review_open_correction(review, reason="Un statut corrigé.")
+    review_publish(review)
+    archive = archive_site(tmp_path)
+    documents = {
+        (d.version.number, d.fmt): bytes(d.content) for d in ReviewDocument.objects.filter(version__review=review)
+    }
+    assert {number for number, _ in documents} == {1, 2}
+    for (number, fmt), content in documents.items():
+        assert (tmp_path / f"bilans/2025/v{number}.{fmt}").read_bytes() == content
+        if number == 2:
+            assert (tmp_path / f"bilans/2025.{fmt}").read_bytes() == content
+    assert not archive.missing
