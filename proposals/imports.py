@@ -5,7 +5,6 @@ import csv
 import datetime
 import io
 import pickle
-import re
 import zipfile
 from uuid import uuid4
 
@@ -28,14 +27,15 @@ MAX_IMPORT_ROWS = 2000
 # 2,000-row file with long texts holds about 4 MB.
 MAX_UNCOMPRESSED_BYTES = 8 * 1024 * 1024
 MAX_ARCHIVE_MEMBERS = 200
-# The parts of an archive that hold the rows, and how each row begins there: counted (a fast
-# scan, no parsing) before the spreadsheet is read. A few empty rows are tolerated.
-ROW_TAGS = [(re.compile(r"xl/worksheets/[^/]+\.xml"), b"<row"), (re.compile(r"content\.xml"), b"<table:table-row")]
+# How a row begins in a workbook (XLSX, ODS): counted (a fast scan, no parsing) before the
+# spreadsheet is read. A few empty rows are tolerated.
+ROW_TAGS = (b"<row", b"<table:table-row")
 EMPTY_ROWS_TOLERATED = 10
 # What a parser costs grows with the XML tags it reads, whatever their size (odfpy: about 4 s
 # and 80 MB per 100,000 empty elements): their count is bounded too, by the same scan. A
 # 2,000-row workbook of 15 text columns holds about 125,000 tags (ODS) or 185,000 (XLSX).
-XML_PARTS = re.compile(r".*\.(xml|rels)")
+# Every part is scanned, whatever its name: the parsers follow the workbook's own links to
+# its sheets, which may have any name.
 MAX_XML_TAGS = 200_000
 # The preview shows at most this many rows (plus every row in error) and a summary.
 PREVIEW_ROWS = 100
@@ -155,10 +155,7 @@ def check_archive(data: bytes) -> None:
         )
     rows = tags = 0
     for part in parts:
-        if not XML_PARTS.fullmatch(part.filename):
-            continue
-        row_tag = next((tag for pattern, tag in ROW_TAGS if pattern.fullmatch(part.filename)), None)
-        part_tags, part_rows = _count(archive, part, row_tag)
+        part_tags, part_rows = _count(archive, part)
         tags += part_tags
         rows += part_rows
     if rows - 1 > MAX_IMPORT_ROWS + EMPTY_ROWS_TOLERATED:
@@ -173,19 +170,19 @@ def check_archive(data: bytes) -> None:
         )
 
 
-def _count(archive, part, row_tag: bytes | None) -> tuple[int, int]:
-    """How many XML tags (`<`: text and attributes hold it as `&lt;`), and how many times
-    `row_tag` occurs, in a part of the archive, read in chunks."""
+def _count(archive, part) -> tuple[int, int]:
+    """How many XML tags (`<`: text and attributes hold it as `&lt;`), and how many rows
+    (ROW_TAGS), in a part of the archive, read in chunks."""
     tags = rows = 0
+    keep = max(len(tag) for tag in ROW_TAGS) - 1
     tail = b""
     with archive.open(part) as stream:
         while chunk := stream.read(1024 * 1024):
             tags += chunk.count(b"<")
-            if row_tag:
-                # The tail of the previous chunk (shorter than the tag) catches a tag cut in two.
-                data = tail + chunk
-                rows += data.count(row_tag)
-                tail = data[-(len(row_tag) - 1) :]
+            # The tail of the previous chunk (shorter than a tag) catches a tag cut in two.
+            data = tail + chunk
+            rows += sum(data.count(tag) for tag in ROW_TAGS) - sum(tail.count(tag) for tag in ROW_TAGS)
+            tail = data[-keep:]
     return tags, rows
 
 

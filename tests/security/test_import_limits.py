@@ -8,7 +8,7 @@ import zipfile
 import pytest
 import tablib
 
-from proposals.imports import check_archive
+from proposals.imports import ImportFileError, check_archive
 from proposals.models import Proposal
 from tests.backoffice.helpers import spreadsheet, upload
 from tests.factory import make_axis, make_institution
@@ -174,6 +174,41 @@ def test_an_xlsx_of_1900000_empty_cells_in_a_row_is_refused_before_it_is_parsed(
 
     assert "trop d'éléments" in form_error(response)
     assert not Proposal.objects.exists()
+
+
+def _renamed_sheet(content: bytes) -> bytes:
+    """The same workbook with its sheet stored as `sheet1.bin`: the parser follows the
+    workbook's own links to it, whatever its name."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data, name = source.read(info), info.filename
+            if name == "xl/worksheets/sheet1.xml":
+                name = "xl/worksheets/sheet1.bin"
+            if name in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+                data = data.replace(b"worksheets/sheet1.xml", b"worksheets/sheet1.bin")
+            target.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def test_a_sheet_under_another_name_is_scanned_too(editor_client, axis, monkeypatch):
+    content = spreadsheet(HEADERS, rows(1), "xlsx")
+    bomb = _renamed_sheet(_with_elements(content, r"xl/worksheets/sheet\d+\.xml", b'<row r="2">', b"<c/>", 1_900_000))
+    assert tablib.Dataset().load(_renamed_sheet(content), format="xlsx").height == 1  # still a workbook
+    _parsing_fails(monkeypatch)
+
+    response = upload(editor_client, "proposal", bomb, "xlsx")
+
+    assert "trop d'éléments" in form_error(response)
+    assert not Proposal.objects.exists()
+
+
+def test_the_rows_of_a_sheet_under_another_name_are_counted():
+    many = spreadsheet(HEADERS, rows(2_100), "xlsx")
+
+    with pytest.raises(ImportFileError):
+        check_archive(_renamed_sheet(many))
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "ods"])
