@@ -33,8 +33,10 @@ def pytest_configure(config):
 
 
 # Under pytest-xdist, what is expensive to start or to build is shared by tests run in the same
-# process: the browser tests (one Chromium, one live server) and the demo convention.
-TOGETHER = ("tests/browser/", "tests/test_demo.py")
+# process: the browser tests (one Chromium, one live server) and the demo convention; and
+# bin/start's tests (one server per module) migrate the PostgreSQL cluster's `app` database,
+# which two processes must not migrate at once.
+TOGETHER = ("tests/browser/", "tests/test_demo.py", "tests/test_production.py")
 
 
 class TogetherScheduling(LoadScopeScheduling):
