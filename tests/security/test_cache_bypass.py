@@ -111,6 +111,16 @@ def test_nginx_serves_a_made_up_session_cookie_from_its_cache(site, nginx):  # n
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("path", ["/bilans/2025.pdf", "/bilans/2025/v1.csv"])
+def test_nginx_keeps_one_copy_of_a_document_whatever_its_query_string(site, nginx, path):  # noqa: F811
+    status, first, body = get(f"{nginx}{path}")
+    assert (status, first) == (200, "MISS")
+
+    for query in ("?a=1", "?a=2&b=3"):
+        assert get(f"{nginx}{path}{query}")[1:] == ("HIT", body)
+
+
+@pytest.mark.django_db(transaction=True)
 def test_nginx_lets_a_session_through(site, nginx):  # noqa: F811
     get(f"{nginx}/propositions/")
 
