@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import pydyf  # WeasyPrint's PDF writer: the PDF's objects, in a finisher
 import tablib
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -307,6 +308,9 @@ def _complete_xmp(document, pdf) -> None:
     ).encode()
     content = b"".join(metadata.stream)
     metadata.stream = [content.replace(b"</rdf:RDF>", description + b"</rdf:RDF>", 1)]
+    # WeasyPrint 70 lists each attachment twice among the associated files: once is enough.
+    if "AF" in pdf.catalog:
+        pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(pdf.catalog["AF"]))
 
 
 def _attachments(report: ReviewReport, base_url: str) -> list:

@@ -107,6 +107,7 @@ def test_the_pdfs_say_on_their_first_page_and_in_their_metadata_which_version_th
     assert REASON in info["Subject"]
     assert f"sha256:{corrected.v1_documents['pdf'][1]}" in info["Keywords"]
     assert pdf_info(v1)["Title"] == "Bilan 2025 — Suivi de la convention citoyenne — version 1"
+    assert info["Tagged"] == pdf_info(v1)["Tagged"] == "yes"
 
 
 def test_the_spreadsheets_summary_sheet_says_which_version_it_is(citizen, corrected):
@@ -210,3 +211,5 @@ def test_clermont_s_pdf_is_tagged_archival_and_carries_its_data(citizen, clermon
     assert attached == {"bilan-convention-2025-v1.csv": stored["csv"], "bilan-convention-2025-v1.json": stored["json"]}
     assert json.loads(attached["bilan-convention-2025-v1.json"])["totals"]["rate"] == 85.0
     assert all(pdf.attachments[name].obj.AFRelationship == "/Data" for name in attached)
+    assert [pdf.attachments[name].get_file().mime_type for name in sorted(attached)] == ["text/csv", "application/json"]
+    assert len(pdf.Root.AF) == 2  # PDF/A-3: the document declares its associated files
