@@ -297,15 +297,29 @@ def document_title(report: ReviewReport) -> str:
 PDF_VARIANT = "pdf/a-3a"
 
 
+# PDF/A accepts in the XMP only the schemas it predefines and those the file describes:
+# PDF/UA's identification comes with its description (the extension schema of ISO 14289-1).
+PDF_UA_XMP = """<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" \
+xmlns:dc="http://purl.org/dc/elements/1.1/" pdfuaid:part="1">\
+<dc:language><rdf:Bag><rdf:li>{language}</rdf:li></rdf:Bag></dc:language></rdf:Description>\
+<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" \
+xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">\
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">\
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>\
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>\
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">\
+<pdfaProperty:name>part</pdfaProperty:name><pdfaProperty:valueType>Integer</pdfaProperty:valueType>\
+<pdfaProperty:category>internal</pdfaProperty:category>\
+<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>\
+</rdf:li></rdf:Seq></pdfaSchema:property></rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>"""
+
+
 def _complete_xmp(document, pdf) -> None:
     """A WeasyPrint finisher: add PDF/UA-1 and `dc:language` to the XMP metadata it wrote."""
     metadata = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
     language = escape(document.metadata.lang or settings.LANGUAGE_CODE)
-    description = (
-        '<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" '
-        'xmlns:dc="http://purl.org/dc/elements/1.1/" pdfuaid:part="1">'
-        f"<dc:language><rdf:Bag><rdf:li>{language}</rdf:li></rdf:Bag></dc:language></rdf:Description>"
-    ).encode()
+    description = PDF_UA_XMP.format(language=language).encode()
     content = b"".join(metadata.stream)
     metadata.stream = [content.replace(b"</rdf:RDF>", description + b"</rdf:RDF>", 1)]
     # WeasyPrint 70 lists each attachment twice among the associated files: once is enough.

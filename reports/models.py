@@ -358,6 +358,11 @@ class VersionIdentity:
     def is_correction(self) -> bool:
         return self.number > 1
 
+    @property
+    def published_iso(self) -> str:
+        """«2025-12-15T18:30:00+01:00»: to the second, as PDF dates are."""
+        return self.published_at.isoformat(timespec="seconds")
+
     def as_dict(self) -> dict:
         """The JSON's `version` key."""
         replaces = None
@@ -365,7 +370,7 @@ class VersionIdentity:
             replaces = {"number": self.replaces_number, "sha256": self.replaces_sha256 or None}
         return {
             "number": self.number,
-            "published_at": self.published_at.isoformat(timespec="seconds"),
+            "published_at": self.published_iso,
             "first": not self.is_correction,
             "reason": self.reason or None,
             "replaces": replaces,

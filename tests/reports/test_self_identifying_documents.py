@@ -205,8 +205,10 @@ def test_clermont_s_pdf_is_tagged_archival_and_carries_its_data(citizen, clermon
     metadata = pdf.open_metadata()
     assert metadata["pdfaid:part"] == "3" and metadata["pdfaid:conformance"] == "A"
     assert metadata["pdfuaid:part"] == "1"
+    assert b"<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>" in pdf.Root.Metadata.read_bytes()  # described for PDF/A
     assert metadata["dc:language"] == {"fr"}
     assert metadata["dc:title"] == info["Title"]
+    assert metadata["xmp:CreateDate"] == json.loads(stored["json"])["version"]["published_at"]  # to the second
     attached = {name: file.get_file().read_bytes() for name, file in pdf.attachments.items()}
     assert attached == {"bilan-convention-2025-v1.csv": stored["csv"], "bilan-convention-2025-v1.json": stored["json"]}
     assert json.loads(attached["bilan-convention-2025-v1.json"])["totals"]["rate"] == 85.0
