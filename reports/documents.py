@@ -52,8 +52,9 @@ def stored_document(year: int, fmt: str, number: int | None = None) -> ReviewDoc
 
 
 def filename(year: int, fmt: str, *, number: int | None = None, draft: bool = False) -> str:
-    """`bilan-convention-2025.pdf`; `bilan-convention-2025-v2.pdf` for a version's own URL; a
-    draft says so: `bilan-convention-2026-brouillon.pdf`."""
+    """`bilan-convention-2025-v2.pdf` for version 2 (at the year's URL as at the version's own:
+    a saved file, the CSV above all, which cannot say it inside, names its version; the JSON of
+    the same version says the rest); a draft says so: `bilan-convention-2026-brouillon.pdf`."""
     suffix = "-brouillon" if draft else (f"-v{number}" if number else "")
     return f"bilan-convention-{year}{suffix}.{fmt}"
 
@@ -72,11 +73,10 @@ def document_headers(document: ReviewDocument, by_version: bool) -> dict[str, st
     from .exports import FORMATS
 
     fmt = document.fmt
-    number = document.version.number if by_version else None
     return {
         "Content-Type": FORMATS[fmt].content_type,
         "Content-Disposition": content_disposition_header(
-            fmt not in INLINE_FORMATS, filename(document.version.review.year, fmt, number=number)
+            fmt not in INLINE_FORMATS, filename(document.version.review.year, fmt, number=document.version.number)
         ),
         "ETag": f'"{document.sha256}"',
         "Repr-Digest": f"sha-256=:{base64.b64encode(bytes.fromhex(document.sha256)).decode()}:",

@@ -16,10 +16,12 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import pydyf  # WeasyPrint's PDF writer: the PDF's objects, in a finisher
 import tablib
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import escape
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -29,6 +31,7 @@ from proposals.opendata import PROPOSAL_COLUMNS, proposal_rows
 from proposals.spreadsheet import neutralise, neutralise_row
 
 from .charts import rate_chart, status_chart
+from .documents import filename
 from .summary import ReviewReport, review_report
 
 DRAFT_COLUMN = "brouillon"
@@ -97,6 +100,7 @@ class DecimalColumns:
 
     rate: int
     change: int | None
+    rows: int  # the rows of figures under the header (the version's own lines follow them)
 
     def all(self) -> list[int]:
         return [self.rate] if self.change is None else [self.rate, self.change]
@@ -104,7 +108,8 @@ class DecimalColumns:
 
 def _summary_dataset(report: ReviewReport) -> tuple[tablib.Dataset, DecimalColumns]:
     """The «Synthèse» sheet: per axis and overall, the counts by status and the rate as a
-    number with one decimal (column «Taux (%)»), and the change in points when there is one."""
+    number with one decimal (column «Taux (%)»), and the change in points when there is one;
+    then, for a published version, what it is (`VersionIdentity.lines`)."""
     axis_name = capfirst(Convention.current().axis_name)
     headers = [axis_name, _("Propositions")] + [str(status.label) for status in Status] + [_("Taux (%)")]
     if report.comparison:
@@ -121,7 +126,14 @@ def _summary_dataset(report: ReviewReport) -> tuple[tablib.Dataset, DecimalColum
         dataset.insert_col(0, [_("Brouillon")] * dataset.height, header=DRAFT_COLUMN)
         shift = 1
     rate_index = len(Status) + 2 + shift
-    return dataset, DecimalColumns(rate=rate_index, change=rate_index + 1 if report.comparison else None)
+    figures = dataset.height
+    if report.identity is not None:
+        # Under the figures, after an empty row: the version this file is, in two columns.
+        blank = [""] * dataset.width
+        dataset.append(blank)
+        for label, value in report.identity.lines():
+            dataset.append([label, neutralise(value), *blank[2:]])
+    return dataset, DecimalColumns(rate=rate_index, change=rate_index + 1 if report.comparison else None, rows=figures)
 
 
 def _databook(report: ReviewReport, base_url: str) -> tuple[tablib.Databook, DecimalColumns]:
@@ -170,11 +182,18 @@ def render_xlsx(report: ReviewReport, base_url: str) -> bytes:
     summary_sheet = workbook.worksheets[0]
     formats = {decimal_columns.rate: "0.0", decimal_columns.change: "+0.0;-0.0;0.0"}  # the change is signed
     for index in decimal_columns.all():
-        for (cell,) in summary_sheet.iter_rows(min_row=2, min_col=index + 1, max_col=index + 1):
+        for (cell,) in summary_sheet.iter_rows(
+            min_row=2, max_row=decimal_columns.rows + 1, min_col=index + 1, max_col=index + 1
+        ):
             cell.number_format = formats[index]
     when = _situation_time(report.review)
     workbook.properties.creator = Convention.current().name
     workbook.properties.created = when
+    workbook.properties.title = document_title(report)
+    if report.identity is not None:
+        workbook.properties.subject = report.identity.description()
+        workbook.properties.keywords = ", ".join(report.identity.keywords())
+        workbook.properties.version = str(report.identity.number)
     output = io.BytesIO()
     workbook.save(output)
 
@@ -192,7 +211,7 @@ def render_xlsx(report: ReviewReport, base_url: str) -> bytes:
 def render_ods(report: ReviewReport, base_url: str) -> bytes:
     """tablib fills the sheets (as `Databook.export("ods")` does); we add a one-decimal number
     style to the rates and changes, and save once."""
-    from odf import number, style
+    from odf import dc, meta, number, style
     from odf.element import Element
     from odf.namespaces import nsdict
     from odf.opendocument import OpenDocumentSpreadsheet
@@ -212,10 +231,15 @@ def render_ods(report: ReviewReport, base_url: str) -> bytes:
         document.spreadsheet.addElement(sheet)
         ODSFormat.dset_sheet(dataset, sheet)
     summary_sheet = document.spreadsheet.getElementsByType(Table)[0]
-    for row in summary_sheet.getElementsByType(TableRow)[1:]:
+    for row in summary_sheet.getElementsByType(TableRow)[1 : decimal_columns.rows + 1]:
         cells = row.getElementsByType(TableCell)
         for index in decimal_columns.all():
             cells[index].setAttribute("stylename", decimal_cell)
+    document.meta.addElement(dc.Title(text=document_title(report)))
+    if report.identity is not None:
+        document.meta.addElement(dc.Subject(text=report.identity.description()))
+        for keyword in report.identity.keywords():
+            document.meta.addElement(meta.Keyword(text=keyword))
     # odfpy declares every namespace any element of this process has used so far, in the order
     # met: a fixed, complete table makes the file the same whatever ran before.
     Element.namespaces = dict(sorted(nsdict.items()))
@@ -254,14 +278,90 @@ def review_context(report: ReviewReport, *, base_url: str = "") -> dict:
     }
 
 
+def document_title(report: ReviewReport) -> str:
+    """«Bilan 2025 — Convention citoyenne pour Clermont — version 2 (rectificatif)»: the title
+    of every document of the review (a draft: «… — Brouillon»)."""
+    title = _("Bilan %(year)s — %(name)s") % {"year": report.year, "name": Convention.current().name}
+    identity = report.identity
+    if identity is None:
+        return f"{title} — {_('Brouillon')}"
+    if identity.is_correction:
+        return title + " — " + _("version %(number)s (rectificatif)") % {"number": identity.number}
+    return title + " — " + _("version %(number)s") % {"number": identity.number}
+
+
+# The PDF is archival and tagged: PDF/A-3 (the archival PDF that may carry attachments, here the
+# review's CSV and JSON), level A (tagged: structure tree, language, text alternatives), and it
+# declares PDF/UA-1 too: WeasyPrint writes one identification, `_complete_xmp` adds the other
+# and the document's language, which WeasyPrint puts in the catalog but not in the XMP.
+PDF_VARIANT = "pdf/a-3a"
+
+
+# PDF/A accepts in the XMP only the schemas it predefines and those the file describes:
+# PDF/UA's identification comes with its description (the extension schema of ISO 14289-1).
+PDF_UA_XMP = """<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" \
+xmlns:dc="http://purl.org/dc/elements/1.1/" pdfuaid:part="1">\
+<dc:language><rdf:Bag><rdf:li>{language}</rdf:li></rdf:Bag></dc:language></rdf:Description>\
+<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" \
+xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">\
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">\
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>\
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>\
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">\
+<pdfaProperty:name>part</pdfaProperty:name><pdfaProperty:valueType>Integer</pdfaProperty:valueType>\
+<pdfaProperty:category>internal</pdfaProperty:category>\
+<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>\
+</rdf:li></rdf:Seq></pdfaSchema:property></rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>"""
+
+
+def _complete_xmp(document, pdf) -> None:
+    """A WeasyPrint finisher: add PDF/UA-1 and `dc:language` to the XMP metadata it wrote."""
+    metadata = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
+    language = escape(document.metadata.lang or settings.LANGUAGE_CODE)
+    description = PDF_UA_XMP.format(language=language).encode()
+    content = b"".join(metadata.stream)
+    metadata.stream = [content.replace(b"</rdf:RDF>", description + b"</rdf:RDF>", 1)]
+    # WeasyPrint 70 lists each attachment twice among the associated files: once is enough.
+    if "AF" in pdf.catalog:
+        pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(pdf.catalog["AF"]))
+
+
+def _attachments(report: ReviewReport, base_url: str) -> list:
+    """The review's CSV and JSON, the same bytes as the version's own files, dated by its
+    publication (a draft: by its situation date) so that the PDF is reproducible."""
+    from weasyprint import Attachment
+
+    when = report.identity.published_at if report.identity else _situation_time(report.review)
+    when = when.astimezone(datetime.UTC) if when.tzinfo else when
+    number = report.identity.number if report.identity else None
+    return [
+        Attachment(
+            file_obj=io.BytesIO(render(report, base_url)),
+            name=filename(report.year, fmt, number=number, draft=report.is_draft),
+            description=str(FORMATS[fmt].label_for(Convention.current())),
+            created=when,
+            modified=when,
+            relationship="Data",
+        )
+        for fmt, render in (("csv", render_csv), ("json", render_json))
+    ]
+
+
 def render_pdf(report: ReviewReport, base_url: str) -> bytes:
     from weasyprint import HTML
 
     # Rendered without a request: the convention's name comes here, not from the context processor.
-    context = review_context(report, base_url=base_url) | {"convention": Convention.current()}
+    context = review_context(report, base_url=base_url) | {
+        "convention": Convention.current(),
+        "document_title": document_title(report),
+        "identity": report.identity,
+    }
     html = render_to_string("reports/review_pdf.html", context)
     # No base URL: the document fetches nothing (its styles and charts are inline).
-    return HTML(string=html).write_pdf()
+    return HTML(string=html).write_pdf(
+        pdf_variant=PDF_VARIANT, attachments=_attachments(report, base_url), finisher=_complete_xmp
+    )
 
 
 FORMATS = {

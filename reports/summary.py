@@ -14,7 +14,7 @@ from django.db.models import Count, Prefetch
 
 from proposals.models import Axis, Project, Proposal, Status
 
-from .models import AnnualReview, FrozenAxis, ReviewDocument, ReviewEntry, ReviewVersion
+from .models import AnnualReview, FrozenAxis, ReviewDocument, ReviewEntry, ReviewVersion, VersionIdentity
 from .years import ReviewYear, public_years
 
 ONE_DECIMAL = Decimal("0.1")
@@ -254,6 +254,14 @@ class ReviewReport:
     def is_draft(self) -> bool:
         return self.version is None
 
+    @cached_property
+    def identity(self) -> VersionIdentity | None:
+        """What the documents of the latest version (the one being published, during a
+        publication) say about themselves; None for a draft."""
+        if self.version is None:
+            return None
+        return self.version.identity(self.versions[1] if len(self.versions) > 1 else None)
+
     @property
     def review_year(self) -> ReviewYear:
         return ReviewYear(self.year, self.version.pk if self.version else None)
@@ -301,10 +309,12 @@ class ReviewReport:
 
     def as_dict(self) -> dict:
         """The review's open-data shape (rates as numbers with one decimal), with `"draft": true`
-        for a review not yet published."""
+        for a review not yet published, else `"version"` (`VersionIdentity.as_dict`)."""
         data = {"year": self.year, "final": self.review.is_final, **self.summary.as_dict()}
         if self.is_draft:
             data["draft"] = True
+        else:
+            data["version"] = self.identity.as_dict()
         return data
 
 

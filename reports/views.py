@@ -77,11 +77,12 @@ def review_document(request, year: int, fmt: str):
         review = get_review_for_user(request, year)
     except Http404:
         return review_not_found(request, year)
-    draft = not review.versions.exists()
+    latest = review.latest_version()
+    draft = latest is None
     content = export_review(review, fmt, base_url=settings.SITE_URL)
     response = HttpResponse(content, content_type=FORMATS[fmt].content_type)
     response["Content-Disposition"] = content_disposition_header(
-        fmt not in INLINE_FORMATS, filename(year, fmt, draft=draft)
+        fmt not in INLINE_FORMATS, filename(year, fmt, number=latest.number if latest else None, draft=draft)
     )
     return _keep_drafts_private(response, draft)
 
