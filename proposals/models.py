@@ -389,6 +389,17 @@ class Proposal(Versioned):
     def has_title(self) -> bool:
         return bool(self.title)
 
+    def clean(self):
+        """A key names one proposal in every case: «DUP-1» is «dup-1» for a reader, an address
+        and an import, so it may not name a second one."""
+        super().clean()
+        if self.key and Proposal.objects.filter(key__iexact=self.key).exclude(pk=self.pk).exists():
+            raise ValidationError(
+                {"key": _("La clé « %(key)s » est déjà celle d'une autre proposition (en d'autres majuscules).")},
+                params={"key": self.key},
+                code="key_taken",
+            )
+
     def status_as_of(self, year: int) -> Status:
         """The status for one proposal (a query); lists use `with_status_as_of`."""
         latest = self.yearly_statuses.filter(year__lte=year).order_by("-year").first()

@@ -135,7 +135,8 @@ def _word_found(sorted_lexemes: tuple[str, ...], patterns: str) -> bool:
 
 def validate_search(query: str) -> None:
     """A search has at most SEARCH_MAX_WORDS words (its length is bounded by its form field)."""
-    if len(WORD.findall(query)) > SEARCH_MAX_WORDS:
+    # Counted as searched: without accents, a character may become several words («⅒»).
+    if len(WORD.findall(query)) > SEARCH_MAX_WORDS or len(WORD.findall(normalize(query))) > SEARCH_MAX_WORDS:
         raise ValidationError(
             _("Une recherche compte au plus %(max)s mots."), code="too_many_words", params={"max": SEARCH_MAX_WORDS}
         )

@@ -96,6 +96,7 @@ def test_open_data_answers_the_same_search(citizen, clermont):
     [
         (" ".join("abcdefghi"), "Une recherche compte au plus 8 mots."),
         (" ".join("a" * 100), "Une recherche compte au plus 8 mots."),
+        ("a⅒b⅒c⅒d⅒e⅒f⅒g⅒h⅒i", "Une recherche compte au plus 8 mots."),  # «⅒» is «1/10» without accents
         ("végétalisation " * 7, "au plus 100 caractères"),
     ],
 )

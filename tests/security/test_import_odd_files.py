@@ -4,8 +4,8 @@ the CSV reader, a NUL byte. Each is a French error and nothing is written."""
 import pytest
 
 from proposals.models import Proposal, YearlyStatus
-from tests.backoffice.helpers import STATUS_HEADERS, import_errors, spreadsheet, upload
-from tests.factory import make_axis, make_proposal
+from tests.backoffice.helpers import STATUS_HEADERS, import_and_confirm, import_errors, spreadsheet, upload
+from tests.factory import make_axis, make_institution, make_proposal
 
 pytestmark = pytest.mark.django_db
 HEADERS = ["cle", "numero", "axe", "titre", "texte", "resume", "porteur", "ordre"]
@@ -81,6 +81,27 @@ def test_one_key_in_two_cases_is_a_duplicate(editor_client, axis):
     errors = import_errors(response).splitlines()
     assert any(line.startswith("2:") and "Clé en double : déjà à la ligne 1" in line for line in errors), errors
     assert not Proposal.objects.exists()
+
+
+def test_a_key_in_other_cases_than_a_stored_one_is_refused(editor_client, axis):
+    make_institution("ville")
+    import_and_confirm(
+        editor_client,
+        "proposal",
+        spreadsheet(HEADERS, [["dup-1", "", "ecologique", "Premier", "", "", "ville", 1]], "csv"),
+        "csv",
+    )
+
+    response = upload(
+        editor_client,
+        "proposal",
+        spreadsheet(HEADERS, [["DUP-1", "", "ecologique", "Second", "", "", "ville", 2]], "csv"),
+        "csv",
+    )
+
+    refused(response)
+    assert "déjà celle d'une autre proposition" in import_errors(response)
+    assert list(Proposal.objects.values_list("key", "title")) == [("dup-1", "Premier")]
 
 
 def test_a_csv_cell_over_128_kb_is_reported_as_too_long(editor_client, axis):
