@@ -137,6 +137,12 @@ class YearLocked(CleanTextModel):
             years |= set(type(self).objects.filter(pk=self.pk).values_list("year", flat=True))
         check_years_open(years)
 
+    def delete(self, *args, **kwargs):
+        """Deleting a row of a published year would rewrite the record: refused on every path."""
+        with transaction.atomic():
+            check_years_open({self.year})
+            return super().delete(*args, **kwargs)
+
 
 class Assessment(YearLocked):
     proposal = models.ForeignKey(
@@ -193,6 +199,24 @@ class AssessmentSource(CleanTextModel):
 
     def __str__(self):
         return self.label
+
+    # Part of its assessment's record, as a status's source is (proposals.models.Source).
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            check_years_open(self.record_years())
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            check_years_open(self.record_years())
+            return super().delete(*args, **kwargs)
+
+    def record_years(self) -> set[int]:
+        assessments = {self.assessment_id}
+        if self.pk:
+            assessments |= set(AssessmentSource.objects.filter(pk=self.pk).values_list("assessment_id", flat=True))
+        return set(Assessment.objects.filter(pk__in=assessments).values_list("year", flat=True))
 
 
 class AxisStatement(YearLocked):

@@ -4,7 +4,7 @@ from functools import reduce
 from operator import and_
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -438,6 +438,12 @@ class YearlyStatus(Versioned):
     def __str__(self):
         return f"{self.proposal.key} {self.year} : {self.get_status_display()}"
 
+    def delete(self, *args, **kwargs):
+        """Deleting a status of a locked year would rewrite the record: refused on every path."""
+        with transaction.atomic():
+            check_years_open({self.year})
+            return super().delete(*args, **kwargs)
+
     def clean(self):
         """A published review's year is a record: its statuses change only through a rectificatif."""
         years = {self.year}
@@ -524,6 +530,26 @@ class Source(CleanTextModel):
     def is_complete(self) -> bool:
         """Enough to find the document again: a label, a URL or a reference, and a date."""
         return bool(self.label and (self.url or self.reference) and self.date)
+
+    # A source is part of its status's record: in a locked year it is neither added, changed nor
+    # deleted, whatever the path (the admin's inline, a script), as the status itself.
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            check_years_open(self.record_years())
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            check_years_open(self.record_years())
+            return super().delete(*args, **kwargs)
+
+    def record_years(self) -> set[int]:
+        """The year of its status, and of the status it had if it is moved."""
+        statuses = {self.yearly_status_id}
+        if self.pk:
+            statuses |= set(Source.objects.filter(pk=self.pk).values_list("yearly_status_id", flat=True))
+        return set(YearlyStatus.objects.filter(pk__in=statuses).values_list("year", flat=True))
 
 
 class ProjectState(models.TextChoices):

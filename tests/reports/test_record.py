@@ -110,7 +110,10 @@ def test_nothing_but_a_rectificatif_moves_a_published_review(citizen, published,
     )
     # A proposal added afterwards with a 2025 status, an axis renamed, a title filled in, a
     # project deleted, rows changed behind the back office's back.
-    set_status(make_proposal(Axis.objects.get(slug="climat"), key="nouvelle"), 2025, Status.NOT_IMPLEMENTED)
+    # (Its source could not be added: a source of a locked year is refused by the model.)
+    set_status(
+        make_proposal(Axis.objects.get(slug="climat"), key="nouvelle"), 2025, Status.NOT_IMPLEMENTED, source=False
+    )
     Axis.objects.filter(slug="climat").update(name="Climat et biodiversité")
     Proposal.objects.filter(key="logement").update(title="Des logements pour tous")
     Project.objects.all().delete()
