@@ -208,22 +208,33 @@ def csv_delimiter(text: str) -> str:
     return ";" if ";" in header and "," not in header else ","
 
 
+# The longest cell a CSV import takes (the csv module's default limit).
+MAX_CSV_CELL = 128 * 1024
+
+
+def cell_too_long_message(line: int) -> str:
+    return _(
+        "Une cellule de ce fichier CSV est trop longue vers la ligne %(line)s : %(max)s Ko au plus "
+        "par cellule. Rien n'a été importé."
+    ) % {"line": line, "max": MAX_CSV_CELL // 1024}
+
+
 def check_csv(text: str) -> None:
     """Read the CSV strictly once before it is loaded: an unterminated quote is an error (the
     lenient reader would swallow the rest of the file into one cell), and so are a cell over
-    the csv module's limit (128 KB) and a file of too many rows."""
+    MAX_CSV_CELL and a file of too many rows."""
     reader = csv.reader(io.StringIO(text), delimiter=csv_delimiter(text), strict=True)
+    rows = 0
     try:
-        rows = sum(1 for row in reader if row)
+        for row in reader:
+            # Checked here, not left to the csv module's own limit: that one is a setting of
+            # the whole process, which a library may raise.
+            if any(len(cell) > MAX_CSV_CELL for cell in row):
+                raise ImportFileError(cell_too_long_message(reader.line_num))
+            rows += bool(row)
     except csv.Error as error:
         if "field larger than field limit" in str(error):
-            raise ImportFileError(
-                _(
-                    "Une cellule de ce fichier CSV est trop longue vers la ligne %(line)s : %(max)s Ko au plus "
-                    "par cellule. Rien n'a été importé."
-                )
-                % {"line": reader.line_num, "max": csv.field_size_limit() // 1024}
-            ) from None
+            raise ImportFileError(cell_too_long_message(reader.line_num)) from None
         raise ImportFileError(
             _(
                 "Ce fichier CSV est mal formé vers la ligne %(line)s : un guillemet (\") n'est pas refermé "
