@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from proposals.models import Axis, Proposal
+from proposals.models import Axis, PartOfAYear, Proposal
 from proposals.text import CleanTextModel
 
 MAX_GRADE = 10
@@ -181,7 +181,7 @@ class Assessment(YearLocked):
             raise ValidationError({"grade": _("La note va de 0 à 10.")})
 
 
-class AssessmentSource(CleanTextModel):
+class AssessmentSource(PartOfAYear, CleanTextModel):
     """A document the committee cites for an assessment."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="sources", verbose_name=_("avis"))
@@ -200,23 +200,10 @@ class AssessmentSource(CleanTextModel):
     def __str__(self):
         return self.label
 
-    # Part of its assessment's record, as a status's source is (proposals.models.Source).
-
-    def save(self, *args, **kwargs):
-        with transaction.atomic():
-            check_years_open(self.record_years())
-            super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        with transaction.atomic():
-            check_years_open(self.record_years())
-            return super().delete(*args, **kwargs)
+    check_years_open = staticmethod(check_years_open)  # the committee's years
 
     def record_years(self) -> set[int]:
-        assessments = {self.assessment_id}
-        if self.pk:
-            assessments |= set(AssessmentSource.objects.filter(pk=self.pk).values_list("assessment_id", flat=True))
-        return set(Assessment.objects.filter(pk__in=assessments).values_list("year", flat=True))
+        return self.parent_years("assessment")
 
 
 class AxisStatement(YearLocked):

@@ -503,7 +503,40 @@ SOURCE_REQUIRED_MESSAGE = _(
 )
 
 
-class Source(CleanTextModel):
+class PartOfAYear(models.Model):
+    """A row that belongs to a row of a year (a source of a status, of an assessment): in a
+    locked year it is neither added, changed nor deleted, whatever the path (the admin's inline,
+    a script), as the row it belongs to. Subclasses say which years (`record_years`) and who
+    locks them (`check_years_open`)."""
+
+    check_years_open = staticmethod(check_years_open)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            self.check_years_open(self.record_years())
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            self.check_years_open(self.record_years())
+            return super().delete(*args, **kwargs)
+
+    def record_years(self) -> set[int]:
+        raise NotImplementedError
+
+    def parent_years(self, field: str) -> set[int]:
+        """The year of the row `field` points to, and of the one it pointed to if it moves."""
+        parents = {getattr(self, f"{field}_id")}
+        if self.pk:
+            parents |= set(type(self).objects.filter(pk=self.pk).values_list(f"{field}_id", flat=True))
+        parent = self._meta.get_field(field).related_model
+        return set(parent.objects.filter(pk__in=parents).values_list("year", flat=True))
+
+
+class Source(PartOfAYear, CleanTextModel):
     """Where a yearly status comes from: a deliberation, the review document, a page."""
 
     yearly_status = models.ForeignKey(
@@ -531,25 +564,9 @@ class Source(CleanTextModel):
         """Enough to find the document again: a label, a URL or a reference, and a date."""
         return bool(self.label and (self.url or self.reference) and self.date)
 
-    # A source is part of its status's record: in a locked year it is neither added, changed nor
-    # deleted, whatever the path (the admin's inline, a script), as the status itself.
-
-    def save(self, *args, **kwargs):
-        with transaction.atomic():
-            check_years_open(self.record_years())
-            super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        with transaction.atomic():
-            check_years_open(self.record_years())
-            return super().delete(*args, **kwargs)
-
     def record_years(self) -> set[int]:
         """The year of its status, and of the status it had if it is moved."""
-        statuses = {self.yearly_status_id}
-        if self.pk:
-            statuses |= set(Source.objects.filter(pk=self.pk).values_list("yearly_status_id", flat=True))
-        return set(YearlyStatus.objects.filter(pk__in=statuses).values_list("year", flat=True))
+        return self.parent_years("yearly_status")
 
 
 class ProjectState(models.TextChoices):
