@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from publishing.signals import published
+
 from .models import Assessment, AssessmentEntry, AxisStatement, CommitteeReview, CommitteeVersion
 
 
@@ -80,6 +82,7 @@ def committee_publish(review: CommitteeReview, *, user=None, when=None) -> Commi
         review.correction_opened_at = None
         review._history_user = user
         review.save()
+        published.send(type(review), record=review, version=version, previous=last)
     return version
 
 

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "csp",
     "convention.apps.LoginLockoutConfig",  # django-axes, named in French
     "convention",
+    "publishing",
     "proposals",
     "reports",
     "assessments",

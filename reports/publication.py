@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from convention.cache import warm_public_pages
 from proposals.models import Axis, Proposal, Status, YearlyStatus
+from publishing.signals import published
 
 from .documents import forget_documents
 from .models import AnnualReview, ReviewDocument, ReviewEntry, ReviewVersion
@@ -162,6 +163,7 @@ def review_publish(
         review.correction_opened_at = None
         review._history_user = user
         review.save()
+        published.send(type(review), record=review, version=version, previous=last)
         if with_documents:
             store_documents(version, progress)
         transaction.on_commit(forget_documents)

@@ -1,0 +1,15 @@
+"""Signals of a publication, for what other apps do when a record is published.
+
+`published` is sent inside the publication's transaction, once the version is frozen and the
+record saved, with:
+- `sender`: the record's model (e.g. the annual review's, the committee year's);
+- `record`: the published record;
+- `version`: the version just published (number 1, or a rectificatif's next number);
+- `previous`: the version it replaces, or None for a first publication.
+A receiver that works after the publication is committed (sending mail, warming pages) registers
+that work with `transaction.on_commit`: a rolled-back publication then does nothing.
+"""
+
+from django.dispatch import Signal
+
+published = Signal()
