@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "proposals",
     "reports",
     "assessments",
+    "follow",
 ]
 
 MIDDLEWARE = [
