@@ -15,6 +15,7 @@ urlpatterns = [
     # GET and HEAD only, as every other public page.
     path("flux/", require_safe(cache_public_page()(StatusFeed())), name="feed"),
     path("sitemap.xml", require_safe(cache_public_page("p")(sitemap)), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("suivre/", include("follow.urls")),
     path("sante/", views.health, name="health"),
     path(".well-known/security.txt", views.security_txt, name="security-txt"),
     path("admin/", admin.site.urls),

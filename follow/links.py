@@ -1,0 +1,23 @@
+"""The absolute links a message carries (from SITE_URL: a message is read far from the site)."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from .models import Follower
+from .tokens import CONFIRM, MANAGE, UNSUBSCRIBE, make_token
+
+
+def _absolute(name: str, token: str) -> str:
+    return settings.SITE_URL + reverse(name, args=[token])
+
+
+def confirm_url(follower: Follower) -> str:
+    return _absolute("follow:confirm", make_token(follower, CONFIRM))
+
+
+def unsubscribe_url(follower: Follower) -> str:
+    return _absolute("follow:unsubscribe", make_token(follower, UNSUBSCRIBE))
+
+
+def manage_url(follower: Follower) -> str:
+    return _absolute("follow:manage", make_token(follower, MANAGE))
