@@ -13,7 +13,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from convention.admin import HistoryAdmin, PublishedRecordAdminMixin, ReadOnlyAdminMixin
+from convention.admin import PublishedRecordAdminMixin
+from core.admin import HistoryAdmin, ReadOnlyAdminMixin
 
 from .models import (
     LOCKED_MESSAGE,

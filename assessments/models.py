@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.text import CleanTextModel
 from proposals.models import Axis, PartOfAYear, Proposal
-from proposals.text import CleanTextModel
 
 MAX_GRADE = 10
 

@@ -280,7 +280,7 @@ def publication(proxy: Nginx, work: Path) -> None:
             [
                 *shell,
                 django + f"R.objects.get(year={year}).publish(); "
-                "from convention.cache import warm_public_pages as w; "
+                "from core.cache import warm_public_pages as w; "
                 f"print(sum(s == 200 for s in w({PUBLIC_PAGES + [f'/bilans/{year}/']!r}).values()))",
             ],
             cwd=ROOT,

@@ -4,19 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ConventionConfig(AppConfig):
-    """Site-wide concerns: health, page cache and its invalidation, outage page, raw loads."""
+    """The project itself: settings, root URLs, health and security.txt, log-in lockout, the
+    data-generating commands. The site-wide machinery lives in `core`."""
 
     name = "convention"
     verbose_name = _("Site")
     # This module also holds django-axes' config: say which one `"convention"` means.
     default = True
-
-    def ready(self):
-        from .cache import connect_invalidation
-        from .history import connect_raw_loads
-
-        connect_invalidation()
-        connect_raw_loads()
 
 
 class LoginLockoutConfig(AxesAppConfig):

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "convention.apps.LoginLockoutConfig",  # django-axes, named in French
+    "core",
     "convention",
     "publishing",
     "proposals",
@@ -98,20 +99,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "convention.middleware.PermissionsPolicyMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     # A request body over MAX_REQUEST_BODY_SIZE is refused (413) before anything reads it.
-    "convention.middleware.RequestBodyLimitMiddleware",
+    "core.middleware.RequestBodyLimitMiddleware",
     # whitenoise (without the manifest) right after: static files skip the rest of the stack.
-    "convention.middleware.StaticFilesMiddleware",
+    "core.middleware.StaticFilesMiddleware",
     # Before anything reads the query string: control characters (a NUL byte) are dropped.
-    "convention.middleware.ControlCharactersMiddleware",
+    "core.middleware.ControlCharactersMiddleware",
     # ETag on every page and document, 304 on If-None-Match / If-Modified-Since.
     "django.middleware.http.ConditionalGetMiddleware",
     # A published review's documents are stored bytes: served here, like static files.
     "reports.documents.StoredDocumentMiddleware",
     # Anonymous public pages come from the cache here, with every header the middleware
-    # below once added (CSP, Vary...), so a hit skips the rest of the stack (convention/cache.py).
-    "convention.middleware.PublicPageCacheMiddleware",
+    # below once added (CSP, Vary...), so a hit skips the rest of the stack (core/cache.py).
+    "core.middleware.PublicPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -120,8 +121,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "convention.middleware.DatabaseUnavailableMiddleware",
-    "convention.middleware.MethodNotAllowedMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.MethodNotAllowedMiddleware",
     # Last: turns a locked-out log-in into the lockout page (django-axes).
     "axes.middleware.AxesMiddleware",
 ]
@@ -226,7 +227,7 @@ TRUSTED_PROXY_COUNT = envint("DJANGO_TRUSTED_PROXY_COUNT", 0)
 
 # Cache: local memory by default (one per process); REDIS_URL (redis://host:6379/0) shares
 # one Redis between every worker of every server: a page is then rendered once per cluster.
-# A cache never stalls the site (convention/cache_backends.py): Redis gets short timeouts, and
+# A cache never stalls the site (core/cache_backends.py): Redis gets short timeouts, and
 # after a failure each process renders pages uncached for CIRCUIT_SECONDS before trying again.
 # Redis evicts by its own `maxmemory` policy; local memory holds at most MAX_BYTES a process.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -238,9 +239,7 @@ REDIS_CACHE_OPTIONS = {
 LOCAL_CACHE_OPTIONS = {"MAX_ENTRIES": 5000, "MAX_BYTES": envint("DJANGO_LOCAL_CACHE_MB", 64) * 1024 * 1024}
 CACHES = {
     "default": {
-        "BACKEND": "convention.cache_backends.FailFastRedisCache"
-        if REDIS_URL
-        else "convention.cache_backends.BoundedLocMemCache",
+        "BACKEND": "core.cache_backends.FailFastRedisCache" if REDIS_URL else "core.cache_backends.BoundedLocMemCache",
         "LOCATION": REDIS_URL or "convention",
         "TIMEOUT": 3600,
         # A shared cache outlives a deploy: give each release its own keys (e.g. the commit).
@@ -249,10 +248,13 @@ CACHES = {
     }
 }
 # Whole public pages for anonymous visitors (0 disables it). The cache key holds the
-# content version, bumped on every change of public data (convention/cache.py).
+# content version, bumped on every change of public data (core/cache.py).
 # Off in tests, which turn it on where they test it (rows change under a fixed version there).
 # Off in development too, where templates change under a fixed content version.
 PAGE_CACHE_SECONDS = envint("DJANGO_PAGE_CACHE_SECONDS", 0 if (TESTING or DEBUG) else 3600)
+# The apps whose models the public reads: any save or delete of one of their rows bumps the
+# content version (history rows excepted).
+PUBLIC_DATA_APPS = ["proposals", "reports", "assessments"]
 # How long a process may trust its copy of the content version (seconds): the staleness
 # bound between workers and servers. Changes made by the process itself are seen at once.
 PAGE_CACHE_VERSION_TTL = envfloat("DJANGO_PAGE_CACHE_VERSION_TTL", 1.0)

@@ -3,11 +3,11 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.http import require_safe
 
+from core.cache import cache_public_page
 from proposals.feeds import StatusFeed
 from proposals.sitemaps import SITEMAPS
 
 from . import views
-from .cache import cache_public_page
 
 urlpatterns = [
     path("", include("proposals.urls")),

@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
-from .cache import cache_answers
+from core.cache import cache_answers
 
 # The views below answer GET and HEAD only: no CSRF check, so another method gets 405.
 

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from convention.context_processors import current_convention
+from core.text import printable
 from reports.models import ReviewEntry, ReviewVersion
 from reports.years import public_years
 
 from .models import Status
-from .text import printable
 
 MAX_ITEMS = 200
 

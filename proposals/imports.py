@@ -13,7 +13,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from import_export.tmp_storages import BaseStorage
 
-from convention.models import PendingImport
+from core.models import PendingImport
 
 # The limits, checked before a file is parsed (see the README, «Imports»). A convention has
 # tens or hundreds of rows: these leave room for any of them, not for a denial of service.
@@ -50,7 +50,7 @@ PENDING_PER_SESSION = 5
 
 class PendingImportStorage(BaseStorage):
     """The previewed rows (a tablib Dataset, parsed once by the import form), in the database
-    (`convention.PendingImport`): any worker may get the confirmation. Under a random name;
+    (`core.PendingImport`): any worker may get the confirmation. Under a random name;
     taken once."""
 
     def save(self, data) -> None:

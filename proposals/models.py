@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .text import CleanTextModel
+from core.text import CleanTextModel
 
 
 class InstitutionQuerySet(models.QuerySet):

@@ -18,12 +18,13 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 
+from core.text import check_text
+
 from .imports import csv_delimiter, decode_csv
 from .models import Axis, Convention, Institution, Project, ProjectState, Proposal, Source, Status, YearlyStatus
 from .search import normalize
 from .services import year_is_allowed, year_range_message
 from .spreadsheet import neutralise_dataset, unneutralise
-from .text import check_text
 
 
 class ParsedOnce:

@@ -11,7 +11,7 @@ are plain numbers such as "-3", stay as they are.
 
 import re
 
-from .text import printable
+from core.text import printable
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_safe
 
 from assessments.models import AssessmentEntry
 from assessments.public import proposal_entries
-from convention.cache import cache_public_page
 from convention.context_processors import current_convention
-from convention.site import base_url
+from core.cache import cache_public_page
+from core.site import base_url
 from reports.models import ReviewEntry
 from reports.summary import year_summary
 from reports.years import latest_public_year, public_years

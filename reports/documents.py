@@ -1,7 +1,7 @@
 """Serving a published review's stored documents, byte for byte, as a static file is served.
 
 The bytes of each (year, format) are kept in this process's memory once read, checked against
-the content version (`convention.cache`), which every publication bumps: a document costs no
+the content version (`core.cache`), which every publication bumps: a document costs no
 query until the next change. A version's own URL (`/bilans/2025/v1.pdf`) never changes.
 """
 
@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import content_disposition_header, http_date
 
-from convention.cache import current_stamp
+from core.cache import current_stamp
 
 from .models import ReviewDocument
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from proposals.text import CleanTextModel
+from core.text import CleanTextModel
 
 from .formatting import fr_date
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from convention.cache import warm_public_pages
+from core.cache import warm_public_pages
 from proposals.models import Axis, Proposal, Status, YearlyStatus
 from publishing.signals import published
 

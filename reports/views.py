@@ -6,7 +6,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from convention.cache import cache_public_page
+from core.cache import cache_public_page
 
 from .documents import INLINE_FORMATS, document_response, filename, stored_document
 from .exports import FORMATS, export_review, review_context

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 from xdist.scheduler import LoadScopeScheduling
 
-from convention import cache_backends
+from core import cache_backends
 from tests.factory import seed_clermont
 from tests.snapshots import replayed
 
@@ -150,7 +150,7 @@ def _forget_stored_documents():
 @pytest.fixture(autouse=True)
 def _redis_asked_again():
     """A Redis slow for a moment on this busy machine opens the cache's circuit for its process
-    (convention/cache_backends.py): each test starts with Redis asked again."""
+    (core/cache_backends.py): each test starts with Redis asked again."""
     cache_backends._circuits.clear()
 
 
@@ -159,7 +159,7 @@ def page_cache(settings):
     """The public page cache on, empty, and each process trusting its content version for a minute."""
     from django.core.cache import cache as django_cache
 
-    from convention import cache
+    from core import cache
 
     settings.PAGE_CACHE_SECONDS = 3600
     settings.PAGE_CACHE_VERSION_TTL = 60

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
-from convention import cache
+from core import cache
 from proposals.models import HistoricalProposal
 from reports.documents import forget_documents
 from tests.factory import make_convention, make_institution, make_review

@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.cache import caches
 
-from convention import cache, cache_backends
+from core import cache, cache_backends
 from proposals.models import YearlyStatus
 from tests.backoffice.helpers import STATUS_HEADERS, confirm, spreadsheet, upload
 from tests.factory import make_convention
@@ -62,7 +62,7 @@ def redis(tmp_path, settings):
     server = ThrowawayRedis(tmp_path)
     settings.CACHES = {
         "default": {
-            "BACKEND": "convention.cache_backends.FailFastRedisCache",
+            "BACKEND": "core.cache_backends.FailFastRedisCache",
             "LOCATION": server.url,
             "OPTIONS": {**django_settings.REDIS_CACHE_OPTIONS, "CIRCUIT_SECONDS": 1.0},
         }
@@ -146,7 +146,7 @@ def test_local_memory_holds_a_bounded_number_of_bytes(settings, citizen):
     bound = 60_000
     settings.CACHES = {
         "default": {
-            "BACKEND": "convention.cache_backends.BoundedLocMemCache",
+            "BACKEND": "core.cache_backends.BoundedLocMemCache",
             "LOCATION": "bounded-test",
             "OPTIONS": {**django_settings.LOCAL_CACHE_OPTIONS, "MAX_BYTES": bound},
         }

@@ -2,7 +2,7 @@ import pytest
 from django.db import OperationalError, transaction
 from django.test import RequestFactory, override_settings
 
-from convention import cache
+from core import cache
 from proposals.models import Proposal
 from tests.factory import make_convention, make_project, make_review
 from tests.snapshots import replayed

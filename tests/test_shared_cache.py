@@ -11,7 +11,7 @@ import pytest
 from django.core.cache import caches
 from django.test import Client
 
-from convention import cache
+from core import cache
 from proposals.models import Proposal
 from tests.factory import make_convention, make_review
 
@@ -77,7 +77,7 @@ def test_the_settings_choose_redis_from_one_variable():
 
     backend = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
 
-    assert backend.strip() == "convention.cache_backends.FailFastRedisCache"
+    assert backend.strip() == "core.cache_backends.FailFastRedisCache"
 
 
 def test_a_page_rendered_on_one_server_is_served_by_the_other(convention, django_assert_num_queries):

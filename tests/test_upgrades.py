@@ -10,11 +10,14 @@ import datetime
 import hashlib
 
 import pytest
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from core.models import ContentVersion, PendingImport
 from proposals.models import Project, Proposal, Source, YearlyStatus
 from reports.models import AnnualReview, Deliberation, ReviewDocument, ReviewVersion
 
@@ -26,6 +29,7 @@ RELEASES = {
         "proposals": "0006_convention",
         "reports": "0001_initial",
         "assessments": None,
+        "core": None,
     },
     # Stop 14: frozen reviews, institutions as data, the follow-up committee.
     "586fad1": {
@@ -33,8 +37,11 @@ RELEASES = {
         "proposals": "0012_proposal_long_and_short_titles",
         "reports": "0005_review_records",
         "assessments": "0002_committee_role",
+        "core": None,
     },
 }
+# Just before the site's own rows moved from `convention` to `core` (same tables).
+BEFORE_CORE = {"convention": "0002_pending_import", "core": None}
 
 WHEN = timezone.make_aware(datetime.datetime(2025, 12, 16, 10, 0))
 DOCUMENT = b"%PDF-1.7 the review as published\n"
@@ -45,8 +52,9 @@ def release_database(transactional_db):
     """Migrate the test database back to a release's state; return that state's models. The
     database is emptied and migrated forward again afterwards, even when the upgrade failed."""
 
-    def at(release: str):
-        targets = list(RELEASES[release].items())
+    def at(release: str | dict):
+        """`release`: a name of RELEASES, or its own {app: last migration}."""
+        targets = list((RELEASES[release] if isinstance(release, str) else release).items())
         executor = MigrationExecutor(connection)
         executor.migrate(targets)
         executor.loader.build_graph()
@@ -210,3 +218,26 @@ def test_an_upgrade_from_586fad1_keeps_everything(release_database):
     assert list(version.entries.values_list("key", "status")) == [("velo", "implemented")]
     assert {bytes(d.content) for d in version.documents.all()} == {DOCUMENT}
     assert version.documents.count() == 5
+
+
+def test_the_move_to_core_keeps_the_content_version_the_pending_imports_and_their_permissions(release_database):
+    apps = release_database(BEFORE_CORE)
+    apps.get_model("convention", "ContentVersion").objects.create(pk=1, version=41, changed_at=WHEN)
+    apps.get_model("convention", "PendingImport").objects.create(name="apercu", dataset=b"rows", expires_at=WHEN)
+    pending_imports, _ = ContentType.objects.get_or_create(app_label="convention", model="pendingimport")
+    permission, _ = Permission.objects.get_or_create(
+        content_type=pending_imports, codename="view_pendingimport", defaults={"name": "Can view"}
+    )
+    Group.objects.create(name="Lecteurs").permissions.add(permission)
+
+    upgrade()
+
+    version = ContentVersion.objects.get()
+    assert (version.pk, version.version, version.changed_at) == (1, 41, WHEN)
+    pending = PendingImport.objects.get()
+    assert (pending.name, bytes(pending.dataset), pending.expires_at) == ("apercu", b"rows", WHEN)
+    # The permission given on the model before the move is still given, on core's model.
+    assert list(Group.objects.get(name="Lecteurs").permissions.values_list("content_type__app_label", "codename")) == [
+        ("core", "view_pendingimport")
+    ]
+    assert not ContentType.objects.filter(app_label="convention").exists()

@@ -61,7 +61,7 @@ def test_an_editor_cannot_rename_the_convention_by_reverting_its_history(editor_
 
     response = editor_client.post(revert_url, form_data(introduction="Avant."))
 
-    # History pages are read-only for everyone (convention.admin.HistoryAdmin).
+    # History pages are read-only for everyone (core.admin.HistoryAdmin).
     assert response.status_code == 405
     convention.refresh_from_db()
     assert (convention.name, convention.introduction) == ("Nouveau nom", "Après.")

@@ -264,7 +264,7 @@ QUERIES = 2
 
 def cold_process():
     """As a process that has served nothing yet (the content version row exists)."""
-    from convention import cache
+    from core import cache
     from reports.documents import forget_documents
 
     cache._stamp = None
@@ -280,7 +280,7 @@ def test_the_query_count_of_each_document_does_not_grow(citizen, django_assert_n
     make_review(2024)
     make_review(2025)
 
-    from convention import cache
+    from core import cache
 
     cold_process()
     with django_assert_num_queries(QUERIES):

@@ -7,7 +7,7 @@ import time
 import pytest
 from django.http import HttpResponse
 
-from convention.middleware import PublicPageCacheMiddleware
+from core.middleware import PublicPageCacheMiddleware
 from proposals.models import Proposal
 from tests.factory import make_convention, make_review
 from tests.test_nginx import get, nginx, site  # noqa: F401 - fixtures

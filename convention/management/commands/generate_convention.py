@@ -3,7 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from convention.cache import bump_version
+from core.cache import bump_version
 from proposals.models import Axis, Institution, Project, Proposal, Source, Status, YearlyStatus
 from reports.models import AnnualReview, ReviewVersion
 

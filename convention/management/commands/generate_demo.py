@@ -16,7 +16,7 @@ from django.db import transaction
 
 from assessments.models import Assessment, AssessmentSource, AxisStatement, CommitteeReview, Fidelity
 from assessments.publication import committee_publish
-from convention.cache import bump_version
+from core.cache import bump_version
 from proposals.models import (
     Axis,
     Convention,

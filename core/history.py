@@ -16,4 +16,4 @@ def raw_saves_write_no_history(sender, instance, raw=False, **kwargs):
 
 
 def connect_raw_loads() -> None:
-    pre_save.connect(raw_saves_write_no_history, dispatch_uid="convention-raw-saves-write-no-history")
+    pre_save.connect(raw_saves_write_no_history, dispatch_uid="core-raw-saves-write-no-history")

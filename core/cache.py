@@ -4,7 +4,7 @@ A view opts in with `@cache_public_page(...)`, which names the query parameters 
 cache key is the scheme, the validated host, the path and those parameters only, so any other
 parameter neither splits the cache nor forces a new rendering (`?x=<random>` on the PDF).
 
-Every save or delete of a public model (proposals and reports apps) bumps the single
+Every save or delete of a public model (the apps of settings.PUBLIC_DATA_APPS) bumps the single
 `ContentVersion` row, on commit. That number is the cache's `version=` of every page (a cache
 "generation"): a change anywhere makes every cached page stale at once, in every worker and on
 every server. Each process reads the version at most once per PAGE_CACHE_VERSION_TTL seconds
@@ -40,8 +40,6 @@ from redis.exceptions import RedisError
 from .models import ContentVersion
 
 logger = logging.getLogger(__name__)
-
-PUBLIC_APPS = {"proposals", "reports", "assessments"}
 
 
 @dataclass
@@ -143,8 +141,9 @@ def public_data_changed(sender, using=None, **kwargs):
 
 
 def connect_invalidation() -> None:
-    """Listen to the public models only (history rows change nothing public)."""
-    for label in PUBLIC_APPS:
+    """Listen to the public models only: those of settings.PUBLIC_DATA_APPS (history rows
+    change nothing public)."""
+    for label in settings.PUBLIC_DATA_APPS:
         for model in apps.get_app_config(label).get_models():
             if model.__name__.startswith("Historical"):
                 continue

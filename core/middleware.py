@@ -94,7 +94,7 @@ class ControlCharactersMiddleware:
 
 
 class PublicPageCacheMiddleware:
-    """Serve anonymous public pages from the cache (see convention/cache.py), with a
+    """Serve anonymous public pages from the cache (see core/cache.py), with a
     Last-Modified date (the last change of public data), and say to HTTP caches which
     responses they may keep: public pages for a short while, nothing else."""
 

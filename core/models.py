@@ -7,12 +7,13 @@ class ContentVersion(models.Model):
     """A single row, bumped whenever anything the public sees changes.
 
     It keys the page cache (so every server and worker drops stale pages) and gives the
-    pages their Last-Modified date. See convention/cache.py."""
+    pages their Last-Modified date. See core/cache.py."""
 
     version = models.PositiveBigIntegerField(default=1)
     changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        db_table = "convention_contentversion"  # its table from before the move to core
         verbose_name = _("version du contenu public")
         constraints = [
             # There is one row: pk 1.
@@ -34,6 +35,7 @@ class PendingImport(models.Model):
     expires_at = models.DateTimeField(db_index=True)
 
     class Meta:
+        db_table = "convention_pendingimport"  # its table from before the move to core
         verbose_name = _("import en attente de confirmation")
 
     def __str__(self):
