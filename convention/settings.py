@@ -344,6 +344,13 @@ SITE_ARCHIVED_AT = None
 # Whom to tell about a vulnerability (/.well-known/security.txt): comma-separated
 # "mailto:…" or "https://…" addresses (a bare e-mail address gets "mailto:"). None: no file.
 SECURITY_CONTACT = envlist("SECURITY_CONTACT")
+# Whom a follower writes to about its personal data (its address), as the privacy notice
+# (/donnees-personnelles/) says: an e-mail address or a postal address, in the publisher's words.
+# Empty: the notice names the convention's addressees (Convention.addressed_to).
+PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "")
+# Following by e-mail: requests to follow accepted per client address per hour (beyond: the same
+# answer, no message). Besides, at most one confirmation message per e-mail address per day.
+FOLLOW_MAX_REQUESTS_PER_HOUR = envint("FOLLOW_MAX_REQUESTS_PER_HOUR", 10)
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
