@@ -239,7 +239,8 @@ class ProposalFilter(django_filters.FilterSet):
     def chosen_axis(self) -> dict | None:
         """The axis the table is filtered by ({"slug", "name"}, as the chosen year names it), or None."""
         slug = self.cleaned("axe")
-        return next(({"slug": key, "name": name} for key, name in self.form.fields["axe"].choices if key == slug), None)
+        choices = self.form.fields["axe"].choices if slug else []
+        return next(({"slug": key, "name": name} for key, name in choices if key == slug), None)
 
     @property
     def invalid_filters(self) -> list[tuple[str, str]]:
