@@ -31,7 +31,11 @@ def read_signed(token: str, purpose: str, *, max_age=None) -> list | None:
     return value if isinstance(value, list) else [value]
 
 
+def follower_of(values: list | None) -> Follower | None:
+    """The follower named by what a token carried (`read_signed`), or None (forgotten)."""
+    return None if values is None else Follower.objects.filter(pk=values[0]).first()
+
+
 def read_token(token: str, purpose: str, *, max_age=None) -> Follower | None:
     """The follower a token of `purpose` was made for, or None (forged, expired, forgotten)."""
-    values = read_signed(token, purpose, max_age=max_age)
-    return None if values is None else Follower.objects.filter(pk=values[0]).first()
+    return follower_of(read_signed(token, purpose, max_age=max_age))

@@ -26,7 +26,7 @@ from .services import (
     follower_subscribe,
     follower_unfollow,
 )
-from .tokens import CONFIRM, MANAGE, UNSUBSCRIBE, read_signed, read_token
+from .tokens import CONFIRM, MANAGE, UNSUBSCRIBE, follower_of, read_signed, read_token
 
 ONE_CLICK = "One-Click"
 
@@ -50,7 +50,7 @@ def subscribe(request):
     follower_subscribe(
         email=form.cleaned_data["adresse"], proposal=form.cleaned_data["proposition"], axis=form.cleaned_data["axe"]
     )
-    return render(request, "follow/requested.html", {"days": UNCONFIRMED_DAYS, "form": form})
+    return render(request, "follow/requested.html", {"days": UNCONFIRMED_DAYS})
 
 
 def _invalid_link(request):
@@ -61,14 +61,14 @@ def _invalid_link(request):
 def confirm(request, token):
     """GET shows a button, POST confirms: a mail scanner that opens the link confirms nothing."""
     values = read_signed(token, CONFIRM)
-    follower = read_token(token, CONFIRM)
+    follower = follower_of(values)
     if follower is None:
         return _invalid_link(request)
     if request.method == "POST":
         follower_confirm(follower=follower, addition=values[1:])
         context = {"subscriptions": _followed(follower), "manage_url": manage_url(follower)}
         return render(request, "follow/confirmed.html", context)
-    return render(request, "follow/confirm.html", {"follower": follower, "addition": len(values) > 1})
+    return render(request, "follow/confirm.html", {"follower": follower})
 
 
 @csrf_exempt
@@ -79,7 +79,7 @@ def unsubscribe(request, token):
     values = read_signed(token, UNSUBSCRIBE)
     if values is None:
         return _invalid_link(request)
-    follower = read_token(token, UNSUBSCRIBE)
+    follower = follower_of(values)
     if request.method == "POST":
         if request.POST.get("List-Unsubscribe") != ONE_CLICK:
             return render(request, "follow/unsubscribe.html", {"follower": follower, "invalid": True}, status=400)

@@ -124,6 +124,17 @@ def test_a_confirmed_address_confirms_what_it_adds(citizen, proposal, follower):
     assert follower.subscriptions.filter(axis=other).exists()
 
 
+def test_a_confirmed_address_asking_again_gets_the_link_to_its_page(citizen, proposal, follower):
+    follow(citizen, "lea@example.org", proposition="eco-arbres")
+
+    [message] = mail.outbox
+    assert message.subject.startswith("Vos abonnements")
+    assert "ce que cette adresse suit déjà" in message.body and "la proposition « Planter »" in message.body
+    assert "http://testserver/suivre/gerer/" in message.body
+    assert "/suivre/confirmer/" not in message.body
+    assert follower.subscriptions.count() == 1
+
+
 def test_at_most_one_confirmation_per_address_per_day(citizen, proposal):
     follow(citizen, proposition="eco-arbres")
     follow(citizen, "LEA@example.org")
