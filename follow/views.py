@@ -88,7 +88,7 @@ def unsubscribe(request, token):
         return render(request, "follow/unsubscribed.html")
     if follower is None:  # already unsubscribed: the link did its work
         return render(request, "follow/unsubscribed.html")
-    return render(request, "follow/unsubscribe.html", {"follower": follower, "one_click": ONE_CLICK})
+    return render(request, "follow/unsubscribe.html", {"follower": follower})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -104,7 +104,9 @@ def manage(request, token):
             follower_forget(follower=follower)
             return render(request, "follow/unsubscribed.html")
         chosen = request.POST.get("abonnement", "")
-        subscription = follower.subscriptions.filter(pk=chosen).first() if chosen.isdigit() else None
+        subscription = (
+            follower.subscriptions.filter(pk=chosen).first() if chosen.isascii() and chosen.isdigit() else None
+        )
         if subscription is None:
             context = {"follower": follower, "subscriptions": _followed(follower), "invalid": True}
             return render(request, "follow/manage.html", context, status=400)

@@ -174,7 +174,7 @@ def test_another_follower_s_subscription_cannot_be_removed(citizen, follower):
     other = Follower.objects.create(email="autre@example.org")
     theirs = Subscription.objects.create(follower=other, proposal=make_proposal())
 
-    for value in [theirs.pk, "abc", "9" * 30, ""]:
+    for value in [theirs.pk, "abc", "9" * 30, "²", "1\x00", ""]:
         response = citizen.post(path(manage_url(follower)), {"abonnement": value})
         assert response.status_code == 400
         assert "rien n'a été changé" in text(response)
