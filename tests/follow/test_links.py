@@ -77,6 +77,7 @@ def test_a_confirmation_link_expires_after_seven_days(citizen, unconfirmed, monk
         "/suivre/gerer/forge/",
         "/suivre/desabonner/forge/",
         "/suivre/confirmer/" + "x" * 10_000 + "/",
+        "/suivre/gerer/%C3%A9:%00:%C2%B2/",
     ],
 )
 def test_a_forged_link_opens_nothing(citizen, follower, url):
