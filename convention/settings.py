@@ -218,7 +218,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("DJANGO_LOGIN_COOLOFF_MINU
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "convention.login.locked_out"
-AXES_CLIENT_IP_CALLABLE = "convention.login.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.site.client_ip"
 # Behind a reverse proxy every request comes from the proxy's address: give the number of
 # proxies that append the client's address to X-Forwarded-For (1 for one nginx, 2 for a TLS
 # proxy then nginx as in docker-compose.yml), or every client would share the proxy's address.
@@ -346,6 +346,13 @@ SITE_ARCHIVED_AT = None
 # Whom to tell about a vulnerability (/.well-known/security.txt): comma-separated
 # "mailto:…" or "https://…" addresses (a bare e-mail address gets "mailto:"). None: no file.
 SECURITY_CONTACT = envlist("SECURITY_CONTACT")
+# Whom a follower writes to about its personal data (its address), as the privacy notice
+# (/donnees-personnelles/) says: an e-mail address or a postal address, in the publisher's words.
+# Empty: the notice names the convention's addressees (Convention.addressed_to).
+PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "")
+# Following by e-mail: requests to follow accepted per client address per hour (beyond: the same
+# answer, no message). Besides, at most one confirmation message per e-mail address per day.
+FOLLOW_MAX_REQUESTS_PER_HOUR = envint("FOLLOW_MAX_REQUESTS_PER_HOUR", 10)
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

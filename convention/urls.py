@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.decorators.http import require_safe
 
 from core.cache import cache_public_page
+from follow.views import privacy
 from proposals.feeds import StatusFeed
 from proposals.sitemaps import SITEMAPS
 
@@ -16,6 +17,7 @@ urlpatterns = [
     path("flux/", require_safe(cache_public_page()(StatusFeed())), name="feed"),
     path("sitemap.xml", require_safe(cache_public_page("p")(sitemap)), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("suivre/", include("follow.urls")),
+    path("donnees-personnelles/", privacy, name="privacy"),
     path("sante/", views.health, name="health"),
     path(".well-known/security.txt", views.security_txt, name="security-txt"),
     path("admin/", admin.site.urls),

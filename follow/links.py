@@ -11,8 +11,9 @@ def _absolute(name: str, token: str) -> str:
     return settings.SITE_URL + reverse(name, args=[token])
 
 
-def confirm_url(follower: Follower) -> str:
-    return _absolute("follow:confirm", make_token(follower, CONFIRM))
+def confirm_url(follower: Follower, *addition) -> str:
+    """`addition`: what a confirmed address asks to follow too (Subscription.target_values())."""
+    return _absolute("follow:confirm", make_token(follower, CONFIRM, *addition))
 
 
 def unsubscribe_url(follower: Follower) -> str:
@@ -21,3 +22,12 @@ def unsubscribe_url(follower: Follower) -> str:
 
 def manage_url(follower: Follower) -> str:
     return _absolute("follow:manage", make_token(follower, MANAGE))
+
+
+def list_unsubscribe_headers(follower: Follower) -> dict[str, str]:
+    """The headers of every message to a follower: one-click unsubscribe (RFC 8058), a POST
+    to the unsubscribe link that needs no cookie."""
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url(follower)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }

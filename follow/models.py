@@ -2,11 +2,32 @@
 follower; it follows nothing until it has confirmed (double opt-in), and an address left
 unconfirmed is forgotten after UNCONFIRMED_DAYS."""
 
+from datetime import timedelta
+
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 UNCONFIRMED_DAYS = 7
+# At most one confirmation message per address in this time, whoever asks for it.
+CONFIRMATION_INTERVAL = timedelta(days=1)
+
+
+class FollowerQuerySet(models.QuerySet):
+    def unconfirmed_since(self, days: int = UNCONFIRMED_DAYS):
+        """The addresses left unconfirmed `days` days after they were given (or asked again for
+        a confirmation message, whose link lives as long): to forget."""
+        cutoff = timezone.now() - timedelta(days=days)
+        return self.filter(confirmed_at__isnull=True, created_at__lt=cutoff).exclude(confirmation_sent_at__gte=cutoff)
+
+    def forget_unconfirmed(self) -> int:
+        """Delete the addresses left unconfirmed for UNCONFIRMED_DAYS (with what they asked to
+        follow); how many were forgotten."""
+        deleted, per_model = self.unconfirmed_since().delete()
+        return per_model.get(Follower._meta.label, 0)
 
 
 class Follower(models.Model):
@@ -15,10 +36,24 @@ class Follower(models.Model):
     email = models.EmailField(_("adresse électronique"), max_length=254, unique=True)
     created_at = models.DateTimeField(_("inscrite le"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmée le"), null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(
+        _("dernier message de confirmation"),
+        null=True,
+        blank=True,
+        help_text=_("Au plus un message de confirmation par jour et par adresse, quel que soit le demandeur."),
+    )
+
+    objects = FollowerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("abonné")
         verbose_name_plural = _("abonnés")
+        indexes = [
+            # forget_unconfirmed_followers, run on each new subscription: the old unconfirmed rows.
+            models.Index(
+                fields=["created_at"], condition=Q(confirmed_at__isnull=True), name="follow_unconfirmed_created"
+            ),
+        ]
 
     def __str__(self):
         return self.email
@@ -26,6 +61,22 @@ class Follower(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+    def claim_confirmation_message(self) -> bool:
+        """Whether a confirmation message may be sent now (none in the last CONFIRMATION_INTERVAL),
+        recorded at once: of two simultaneous requests, one only gets True."""
+        now = timezone.now()
+        free = Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lte=now - CONFIRMATION_INTERVAL)
+        claimed = Follower.objects.filter(free, pk=self.pk).update(confirmation_sent_at=now)
+        if claimed:
+            self.confirmation_sent_at = now
+        return bool(claimed)
+
+    def confirm(self) -> None:
+        """The address is confirmed: it now follows what it asked to follow."""
+        if self.confirmed_at is None:
+            self.confirmed_at = timezone.now()
+            self.save(update_fields=["confirmed_at"])
 
 
 class Subscription(models.Model):
@@ -70,3 +121,44 @@ class Subscription(models.Model):
 
     def __str__(self):
         return str(self.proposal or self.axis or _("tous les bilans"))
+
+    def get_absolute_url(self) -> str:
+        """The public page of what is followed."""
+        if self.proposal_id:
+            return self.proposal.get_absolute_url()
+        if self.axis_id:
+            return reverse("proposals:proposal-list") + "?" + urlencode({"axe": self.axis.slug})
+        return reverse("follow:index")
+
+    @property
+    def description(self) -> str:
+        """What is followed, within a sentence («Vous suivez …»)."""
+        if self.proposal_id:
+            return _("la proposition « %(title)s »") % {"title": self.proposal.short_display_title}
+        if self.axis_id:
+            return _("les propositions de « %(axis)s »") % {"axis": self.axis.name}
+        return _("tous les bilans")
+
+    def target_values(self) -> list:
+        """What is followed, as a confirmation link carries it (see `from_target_values`)."""
+        if self.proposal_id:
+            return ["proposal", self.proposal_id]
+        if self.axis_id:
+            return ["axis", self.axis_id]
+        return ["all"]
+
+    @classmethod
+    def from_target_values(cls, follower: Follower, values: list) -> "Subscription":
+        kind, *rest = values
+        pk = rest[0] if rest else None
+        return cls(
+            follower=follower, proposal_id=pk if kind == "proposal" else None, axis_id=pk if kind == "axis" else None
+        )
+
+    def target_exists(self) -> bool:
+        """Whether what is followed still exists (a link may outlive a deleted proposal)."""
+        for field in ("proposal", "axis"):
+            pk = getattr(self, f"{field}_id")
+            if pk is not None:
+                return self._meta.get_field(field).related_model.objects.filter(pk=pk).exists()
+        return True

@@ -1,15 +1,128 @@
-"""Following by e-mail: the pages a follower opens from its messages (being built)."""
+"""Following by e-mail: the form's answer, and the pages a follower opens from its messages.
 
-from django.http import Http404
+The follow form sits on public pages that the page cache keeps and shares (convention/cache.py):
+a CSRF token would give each visitor a cookie and make them uncacheable. Its POST is therefore
+exempt from CSRF: it acts on no one's session (there is no account), and what a forged request
+could do, anyone can do with the form itself: ask for a confirmation message, which the abuse
+limits bound (per client address per hour, one per address per day). The pages opened from a
+message are private (never cached): confirming and managing check CSRF as usual; the one-click
+unsubscribe does not, as RFC 8058 requires (a POST from a mail client, without a cookie)."""
+
+from django.conf import settings
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.cache import cache_public_page
+from core.site import client_ip
+
+from .forms import FollowForm
+from .links import manage_url
+from .models import UNCONFIRMED_DAYS
+from .services import (
+    client_over_limit,
+    follower_confirm,
+    follower_forget,
+    follower_subscribe,
+    follower_unfollow,
+)
+from .tokens import CONFIRM, MANAGE, UNSUBSCRIBE, follower_of, read_signed, read_token
+
+ONE_CLICK = "One-Click"
 
 
+@cache_public_page()
+def index(request):
+    """Follow every review (the pages of a proposal and of an axis have their own form)."""
+    return render(request, "follow/index.html")
+
+
+@csrf_exempt
+@require_POST
+def subscribe(request):
+    """The same answer whether the address is new, unconfirmed, confirmed or over a limit: it
+    never tells what an address follows. Limits first, before any other work."""
+    if client_over_limit(client_ip(request)):
+        return render(request, "follow/requested.html", {"days": UNCONFIRMED_DAYS})
+    form = FollowForm(request.POST)
+    if not form.is_valid():
+        return render(request, "follow/subscribe.html", {"form": form}, status=400)
+    follower_subscribe(
+        email=form.cleaned_data["adresse"], proposal=form.cleaned_data["proposition"], axis=form.cleaned_data["axe"]
+    )
+    return render(request, "follow/requested.html", {"days": UNCONFIRMED_DAYS})
+
+
+def _invalid_link(request):
+    return render(request, "follow/invalid_link.html", {"days": UNCONFIRMED_DAYS}, status=404)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token):
-    raise Http404
+    """GET shows a button, POST confirms: a mail scanner that opens the link confirms nothing."""
+    values = read_signed(token, CONFIRM)
+    follower = follower_of(values)
+    if follower is None:
+        return _invalid_link(request)
+    if request.method == "POST":
+        follower_confirm(follower=follower, addition=values[1:])
+        context = {"subscriptions": _followed(follower), "manage_url": manage_url(follower)}
+        return render(request, "follow/confirmed.html", context)
+    return render(request, "follow/confirm.html", {"follower": follower})
 
 
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
-    raise Http404
+    """One click: a POST with `List-Unsubscribe=One-Click` (from a mail client, RFC 8058, or
+    the page's button) forgets the address. GET shows the button only."""
+    values = read_signed(token, UNSUBSCRIBE)
+    if values is None:
+        return _invalid_link(request)
+    follower = follower_of(values)
+    if request.method == "POST":
+        if request.POST.get("List-Unsubscribe") != ONE_CLICK:
+            return render(request, "follow/unsubscribe.html", {"follower": follower, "invalid": True}, status=400)
+        if follower is not None:
+            follower_forget(follower=follower)
+        return render(request, "follow/unsubscribed.html")
+    if follower is None:  # already unsubscribed: the link did its work
+        return render(request, "follow/unsubscribed.html")
+    return render(request, "follow/unsubscribe.html", {"follower": follower})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def manage(request, token):
-    raise Http404
+    """What the address follows; stop following one thing, or everything (the address is then
+    forgotten)."""
+    follower = read_token(token, MANAGE)
+    if follower is None:
+        return _invalid_link(request)
+    removed = None
+    if request.method == "POST":
+        if request.POST.get("tout"):
+            follower_forget(follower=follower)
+            return render(request, "follow/unsubscribed.html")
+        chosen = request.POST.get("abonnement", "")
+        subscription = (
+            follower.subscriptions.filter(pk=chosen).first() if chosen.isascii() and chosen.isdigit() else None
+        )
+        if subscription is None:
+            context = {"follower": follower, "subscriptions": _followed(follower), "invalid": True}
+            return render(request, "follow/manage.html", context, status=400)
+        removed = subscription.description
+        if follower_unfollow(follower=follower, subscription=subscription):
+            return render(request, "follow/unsubscribed.html")
+    context = {"follower": follower, "subscriptions": _followed(follower), "removed": removed}
+    return render(request, "follow/manage.html", context)
+
+
+def _followed(follower):
+    return list(follower.subscriptions.select_related("proposal", "axis").order_by("created_at", "pk"))
+
+
+@cache_public_page()
+def privacy(request):
+    """The privacy notice: what is kept about a follower, why, how long, whom to ask."""
+    context = {"days": UNCONFIRMED_DAYS, "contact": settings.PRIVACY_CONTACT}
+    return render(request, "pages/privacy.html", context)

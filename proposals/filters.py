@@ -236,6 +236,13 @@ class ProposalFilter(django_filters.FilterSet):
         return [_ordering(expression, sort.startswith("-")) for expression in SORTS[name][1]] + DEFAULT_ORDER
 
     @property
+    def chosen_axis(self) -> dict | None:
+        """The axis the table is filtered by ({"slug", "name"}, as the chosen year names it), or None."""
+        slug = self.cleaned("axe")
+        choices = self.form.fields["axe"].choices if slug else []
+        return next(({"slug": key, "name": name} for key, name in choices if key == slug), None)
+
+    @property
     def invalid_filters(self) -> list[tuple[str, str]]:
         """(label, message) for every value ignored because it is not valid."""
         return [

@@ -15,6 +15,8 @@ PAGES = [
     "/projets/parcs-urbains/",
     "/donnees/",
     "/accessibilite/",
+    "/suivre/",
+    "/donnees-personnelles/",
     "/cette-page-nexiste-pas/",
 ]
 

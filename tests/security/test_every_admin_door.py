@@ -72,6 +72,9 @@ SUPERUSER_EXCEPTIONS = {
     "axes.accessattempt": "d",
     "axes.accesslog": "d",
     "axes.accessfailurelog": "d",
+    # Followers come from the public form only; a superuser erases one on a person's request.
+    "follow.follower": "d",
+    "follow.subscription": "d",
     "reports.annualreview": "acdp",
     "assessments.committeereview": "acdp",
     "proposals.institution": "acdi",

@@ -1,0 +1,61 @@
+"""Followers in the back office: superusers only (an e-mail address is personal data), to look
+them up and, on a person's request, erase one; nobody adds or changes them here."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from .models import Follower, Subscription
+
+
+class SuperusersOnlyAdmin(admin.ModelAdmin):
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+
+class SubscriptionInline(admin.TabularInline):
+    model = Subscription
+    fields = ["proposal", "axis", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Follower)
+class FollowerAdmin(SuperusersOnlyAdmin):
+    list_display = ["email", "created_at", "confirmed_at", "subscription_count"]
+    list_filter = [("confirmed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email"]
+    ordering = ["-created_at"]
+    inlines = [SubscriptionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(subscription_total=Count("subscriptions"))
+
+    @admin.display(description=_("abonnements"), ordering="subscription_total")
+    def subscription_count(self, follower):
+        return follower.subscription_total
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(SuperusersOnlyAdmin):
+    list_display = ["follower", "__str__", "created_at"]
+    list_select_related = ["follower", "proposal", "axis"]
+    search_fields = ["follower__email", "proposal__key", "proposal__title", "axis__name"]
+    list_filter = ["axis"]
+    ordering = ["-created_at"]

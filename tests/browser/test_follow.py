@@ -1,0 +1,66 @@
+"""Following by e-mail in a real browser: the form without JavaScript, the pages opened from a
+message, each checked by axe-core on a phone and on a desktop."""
+
+import pytest
+from django.core import mail
+
+from follow.links import confirm_url, manage_url, unsubscribe_url
+from follow.models import Follower, Subscription
+from proposals.models import Proposal
+from tests.browser.conftest import WCAG_21_AA
+
+
+def _on_live(url: str, live) -> str:
+    return live.url + url.removeprefix("http://testserver")
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_follow_pages_have_no_wcag_21_aa_violation(browser, axe, clermont_live, width):
+    follower = Follower.objects.create(email="lea@example.org")
+    Subscription.objects.create(follower=follower, proposal=Proposal.objects.get(key="eco-vegetalisation"))
+    Subscription.objects.create(follower=follower)
+    context = browser.new_context(locale="fr-FR", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    problems = {}
+
+    def check(name):
+        results = axe.run(page, options=WCAG_21_AA)
+        if results.response["violations"]:
+            problems[name] = results.generate_report()
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            problems[name + " (largeur)"] = f"{overflow}px de trop"
+
+    try:
+        page.goto(clermont_live.url + "/propositions/?axe=ecologique")
+        check("axe")
+        page.goto(clermont_live.url + "/propositions/eco-vegetalisation/")
+        page.get_by_label("Votre adresse électronique").fill("pas-une-adresse")
+        page.get_by_role("button", name="Suivre", exact=True).click()
+        assert "n'est pas valable" in page.locator("#suivre-erreur").inner_text()
+        check("erreur")
+        page.get_by_label("Votre adresse électronique").fill("nouvelle@example.org")
+        page.get_by_role("button", name="Suivre", exact=True).click()
+        assert page.get_by_role("heading", level=1).inner_text() == "Vérifiez votre messagerie"
+        check("réponse")
+        for name, url in [
+            ("confirmer", confirm_url(follower)),
+            ("gérer", manage_url(follower)),
+            ("désabonner", unsubscribe_url(follower)),
+            ("lien non valable", "/suivre/gerer/faux/"),
+        ]:
+            page.goto(_on_live(url, clermont_live))
+            check(name)
+        page.goto(_on_live(confirm_url(follower), clermont_live))
+        page.get_by_role("button", name="Je confirme mon abonnement").click()
+        check("confirmé")
+        page.goto(_on_live(unsubscribe_url(follower), clermont_live))
+        page.get_by_role("button", name="Me désabonner").click()
+        check("désabonné")
+    finally:
+        context.close()
+
+    assert problems == {}, "\n\n".join(f"{name}\n{report}" for name, report in problems.items())
+    assert [message.to for message in mail.outbox] == [["nouvelle@example.org"]]
+    assert not Follower.objects.filter(email="lea@example.org").exists()
