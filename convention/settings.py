@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "proposals",
     "reports",
     "assessments",
+    "public",
     "follow",
 ]
 
@@ -139,7 +140,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "convention.context_processors.site",
+                "public.context_processors.site",
             ],
         },
     },

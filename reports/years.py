@@ -8,9 +8,9 @@ only feed years not yet published (a draft that staff preview, or the back offic
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db.models import OuterRef, Subquery
+from django.db.models import Max, OuterRef, Subquery
 
-from proposals.models import Axis
+from proposals.models import Axis, Proposal
 
 from .models import AnnualReview, FrozenAxis, ReviewVersion
 
@@ -40,12 +40,15 @@ class ReviewYear:
     def proposals(self, queryset=None):
         """Proposals (of `queryset`) with `status_as_of`, `status_year` and `explanation_as_of`
         as this year's review says: for a published year, only those it counts."""
-        from proposals.models import Proposal
-
         queryset = Proposal.objects.all() if queryset is None else queryset
         if self.version_id is None:
             return queryset.with_status_as_of(self.year)
         return queryset.with_frozen_status(self.version_id)
+
+
+def latest_review_year() -> int | None:
+    """The year of the latest review, draft or published: the year the back office works on."""
+    return AnnualReview.objects.aggregate(year=Max("year"))["year"]
 
 
 def live_axes() -> list:
@@ -82,8 +85,6 @@ def latest_public_year() -> ReviewYear | None:
 
 def no_public_year(queryset=None):
     """Before any review is published, every proposal reads «Non évaluée»."""
-    from proposals.models import Proposal
-
     queryset = Proposal.objects.all() if queryset is None else queryset
     return queryset.not_assessed()
 

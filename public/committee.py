@@ -7,11 +7,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
+from assessments.models import AssessmentEntry, CommitteeVersion
 from proposals.models import Status, YearlyStatus
 from reports.formatting import fr_decimal
 from reports.models import ReviewEntry
-
-from .models import AssessmentEntry, CommitteeVersion
 
 ONE_DECIMAL = Decimal("0.1")
 # A grade below this, for a proposal the institutions count as implemented, is a divergence
