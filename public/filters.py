@@ -147,7 +147,8 @@ class ProposalFilter(django_filters.FilterSet):
         fields = []
 
     def __init__(self, data, *, years: list[ReviewYear], **kwargs):
-        """`years`: the published years, newest first. The axes to choose from are the chosen
+        """`years`: the published years, newest first, with the committee's versions
+        (`public.committee.public_years_with_committee`). The axes to choose from are the chosen
         year's (as its review froze them), or the live ones before any publication."""
         super().__init__(data, queryset=Proposal.objects.all(), **kwargs)
         self.years = years

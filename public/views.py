@@ -23,7 +23,7 @@ from reports.summary import year_summary
 from reports.years import latest_public_year, public_years
 
 from .catalogue import data_package, dcat_catalogue
-from .committee import proposal_entries
+from .committee import proposal_entries, public_years_with_committee
 from .context_processors import current_convention
 from .filters import ProposalFilter
 from .opendata import ASSESSMENT_COLUMNS, proposal_rows_with_assessment
@@ -38,7 +38,7 @@ def current_year() -> int | None:
 
 def _proposal_filter(request) -> ProposalFilter:
     """The tracking table's filters bound to the query string (two queries: axes, years)."""
-    return ProposalFilter(request.GET, years=public_years())
+    return ProposalFilter(request.GET, years=public_years_with_committee())
 
 
 @cache_public_page()

@@ -7,7 +7,6 @@ only feed years not yet published (a draft that staff preview, or the back offic
 
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.db.models import Max, OuterRef, Subquery
 
 from proposals.models import Axis, Proposal
@@ -59,22 +58,17 @@ def _latest_version():
     return ReviewVersion.objects.filter(review=OuterRef("pk")).order_by("-number").values("pk")[:1]
 
 
-def _latest_committee_version():
-    # The committee's app depends on the reviews: its model is looked up, not imported.
-    versions = apps.get_model("assessments", "CommitteeVersion").objects
-    return versions.filter(review__year=OuterRef("year")).order_by("-number").values("pk")[:1]
+def public_years(*, committee_version=None) -> list[ReviewYear]:
+    """The published years, newest first, each with its latest version (one query).
 
-
-def public_years() -> list[ReviewYear]:
-    """The published years, newest first, each with its latest version and the committee's
-    (one query)."""
-    rows = (
-        AnnualReview.objects.published()
-        .annotate(version_id=Subquery(_latest_version()), committee_id=Subquery(_latest_committee_version()))
-        .order_by("-year")
-        .values_list("year", "version_id", "committee_id")
-    )
-    return [ReviewYear(*row) for row in rows]
+    `committee_version`: the committee's latest published version of a review's year, as a
+    subquery of its pk by `OuterRef("year")`, given by the app above that holds the committee
+    (`public.committee.public_years_with_committee`); each year then carries it, in the same query."""
+    rows = AnnualReview.objects.published().annotate(version_id=Subquery(_latest_version())).order_by("-year")
+    if committee_version is None:
+        return [ReviewYear(*row) for row in rows.values_list("year", "version_id")]
+    rows = rows.annotate(committee_id=Subquery(committee_version))
+    return [ReviewYear(*row) for row in rows.values_list("year", "version_id", "committee_id")]
 
 
 def latest_public_year() -> ReviewYear | None:

@@ -31,9 +31,10 @@ class Import:
     target: str  # the imported project module: "reports.summary"
     line: int
     in_function: bool
+    looked_up: bool = False  # `apps.get_model("reports", …)`: an import by another name
 
     def __str__(self) -> str:
-        where = " (inside a function)" if self.in_function else ""
+        where = " (looked up)" if self.looked_up else " (inside a function)" if self.in_function else ""
         return f"{self.source} → {self.target}  line {self.line}{where}"
 
     @property
@@ -57,10 +58,12 @@ def project_modules(root: Path, apps) -> dict[str, Path]:
 
 
 class _ImportCollector(ast.NodeVisitor):
-    """The imports of one module at every depth, each noted inside a function or not."""
+    """The imports of one module at every depth, each noted inside a function or not, and the
+    apps whose models it looks up by name (`apps.get_model("assessments", "CommitteeVersion")`)."""
 
     def __init__(self):
         self.found: list[tuple[ast.Import | ast.ImportFrom, bool]] = []
+        self.looked_up: list[tuple[str, int]] = []  # (app label, line)
         self.functions = 0
 
     def _function(self, node):
@@ -74,6 +77,13 @@ class _ImportCollector(ast.NodeVisitor):
         self.found.append((node, self.functions > 0))
 
     visit_ImportFrom = visit_Import
+
+    def visit_Call(self, node):
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "get_model" and node.args:
+            first = node.args[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                self.looked_up.append((first.value.partition(".")[0], node.lineno))
+        self.generic_visit(node)
 
 
 def _known(name: str, modules) -> str | None:
@@ -102,6 +112,10 @@ def module_imports(name: str, path: Path, modules) -> list[Import]:
         for target in dict.fromkeys(targets):
             if target and target != name:
                 imports.append(Import(name, target, node.lineno, in_function))
+    for label, line in collector.looked_up:
+        target = _known(f"{label}.models", modules)
+        if target and target != name:
+            imports.append(Import(name, target, line, in_function=False, looked_up=True))
     return imports
 
 
@@ -278,6 +292,27 @@ def test_an_import_inside_a_function_is_found(tmp_path):
     assert [str(found) for found in in_functions(imports)] == [
         "reports.models → proposals.models  line 3 (inside a function)"
     ]
+
+
+def test_a_model_looked_up_by_name_is_an_import(tmp_path):
+    root = _package(
+        tmp_path,
+        {
+            "reports/__init__.py": "",
+            "reports/models.py": "",
+            "reports/years.py": (
+                "from django.apps import apps\n"
+                "def committee():\n"
+                "    return apps.get_model('assessments', 'CommitteeVersion')\n"
+            ),
+            "assessments/__init__.py": "",
+            "assessments/models.py": "from reports.models import Review\n",
+        },
+    )
+    imports = import_graph(root, ["reports", "assessments"])
+
+    assert [str(found) for found in upward(imports)] == ["reports.years → assessments.models  line 3 (looked up)"]
+    assert in_functions(imports) == []
 
 
 def test_the_bottom_layer_imports_nothing_of_the_project():
