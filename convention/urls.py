@@ -5,13 +5,13 @@ from . import views
 
 urlpatterns = [
     # The public site: the proposals' and the reviews' pages, the feed, the sitemap.
-    path("", include("public.urls")),
+    path("", include("public_site.urls")),
     path("suivre/", include("follow.urls")),
     path("sante/", views.health, name="health"),
     path(".well-known/security.txt", views.security_txt, name="security-txt"),
     path("admin/", admin.site.urls),
 ]
 
-handler400 = "public.views.bad_request"
-handler404 = "public.views.page_not_found"
-handler500 = "public.views.server_error"
+handler400 = "public_site.views.bad_request"
+handler404 = "public_site.views.page_not_found"
+handler500 = "public_site.views.server_error"

@@ -252,8 +252,8 @@ def render_ods(report: ReviewReport, base_url: str) -> bytes:
 
 
 def committee_voice(report: ReviewReport):
-    """The committee's published assessment of the year beside `report` (public.committee), or None."""
-    from public.committee import committee_report  # the committee's app reads the reviews
+    """The committee's published assessment of the year beside `report` (public_site.committee), or None."""
+    from public_site.committee import committee_report  # the committee's app reads the reviews
 
     return committee_report(report.summary, _("Ensemble des propositions"), report.review_year.version_id)
 

@@ -1,7 +1,7 @@
 """One row per proposal as of a review year, with stable column names: the open-data contract.
 
 The tracking table's CSV/JSON (`/propositions.csv`, with the committee's columns added by
-`public.opendata`), the review's CSV and its proposals sheet all take their rows from here, and
+`public_site.opendata`), the review's CSV and its proposals sheet all take their rows from here, and
 `/donnees/` documents these very columns.
 """
 

@@ -63,7 +63,7 @@ def public_years(*, committee_version=None) -> list[ReviewYear]:
 
     `committee_version`: the committee's latest published version of a review's year, as a
     subquery of its pk by `OuterRef("year")`, given by the app above that holds the committee
-    (`public.committee.public_years_with_committee`); each year then carries it, in the same query."""
+    (`public_site.committee.public_years_with_committee`); each year then carries it, in the same query."""
     rows = AnnualReview.objects.published().annotate(version_id=Subquery(_latest_version())).order_by("-year")
     if committee_version is None:
         return [ReviewYear(*row) for row in rows.values_list("year", "version_id")]

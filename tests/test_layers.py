@@ -3,7 +3,7 @@ each other without a cycle, each app imports only its own layer or those below i
 of a project module hides inside a function (where it would dodge a cycle instead of solving it).
 
 Bottom to top: core and publishing (they import nothing of the project, not even each other),
-proposals, reports, assessments, then public and follow (the read side and the e-mail alerts),
+proposals, reports, assessments, then public_site and follow (the read side and the e-mail alerts),
 then convention (settings, root urls: nothing imports it)."""
 
 import ast
@@ -14,7 +14,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-LAYERS = [{"core", "publishing"}, {"proposals"}, {"reports"}, {"assessments"}, {"public", "follow"}, {"convention"}]
+LAYERS = [
+    {"core", "publishing"},
+    {"proposals"},
+    {"reports"},
+    {"assessments"},
+    {"public_site", "follow"},
+    {"convention"},
+]
 # An app may import its own layer and those below it; the bottom layer's apps import only themselves.
 ALLOWED = {
     app: ({app} if depth == 0 else set().union(*LAYERS[: depth + 1]))
@@ -27,7 +34,7 @@ NOT_APP_CODE = {"migrations", "tests", "__pycache__"}
 
 @dataclass(frozen=True)
 class Import:
-    source: str  # the importing module: "public.views"
+    source: str  # the importing module: "public_site.views"
     target: str  # the imported project module: "reports.summary"
     line: int
     in_function: bool
@@ -185,19 +192,19 @@ def _listed(imports) -> str:
 CYCLES_ELSEWHERE = (
     "proposals.models → reports.models (year lock), reports.models → reports.exports and "
     "reports.publication, reports.publication → reports.exports, reports.documents → reports.exports, "
-    "reports.exports → public.committee and assessments.charts (the page composition)"
+    "reports.exports → public_site.committee and assessments.charts (the page composition)"
 )
 UPWARD_ELSEWHERE = (
     "proposals.models → reports.models, proposals.admin → reports.models and reports.years, "
-    "reports.exports → public.committee and assessments.charts, and the imports of convention.cache, "
+    "reports.exports → public_site.committee and assessments.charts, and the imports of convention.cache, "
     "convention.site, convention.admin, convention.models (moving to core) by proposals.admin, "
     "proposals.imports, reports.admin, reports.documents, reports.publication, assessments.admin, "
-    "public.urls, public.views, public.reviews"
+    "public_site.urls, public_site.views, public_site.reviews"
 )
 FUNCTIONS_ELSEWHERE = (
     "proposals.models → reports.models, reports.models → proposals.models, reports.exports and "
     "reports.publication, reports.publication → reports.exports, reports.documents → reports.exports, "
-    "reports.exports → public.committee and assessments.charts"
+    "reports.exports → public_site.committee and assessments.charts"
 )
 
 
@@ -233,15 +240,15 @@ def test_a_planted_cycle_is_found(tmp_path):
         {
             "proposals/__init__.py": "",
             "proposals/models.py": "from reports.models import Review\n",
-            "proposals/migrations/0001_initial.py": "from public import views\n",
+            "proposals/migrations/0001_initial.py": "from public_site import views\n",
             "reports/__init__.py": "",
             "reports/models.py": "from . import summary\n",
             "reports/summary.py": "import proposals.models\nimport django.db\n",
-            "public/__init__.py": "",
-            "public/views.py": "from reports import summary\n",
+            "public_site/__init__.py": "",
+            "public_site/views.py": "from reports import summary\n",
         },
     )
-    imports = import_graph(root, ["proposals", "reports", "public"])
+    imports = import_graph(root, ["proposals", "reports", "public_site"])
 
     assert [[str(found) for found in cycle] for cycle in cycles(imports)] == [
         [
@@ -262,11 +269,11 @@ def test_a_house_in_layers_passes(tmp_path):
             "reports/__init__.py": "",
             "reports/models.py": "from proposals.models import Proposal\nfrom .summary import rate\n",
             "reports/summary.py": "from proposals import models\n",
-            "public/__init__.py": "",
-            "public/views.py": "from reports.summary import rate\nfrom proposals import models\n",
+            "public_site/__init__.py": "",
+            "public_site/views.py": "from reports.summary import rate\nfrom proposals import models\n",
         },
     )
-    imports = import_graph(root, ["proposals", "reports", "public"])
+    imports = import_graph(root, ["proposals", "reports", "public_site"])
 
     assert len(imports) == 5
     assert cycles(imports) == [] and upward(imports) == [] and in_functions(imports) == []
@@ -317,4 +324,5 @@ def test_a_model_looked_up_by_name_is_an_import(tmp_path):
 
 def test_the_bottom_layer_imports_nothing_of_the_project():
     assert ALLOWED["publishing"] == {"publishing"} and ALLOWED["core"] == {"core"}
-    assert ALLOWED["public"] == {"core", "publishing", "proposals", "reports", "assessments", "public", "follow"}
+    below = {"core", "publishing", "proposals", "reports", "assessments"}
+    assert ALLOWED["public_site"] == below | {"public_site", "follow"}

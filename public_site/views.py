@@ -46,7 +46,7 @@ def _proposal_filter(request) -> ProposalFilter:
 def home(request):
     year = latest_public_year()
     summary = year_summary(year) if year else None
-    # The convention's name and presentation come from the context processor (public.context_processors).
+    # The convention's name and presentation come from the context processor (public_site.context_processors).
     return render(request, "proposals/home.html", {"year": year.year if year else None, "summary": summary})
 
 

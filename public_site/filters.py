@@ -148,7 +148,7 @@ class ProposalFilter(django_filters.FilterSet):
 
     def __init__(self, data, *, years: list[ReviewYear], **kwargs):
         """`years`: the published years, newest first, with the committee's versions
-        (`public.committee.public_years_with_committee`). The axes to choose from are the chosen
+        (`public_site.committee.public_years_with_committee`). The axes to choose from are the chosen
         year's (as its review froze them), or the live ones before any publication."""
         super().__init__(data, queryset=Proposal.objects.all(), **kwargs)
         self.years = years

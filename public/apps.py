@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class PublicConfig(AppConfig):
-    """The public read side: pages, table, feed, sitemap, open data, static archive. No models."""
-
-    name = "public"
