@@ -326,3 +326,8 @@ def test_the_bottom_layer_imports_nothing_of_the_project():
     assert ALLOWED["publishing"] == {"publishing"} and ALLOWED["core"] == {"core"}
     below = {"core", "publishing", "proposals", "reports", "assessments"}
     assert ALLOWED["public_site"] == below | {"public_site", "follow"}
+
+
+def test_every_app_of_the_project_has_a_layer():
+    apps = {path.parent.name for path in ROOT.glob("*/apps.py")}
+    assert apps <= set(ALLOWED), f"Apps without a layer: {sorted(apps - set(ALLOWED))}"
