@@ -70,7 +70,7 @@ class VoicesChart:
 
 
 def voices_chart(committee) -> VoicesChart:
-    """`committee`: an `assessments.public.CommitteeReport` (its axes, then the whole)."""
+    """`committee`: a `public_site.committee.CommitteeReport` (its axes, then the whole)."""
     rows, y = [], 0.0
     for axis in committee.axes:
         average = axis.grades.average

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "proposals",
     "reports",
     "assessments",
+    "public_site",
     "follow",
 ]
 
@@ -140,7 +141,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "convention.context_processors.site",
+                "public_site.context_processors.site",
             ],
         },
     },

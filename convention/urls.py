@@ -1,21 +1,13 @@
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.decorators.http import require_safe
 
-from core.cache import cache_public_page
 from follow.views import privacy
-from proposals.feeds import StatusFeed
-from proposals.sitemaps import SITEMAPS
 
 from . import views
 
 urlpatterns = [
-    path("", include("proposals.urls")),
-    path("bilans/", include("reports.urls")),
-    # GET and HEAD only, as every other public page.
-    path("flux/", require_safe(cache_public_page()(StatusFeed())), name="feed"),
-    path("sitemap.xml", require_safe(cache_public_page("p")(sitemap)), {"sitemaps": SITEMAPS}, name="sitemap"),
+    # The public site: the proposals' and the reviews' pages, the feed, the sitemap.
+    path("", include("public_site.urls")),
     path("suivre/", include("follow.urls")),
     path("donnees-personnelles/", privacy, name="privacy"),
     path("sante/", views.health, name="health"),
@@ -23,6 +15,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler400 = "proposals.views.bad_request"
-handler404 = "proposals.views.page_not_found"
-handler500 = "proposals.views.server_error"
+handler400 = "public_site.views.bad_request"
+handler404 = "public_site.views.page_not_found"
+handler500 = "public_site.views.server_error"

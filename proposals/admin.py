@@ -22,6 +22,7 @@ from import_export.forms import ExportForm
 
 from core.admin import HistoryAdmin, ReadOnlyAdminMixin
 from reports.models import AnnualReview
+from reports.years import latest_review_year
 
 from .forms import (
     BulkStatusForm,
@@ -59,7 +60,7 @@ from .resources import (
     ProposalResource,
     YearlyStatusResource,
 )
-from .services import latest_review_year, yearly_status_set_bulk
+from .services import yearly_status_set_bulk
 
 
 class SpreadsheetAdmin(ImportExportMixin, HistoryAdmin):

@@ -6,11 +6,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-
-from reports.models import AnnualReview
 
 from .models import Proposal, Source, YearlyStatus, check_years_open
 
@@ -32,11 +29,6 @@ def year_range_message() -> str:
         "first": FIRST_YEAR,
         "last": last_allowed_year(),
     }
-
-
-def latest_review_year() -> int | None:
-    """The year of the latest review, draft or published: the year the back office works on."""
-    return AnnualReview.objects.aggregate(year=Max("year"))["year"]
 
 
 @dataclass(frozen=True)

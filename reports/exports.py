@@ -5,7 +5,7 @@ downloaded from the site and one written by the command are the same bytes. Docu
 reproducible: the zip entries and the spreadsheet metadata carry the situation date, not the
 time they were made, so the same review always gives the same file (a clerk may checksum the
 annex). Every figure comes from `summary.review_report`; every proposal row from
-`proposals.opendata.proposal_rows`.
+`reports.rows.proposal_rows`.
 """
 
 import datetime
@@ -27,11 +27,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from proposals.models import Convention, Proposal, Status
-from proposals.opendata import PROPOSAL_COLUMNS, proposal_rows
 from proposals.spreadsheet import neutralise, neutralise_row
 
 from .charts import rate_chart, status_chart
 from .documents import filename
+from .rows import PROPOSAL_COLUMNS, proposal_rows
 from .summary import ReviewReport, review_report
 
 DRAFT_COLUMN = "brouillon"
@@ -252,8 +252,8 @@ def render_ods(report: ReviewReport, base_url: str) -> bytes:
 
 
 def committee_voice(report: ReviewReport):
-    """The committee's published assessment of the year beside `report` (assessments.public), or None."""
-    from assessments.public import committee_report  # the committee's app reads the reviews
+    """The committee's published assessment of the year beside `report` (public_site.committee), or None."""
+    from public_site.committee import committee_report  # the committee's app reads the reviews
 
     return committee_report(report.summary, _("Ensemble des propositions"), report.review_year.version_id)
 

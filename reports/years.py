@@ -7,10 +7,9 @@ only feed years not yet published (a draft that staff preview, or the back offic
 
 from dataclasses import dataclass
 
-from django.apps import apps
-from django.db.models import OuterRef, Subquery
+from django.db.models import Max, OuterRef, Subquery
 
-from proposals.models import Axis
+from proposals.models import Axis, Proposal
 
 from .models import AnnualReview, FrozenAxis, ReviewVersion
 
@@ -40,12 +39,15 @@ class ReviewYear:
     def proposals(self, queryset=None):
         """Proposals (of `queryset`) with `status_as_of`, `status_year` and `explanation_as_of`
         as this year's review says: for a published year, only those it counts."""
-        from proposals.models import Proposal
-
         queryset = Proposal.objects.all() if queryset is None else queryset
         if self.version_id is None:
             return queryset.with_status_as_of(self.year)
         return queryset.with_frozen_status(self.version_id)
+
+
+def latest_review_year() -> int | None:
+    """The year of the latest review, draft or published: the year the back office works on."""
+    return AnnualReview.objects.aggregate(year=Max("year"))["year"]
 
 
 def live_axes() -> list:
@@ -56,22 +58,17 @@ def _latest_version():
     return ReviewVersion.objects.filter(review=OuterRef("pk")).order_by("-number").values("pk")[:1]
 
 
-def _latest_committee_version():
-    # The committee's app depends on the reviews: its model is looked up, not imported.
-    versions = apps.get_model("assessments", "CommitteeVersion").objects
-    return versions.filter(review__year=OuterRef("year")).order_by("-number").values("pk")[:1]
+def public_years(*, committee_version=None) -> list[ReviewYear]:
+    """The published years, newest first, each with its latest version (one query).
 
-
-def public_years() -> list[ReviewYear]:
-    """The published years, newest first, each with its latest version and the committee's
-    (one query)."""
-    rows = (
-        AnnualReview.objects.published()
-        .annotate(version_id=Subquery(_latest_version()), committee_id=Subquery(_latest_committee_version()))
-        .order_by("-year")
-        .values_list("year", "version_id", "committee_id")
-    )
-    return [ReviewYear(*row) for row in rows]
+    `committee_version`: the committee's latest published version of a review's year, as a
+    subquery of its pk by `OuterRef("year")`, given by the app above that holds the committee
+    (`public_site.committee.public_years_with_committee`); each year then carries it, in the same query."""
+    rows = AnnualReview.objects.published().annotate(version_id=Subquery(_latest_version())).order_by("-year")
+    if committee_version is None:
+        return [ReviewYear(*row) for row in rows.values_list("year", "version_id")]
+    rows = rows.annotate(committee_id=Subquery(committee_version))
+    return [ReviewYear(*row) for row in rows.values_list("year", "version_id", "committee_id")]
 
 
 def latest_public_year() -> ReviewYear | None:
@@ -82,8 +79,6 @@ def latest_public_year() -> ReviewYear | None:
 
 def no_public_year(queryset=None):
     """Before any review is published, every proposal reads «Non évaluée»."""
-    from proposals.models import Proposal
-
     queryset = Proposal.objects.all() if queryset is None else queryset
     return queryset.not_assessed()
 

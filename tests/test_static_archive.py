@@ -15,7 +15,7 @@ from urllib.request import urlopen
 import pytest
 from django.core.management import CommandError, call_command
 
-from reports.archive import MANIFEST, README, archive_site
+from public_site.archive import MANIFEST, README, archive_site
 from reports.models import AnnualReview, ReviewDocument
 from reports.publication import review_open_correction, review_publish
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from assessments.public import average
+from public_site.committee import average
 from tests.factory import make_assessment, make_axis, make_proposal, make_review, publish_committee, set_status
 
 pytestmark = pytest.mark.django_db

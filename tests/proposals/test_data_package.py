@@ -14,9 +14,10 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
 from assessments.models import Fidelity
 from proposals.models import Convention, Proposal, Status, YearlyStatus
-from proposals.opendata import ASSESSMENT_COLUMNS, PROPOSAL_COLUMNS
+from public_site.opendata import ASSESSMENT_COLUMNS
 from reports.models import AnnualReview, ReviewDocument
 from reports.publication import review_open_correction, review_publish
+from reports.rows import PROPOSAL_COLUMNS
 from tests.reports.test_record import build_published
 from tests.snapshots import replayed
 

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from proposals.models import Convention
-from proposals.opendata import ASSESSMENT_COLUMNS, PROPOSAL_COLUMNS
+from public_site.opendata import ASSESSMENT_COLUMNS
+from reports.rows import PROPOSAL_COLUMNS
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from proposals.views import TABLE_PAGE_SIZE
+from public_site.views import TABLE_PAGE_SIZE
 from tests.factory import make_convention, make_review
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import secrets
 import django_filters
 import pytest
 
-from proposals.filters import ProposalFilter
+from public_site.filters import ProposalFilter
 from tests.factory import make_convention, make_review
 from tests.snapshots import replayed
 

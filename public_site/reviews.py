@@ -7,12 +7,11 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from core.cache import cache_public_page
-
-from .documents import INLINE_FORMATS, document_response, filename, stored_document
-from .exports import FORMATS, export_review, review_context
-from .models import AnnualReview
-from .summary import review_report, year_summaries
-from .years import public_years
+from reports.documents import INLINE_FORMATS, document_response, filename, stored_document
+from reports.exports import FORMATS, export_review, review_context
+from reports.models import AnnualReview
+from reports.summary import review_report, year_summaries
+from reports.years import public_years
 
 
 def get_review_for_user(request, year: int) -> AnnualReview:

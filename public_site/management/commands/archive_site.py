@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from reports.archive import MANIFEST, README, archive_site
+from public_site.archive import MANIFEST, README, archive_site
 
 
 class Command(BaseCommand):

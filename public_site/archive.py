@@ -35,9 +35,9 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from proposals.sitemaps import SITEMAPS
+from reports.models import ReviewDocument
 
-from .models import ReviewDocument
+from .sitemaps import SITEMAPS
 
 # A bound on the crawl: the table's links (filters × sort × pages) are followed, not enumerated,
 # and a site that offered endless combinations would still give a finite archive.

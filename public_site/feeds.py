@@ -12,12 +12,12 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from convention.context_processors import current_convention
 from core.text import printable
+from proposals.models import Status
 from reports.models import ReviewEntry, ReviewVersion
 from reports.years import public_years
 
-from .models import Status
+from .context_processors import current_convention
 
 MAX_ITEMS = 200
 

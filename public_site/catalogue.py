@@ -17,12 +17,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from assessments.models import MAX_GRADE, CommitteeVersion, Fidelity
+from proposals.models import Convention
 from reports.exports import FORMATS
 from reports.formatting import fr_date
 from reports.models import ReviewDocument, ReviewVersion
+from reports.rows import PROPOSAL_COLUMNS
 
-from .models import Convention
-from .opendata import ASSESSMENT_COLUMNS, PROPOSAL_COLUMNS
+from .opendata import ASSESSMENT_COLUMNS
 
 # How both the table's CSV and a review's are written (Python's csv «excel» dialect, after a
 # UTF-8 byte order mark): Table Schema's CSV dialect (https://specs.frictionlessdata.io/csv-dialect/).

@@ -4,9 +4,8 @@ from django.conf import settings
 from django.contrib import sitemaps
 from django.urls import reverse
 
+from proposals.models import Project, Proposal
 from reports.models import AnnualReview
-
-from .models import Project, Proposal
 
 
 class Sitemap(sitemaps.Sitemap):

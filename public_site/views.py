@@ -13,19 +13,20 @@ from django.template import loader
 from django.views.decorators.http import require_safe
 
 from assessments.models import AssessmentEntry
-from assessments.public import proposal_entries
-from convention.context_processors import current_convention
 from core.cache import cache_public_page
 from core.site import base_url
+from proposals.models import Axis, Institution, KeyFigure, Project, Proposal, Status
+from proposals.spreadsheet import neutralise
 from reports.models import ReviewEntry
+from reports.rows import PROPOSAL_COLUMNS
 from reports.summary import year_summary
 from reports.years import latest_public_year, public_years
 
 from .catalogue import data_package, dcat_catalogue
+from .committee import proposal_entries, public_years_with_committee
+from .context_processors import current_convention
 from .filters import ProposalFilter
-from .models import Axis, Institution, KeyFigure, Project, Proposal, Status
-from .opendata import ASSESSMENT_COLUMNS, PROPOSAL_COLUMNS, proposal_rows_with_assessment
-from .spreadsheet import neutralise
+from .opendata import ASSESSMENT_COLUMNS, proposal_rows_with_assessment
 from .table import COMMITTEE_FIELDS, ROW_FIELDS, table_rows
 
 
@@ -37,7 +38,7 @@ def current_year() -> int | None:
 
 def _proposal_filter(request) -> ProposalFilter:
     """The tracking table's filters bound to the query string (two queries: axes, years)."""
-    return ProposalFilter(request.GET, years=public_years())
+    return ProposalFilter(request.GET, years=public_years_with_committee())
 
 
 @cache_public_page()
@@ -45,7 +46,7 @@ def _proposal_filter(request) -> ProposalFilter:
 def home(request):
     year = latest_public_year()
     summary = year_summary(year) if year else None
-    # The convention's name and presentation come from the context processor (convention.context_processors).
+    # The convention's name and presentation come from the context processor (public_site.context_processors).
     return render(request, "proposals/home.html", {"year": year.year if year else None, "summary": summary})
 
 

@@ -1,7 +1,8 @@
-"""One row per proposal, with stable column names: the open-data contract.
+"""One row per proposal as of a review year, with stable column names: the open-data contract.
 
-The tracking table's CSV/JSON (`/propositions.csv`), the review's CSV and its proposals
-sheet all take their rows from here, and `/donnees/` documents these very columns.
+The tracking table's CSV/JSON (`/propositions.csv`, with the committee's columns added by
+`public_site.opendata`), the review's CSV and its proposals sheet all take their rows from here, and
+`/donnees/` documents these very columns.
 """
 
 from dataclasses import dataclass, field, replace
@@ -9,7 +10,9 @@ from dataclasses import dataclass, field, replace
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from .models import Institution, Project, Proposal, Status
+from proposals.models import Institution, Project, Proposal, Status
+
+from .years import proposals_as_of
 
 
 @dataclass(frozen=True)
@@ -73,24 +76,10 @@ PROPOSAL_COLUMNS = [
     Column("url", _("Adresse de la page de la proposition sur ce site"), required=True, format="uri"),
 ]
 
-# The committee's voice, beside the institutions' status: in `/propositions.csv|json` only (a
-# review's documents are the institutions' record). Empty when the committee has not published
-# its assessment of the year, or did not assess the proposal.
-ASSESSMENT_COLUMNS = [
-    Column("avis_note", _("Note du comité de suivi sur 10 (0 à 10), vide s'il n'a pas donné de note"), type="integer"),
-    Column(
-        "avis_fidelite",
-        _("Avis du comité sur la fidélité à la proposition : faithful, partial, distorted, not_taken, ou vide"),
-    ),
-    Column("avis_commentaire", _("Commentaire public du comité de suivi")),
-]
-
 
 def proposals_for_rows(queryset, year):
     """`queryset` with what `proposal_rows` reads as of `year` (a `reports.years.ReviewYear`, or
     None before any publication), in a fixed number of queries."""
-    from reports.years import proposals_as_of  # the reviews depend on the proposals
-
     return (
         proposals_as_of(year, queryset)
         .select_related("axis")
@@ -125,23 +114,3 @@ def proposal_rows(queryset, year, base_url: str = "") -> list[dict]:
     the links absolute."""
     number = year.year if year else None
     return [proposal_row(proposal, number, base_url) for proposal in proposals_for_rows(queryset, year)]
-
-
-def proposal_rows_with_assessment(queryset, year, committee_version: int | None, base_url: str = "") -> list[dict]:
-    """`proposal_rows` followed by the ASSESSMENT_COLUMNS from the committee's published
-    `committee_version` of the year (empty when None): the same queries, joined."""
-    number = year.year if year else None
-    queryset = proposals_for_rows(queryset, year)
-    if committee_version:
-        from assessments.public import with_committee  # the assessments depend on the proposals
-
-        queryset = with_committee(queryset, committee_version)
-    return [proposal_row(proposal, number, base_url) | assessment_row(proposal) for proposal in queryset]
-
-
-def assessment_row(proposal: Proposal) -> dict:
-    return {
-        "avis_note": getattr(proposal, "committee_grade", None),
-        "avis_fidelite": getattr(proposal, "committee_fidelity", None) or "",
-        "avis_commentaire": getattr(proposal, "committee_comment", None) or "",
-    }

@@ -7,11 +7,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
+from assessments.models import AssessmentEntry, CommitteeVersion
 from proposals.models import Status, YearlyStatus
 from reports.formatting import fr_decimal
 from reports.models import ReviewEntry
-
-from .models import AssessmentEntry, CommitteeVersion
+from reports.years import ReviewYear, public_years
 
 ONE_DECIMAL = Decimal("0.1")
 # A grade below this, for a proposal the institutions count as implemented, is a divergence
@@ -151,6 +151,13 @@ def committee_report(summary, total_label: str, city_version_id: int | None) -> 
         key=lambda e: (-e.grade, e.key),
     )
     return CommitteeReport(version, axes, implemented_low[:DIVERGENCES_SHOWN], pending_high[:DIVERGENCES_SHOWN])
+
+
+def public_years_with_committee() -> list[ReviewYear]:
+    """`reports.years.public_years`, each year with the committee's latest published version of
+    it, if any (`committee_version_id`; still one query)."""
+    latest = CommitteeVersion.objects.filter(review__year=OuterRef("year")).order_by("-number").values("pk")[:1]
+    return public_years(committee_version=latest)
 
 
 def with_committee(queryset, version_id: int):

@@ -15,10 +15,11 @@ from django.db.models.functions import Concat
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from proposals.models import Institution, Project, Proposal, Status
+from proposals.search import SEARCH_MAX_LENGTH, Matches, rank, search_words, searchable, validate_search
 from reports.years import ReviewYear, live_axes, proposals_as_of
 
-from .models import Institution, Project, Proposal, Status
-from .search import SEARCH_MAX_LENGTH, Matches, rank, search_words, searchable, validate_search
+from .committee import with_committee
 
 # Statuses sort in the order of their enum, not alphabetically by code.
 STATUS_RANK = Case(
@@ -146,7 +147,8 @@ class ProposalFilter(django_filters.FilterSet):
         fields = []
 
     def __init__(self, data, *, years: list[ReviewYear], **kwargs):
-        """`years`: the published years, newest first. The axes to choose from are the chosen
+        """`years`: the published years, newest first, with the committee's versions
+        (`public_site.committee.public_years_with_committee`). The axes to choose from are the chosen
         year's (as its review froze them), or the live ones before any publication."""
         super().__init__(data, queryset=Proposal.objects.all(), **kwargs)
         self.years = years
@@ -219,8 +221,6 @@ class ProposalFilter(django_filters.FilterSet):
         # The status filter and sort read `status_as_of`, which depends on the chosen year.
         queryset = proposals_as_of(self.review_year, queryset)
         if self.committee_version:
-            from assessments.public import with_committee
-
             queryset = with_committee(queryset, self.committee_version)
         queryset = super().filter_queryset(queryset)
         return queryset.order_by(*self.ordering())

@@ -15,14 +15,14 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from .models import UNTITLED, Project, Proposal, Status
-from .search import highlight
-from .templatetags.proposals_extras import status_badge
+from proposals.models import UNTITLED, Project, Proposal, Status
+from proposals.search import highlight
+from proposals.templatetags.proposals_extras import status_badge
 
 # What a row needs from the proposals queryset (`with_status_as_of` gives `status_as_of` and
 # the axis as of the year).
 ROW_FIELDS = ("id", "key", "number", "title", "short_title", "axis_name_as_of", "status_as_of")
-# With the committee's assessment (`assessments.public.with_committee`).
+# With the committee's assessment (`public_site.committee.with_committee`).
 COMMITTEE_FIELDS = ("committee_entry", "committee_grade")
 
 

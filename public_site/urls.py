@@ -1,0 +1,70 @@
+"""The public site's addresses: the proposals' pages (`proposals:…`), the reviews' (`reports:…`
+under /bilans/), the feed and the sitemap. The root urls include them at the top."""
+
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path, register_converter
+from django.views.decorators.http import require_safe
+
+from core.cache import cache_public_page
+
+from . import reviews, views
+from .feeds import StatusFeed
+from .sitemaps import SITEMAPS
+
+
+class CanonicalNumber:
+    """A year or a version number as the site writes it: no leading zero, no sign. `<int:…>`
+    would also take `02025` or `v001`, each a new address for the same page or document, and a
+    new entry in every cache."""
+
+    regex = "[1-9][0-9]*"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+register_converter(CanonicalNumber, "natural")
+
+FORMATS = ("pdf", "xlsx", "ods", "csv", "json")
+
+proposal_urls = [
+    path("", views.home, name="home"),
+    path("propositions/", views.proposal_list, name="proposal-list"),
+    path("propositions.csv", views.proposals_csv, name="proposal-csv"),
+    path("propositions.json", views.proposals_json, name="proposal-json"),
+    path("propositions/<slug:key>/", views.proposal_detail, name="proposal-detail"),
+    path("projets/", views.project_list, name="project-list"),
+    path("projets/<slug:slug>/", views.project_detail, name="project-detail"),
+    path("donnees/", views.opendata, name="opendata"),
+    path("donnees/datapackage.json", views.datapackage, name="datapackage"),
+    path("donnees/catalogue.jsonld", views.catalogue, name="catalogue"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
+]
+
+review_urls = [
+    path("", reviews.review_list, name="review-list"),
+    path("<natural:year>/", reviews.review_detail, name="review-detail"),
+    # One document per format: `reports:review-pdf`, `reports:review-xlsx`, … `reports:review-json`
+    # (the latest published version), and each version's own: `reports:review-version-pdf`…
+    *[path(f"<natural:year>.{fmt}", reviews.review_document, {"fmt": fmt}, name=f"review-{fmt}") for fmt in FORMATS],
+    *[
+        path(
+            f"<natural:year>/v<natural:number>.{fmt}",
+            reviews.review_version_document,
+            {"fmt": fmt},
+            name=f"review-version-{fmt}",
+        )
+        for fmt in FORMATS
+    ],
+]
+
+urlpatterns = [
+    path("", include((proposal_urls, "proposals"))),
+    path("bilans/", include((review_urls, "reports"))),
+    # GET and HEAD only, as every other public page.
+    path("flux/", require_safe(cache_public_page()(StatusFeed())), name="feed"),
+    path("sitemap.xml", require_safe(cache_public_page("p")(sitemap)), {"sitemaps": SITEMAPS}, name="sitemap"),
+]
