@@ -11,6 +11,7 @@ from .cache import cache_public_page
 
 urlpatterns = [
     path("", include("proposals.urls")),
+    path("", include("public.embed_urls")),
     path("bilans/", include("reports.urls")),
     # GET and HEAD only, as every other public page.
     path("flux/", require_safe(cache_public_page()(StatusFeed())), name="feed"),

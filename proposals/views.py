@@ -17,6 +17,7 @@ from assessments.public import proposal_entries
 from convention.cache import cache_public_page
 from convention.context_processors import current_convention
 from convention.site import base_url
+from public.cards import axis_embed, proposal_embed
 from reports.models import ReviewEntry
 from reports.summary import year_summary
 from reports.years import latest_public_year, public_years
@@ -71,8 +72,15 @@ def proposal_list(request):
         "querystring": filterset.querystring(),
         "previous_querystring": filterset.querystring(page=page.number - 1),
         "next_querystring": filterset.querystring(page=page.number + 1),
+        "embed": _axis_embed(request, filterset),
     }
     return render(request, "proposals/proposal_list.html", context)
+
+
+def _axis_embed(request, filterset):
+    """The table of one axis offers that axis' card and feed (one query, only then)."""
+    axis = Axis.objects.filter(slug=filterset.cleaned("axe")).first() if filterset.cleaned("axe") else None
+    return axis_embed(request, axis, current_convention(request)) if axis else None
 
 
 def _opendata_rows(request):
@@ -191,6 +199,7 @@ def proposal_detail(request, key: str):
         "previous": previous,
         "next": following,
         "has_committee": bool(committee),
+        "embed": proposal_embed(request, proposal),
     }
     return render(request, "proposals/proposal_detail.html", context)
 
