@@ -72,15 +72,9 @@ def proposal_list(request):
         "querystring": filterset.querystring(),
         "previous_querystring": filterset.querystring(page=page.number - 1),
         "next_querystring": filterset.querystring(page=page.number + 1),
-        "embed": _axis_embed(request, filterset),
+        "embed": axis_embed(request, filterset.cleaned("axe")),  # the table of one axis offers its card
     }
     return render(request, "proposals/proposal_list.html", context)
-
-
-def _axis_embed(request, filterset):
-    """The table of one axis offers that axis' card and feed (one query, only then)."""
-    axis = Axis.objects.filter(slug=filterset.cleaned("axe")).first() if filterset.cleaned("axe") else None
-    return axis_embed(request, axis, current_convention(request)) if axis else None
 
 
 def _opendata_rows(request):

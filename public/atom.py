@@ -2,7 +2,7 @@
 the whole site (`/flux/`): the same items (`status_changes`), the same absolute links from
 SITE_URL, in Atom."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
@@ -30,7 +30,7 @@ class Followed:
     title: str
     path: str
     feed_path: str
-    only: dict = field(default_factory=dict)
+    only: dict
 
 
 class FollowedFeed(StatusFeed):

@@ -13,8 +13,9 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from convention.cache import cache_public_page
+from convention.context_processors import current_convention
 from convention.site import base_url
-from proposals.models import Axis, Convention, Proposal
+from proposals.models import Axis, Proposal
 from reports.summary import year_summary
 from reports.years import latest_public_year
 
@@ -59,8 +60,12 @@ def proposal_embed(request, proposal: Proposal) -> Embed:
     )
 
 
-def axis_embed(request, axis: Axis, convention: Convention) -> Embed:
-    names = {"axis_name": convention.axis_name, "axis": axis.name}
+def axis_embed(request, slug: str) -> Embed | None:
+    """The card and feed of the axis of `slug`, if there is one (one query, only for a slug)."""
+    axis = Axis.objects.filter(slug=slug).first() if slug else None
+    if axis is None:
+        return None
+    names = {"axis_name": current_convention(request).axis_name, "axis": axis.name}
     return _embed(
         request,
         _("Suivi des propositions, %(axis_name)s « %(axis)s »") % names,
