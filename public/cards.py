@@ -21,7 +21,7 @@ from reports.years import latest_public_year
 
 # The size the snippet gives the frame: a card reads at 300 px wide.
 CARD_WIDTH = 320
-CARD_HEIGHT = 240
+CARD_HEIGHT = 280
 
 
 def framable(view):

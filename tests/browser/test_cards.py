@@ -71,15 +71,16 @@ def test_a_page_of_another_site_frames_the_card_it_copied(page, clermont_live, o
     assert link.get_attribute("href") == "/propositions/eco-plu/"
     assert link.get_attribute("target") == "_blank"
     frame = next(frame for frame in page.frames if frame.url.endswith("/propositions/eco-plu/carte/"))
-    # Readable in its frame of 320 px (and at 300): nothing runs past the frame's width.
+    # Readable in the frame the snippet draws (320 × 280): nothing runs past it.
     assert frame.evaluate("document.documentElement.scrollWidth") <= 320
+    assert frame.evaluate("document.documentElement.scrollHeight") <= 280
     assert float(frame.evaluate("getComputedStyle(document.querySelector('h1')).fontSize")[:-2]) >= 16
 
 
 def test_an_axis_card_renders_in_another_sites_page(page, clermont_live, other_site):
     url = other_site.page_with(
         "/axe.html",
-        f'<iframe src="{clermont_live.url}/axes/ecologique/carte/" title="Carte" width="300" height="240"></iframe>',
+        f'<iframe src="{clermont_live.url}/axes/ecologique/carte/" title="Carte" width="300" height="280"></iframe>',
     )
 
     page.goto(url)
@@ -87,6 +88,8 @@ def test_an_axis_card_renders_in_another_sites_page(page, clermont_live, other_s
     card = page.frame_locator("iframe")
     assert card.locator("h1").inner_text() == "Transition écologique"
     assert "14 sur 16 · 87,5" in card.locator(".card-rate").inner_text()
+    frame = next(frame for frame in page.frames if frame.url.endswith("/axes/ecologique/carte/"))
+    assert frame.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]") == [300, 280]
 
 
 @pytest.mark.parametrize("path", ["/propositions/eco-plu/", "/propositions/?axe=ecologique", "/flux/"])

@@ -154,7 +154,7 @@ def test_the_proposal_page_gives_the_snippet_to_copy(citizen, small_world):
     assert snippet(page) == (
         '<iframe src="http://testserver/propositions/eco-vegetalisation/carte/" '
         'title="Suivi de la proposition « Intensifier la végétalisation des espaces publics »" '
-        'width="320" height="240" loading="lazy"></iframe>'
+        'width="320" height="280" loading="lazy"></iframe>'
     )
     assert '<a href="/propositions/eco-vegetalisation/carte/">Voir la carte</a>' in details
 
@@ -176,7 +176,7 @@ def test_the_table_of_one_axis_gives_its_snippet(citizen, small_world):
     assert snippet(page) == (
         '<iframe src="http://testserver/axes/sociale/carte/" '
         'title="Suivi des propositions, axe de transition « Transition sociale »" '
-        'width="320" height="240" loading="lazy"></iframe>'
+        'width="320" height="280" loading="lazy"></iframe>'
     )
     assert '<a href="/axes/sociale/flux/" type="application/atom+xml">' in page
     assert "code-carte" not in citizen.get("/propositions/").content.decode()
