@@ -123,9 +123,10 @@ def test_cards_have_no_axe_violations(page, axe, clermont_live, viewport, path):
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375", "1280"])
-def test_the_proposal_page_with_its_snippet_has_no_axe_violations(page, axe, clermont_live, viewport):
+@pytest.mark.parametrize("path", ["/propositions/eco-plu/", "/propositions/?axe=ecologique"])
+def test_the_pages_with_a_snippet_have_no_axe_violations(page, axe, clermont_live, viewport, path):
     page.set_viewport_size(viewport)
-    page.goto(clermont_live.url + "/propositions/eco-plu/")
+    page.goto(clermont_live.url + path)
     page.get_by_text("Intégrer une carte de suivi sur un autre site").click()  # opened: the code shows
 
     assert page.get_by_label("Code HTML de la carte à copier").is_visible()
