@@ -37,12 +37,13 @@ def _short_title(entry) -> str:
     return entry.proposal.short_display_title if entry.proposal is not None else entry.display_title
 
 
-def status_changes(years) -> list[FeedItem]:
+def status_changes(years, **only) -> list[FeedItem]:
     """Each status a published review counts that differs from what the previous published
-    review said of the proposal (or its first one), under the year of its yearly status."""
+    review said of the proposal (or its first one), under the year of its yearly status.
+    `only`: filters of the entries, whole proposals at a time (`key=…`, `proposal__axis=…`)."""
     by_version = {year.version_id: year for year in years}
     entries = (
-        ReviewEntry.objects.filter(version_id__in=by_version)
+        ReviewEntry.objects.filter(version_id__in=by_version, **only)
         .exclude(status_year=None)
         .select_related("proposal", "version")
         .order_by("key", "version__review__year")
@@ -86,8 +87,8 @@ def corrections(years) -> list[FeedItem]:
     ]
 
 
-class PrintableRssFeed(Rss201rev2Feed):
-    """RSS without the control characters XML 1.0 cannot carry (a title pasted from a word
+class Printable:
+    """A feed without the control characters XML 1.0 cannot carry (a title pasted from a word
     processor, already in the database), which would make the whole feed fail."""
 
     def __init__(self, *args, **kwargs):
@@ -95,6 +96,10 @@ class PrintableRssFeed(Rss201rev2Feed):
 
     def add_item(self, *args, **kwargs):
         super().add_item(*map(printable, args), **{name: printable(value) for name, value in kwargs.items()})
+
+
+class PrintableRssFeed(Printable, Rss201rev2Feed):
+    pass
 
 
 class StatusFeed(Feed):

@@ -1,5 +1,6 @@
 """The public site's addresses: the proposals' pages (`proposals:…`), the reviews' (`reports:…`
-under /bilans/), the feed and the sitemap. The root urls include them at the top."""
+under /bilans/), the feeds and cards of a proposal or an axis (`embeds:…`), the feed and the
+sitemap. The root urls include them at the top."""
 
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, register_converter
@@ -7,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from core.cache import cache_public_page
 
-from . import reviews, views
+from . import atom, cards, reviews, views
 from .feeds import StatusFeed
 from .sitemaps import SITEMAPS
 
@@ -61,8 +62,17 @@ review_urls = [
     ],
 ]
 
+# The Atom feeds and the embeddable cards of a proposal and of an axis (`embeds:…`).
+embed_urls = [
+    path("propositions/<slug:key>/flux/", require_safe(cache_public_page()(atom.ProposalFeed())), name="proposal-feed"),
+    path("propositions/<slug:key>/carte/", cards.proposal_card, name="proposal-card"),
+    path("axes/<slug:slug>/flux/", require_safe(cache_public_page()(atom.AxisFeed())), name="axis-feed"),
+    path("axes/<slug:slug>/carte/", cards.axis_card, name="axis-card"),
+]
+
 urlpatterns = [
     path("", include((proposal_urls, "proposals"))),
+    path("", include((embed_urls, "embeds"))),
     path("bilans/", include((review_urls, "reports"))),
     # GET and HEAD only, as every other public page.
     path("flux/", require_safe(cache_public_page()(StatusFeed())), name="feed"),

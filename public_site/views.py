@@ -22,6 +22,7 @@ from reports.rows import PROPOSAL_COLUMNS
 from reports.summary import year_summary
 from reports.years import latest_public_year, public_years
 
+from .cards import axis_embed, proposal_embed
 from .catalogue import data_package, dcat_catalogue
 from .committee import proposal_entries, public_years_with_committee
 from .context_processors import current_convention
@@ -72,6 +73,7 @@ def proposal_list(request):
         "querystring": filterset.querystring(),
         "previous_querystring": filterset.querystring(page=page.number - 1),
         "next_querystring": filterset.querystring(page=page.number + 1),
+        "embed": axis_embed(request, filterset.cleaned("axe")),  # the table of one axis offers its card
     }
     return render(request, "proposals/proposal_list.html", context)
 
@@ -192,6 +194,7 @@ def proposal_detail(request, key: str):
         "previous": previous,
         "next": following,
         "has_committee": bool(committee),
+        "embed": proposal_embed(request, proposal),
     }
     return render(request, "proposals/proposal_detail.html", context)
 

@@ -23,7 +23,8 @@ SUB_PATH = "/archives/suivi-clermont/"
 
 
 class Page(HTMLParser):
-    """The links (href, src) of a page, and the text of its <main> without its forms."""
+    """The links (href, src) of a page, and the text of its <main> without what needs the server:
+    its forms, and its asides (the card to embed and the feed to follow)."""
 
     def __init__(self, text: str):
         super().__init__()
@@ -35,11 +36,11 @@ class Page(HTMLParser):
     def handle_starttag(self, tag, attrs):
         self.links += [value for name, value in attrs if name in ("href", "src") and value]
         self._main += tag == "main"
-        self._form += tag == "form"
+        self._form += tag in ("form", "aside")
 
     def handle_endtag(self, tag):
         self._main -= tag == "main"
-        self._form -= tag == "form"
+        self._form -= tag in ("form", "aside")
 
     def handle_data(self, data):
         if self._main and not self._form:
@@ -132,6 +133,7 @@ def test_each_page_says_what_the_live_site_says_marked_as_an_archive(clermont_ar
         assert Page(page).main_text == Page(citizen.get(fetched.url).content.decode()).main_text, fetched.url
         assert "Archive du site de suivi, figée le" in page, fetched.url
         assert "<form" not in page and "/admin/" not in page and "sitemap.xml" not in page, fetched.url
+        assert "code-carte" not in page and "application/atom+xml" not in page, fetched.url  # no server to ask
     home = Page(get(base + "index.html")[1].decode()).main_text
     review = Page(get(base + "bilans/2025/index.html")[1].decode()).main_text
     assert re.search(r"\d+ %", home) and re.search(r"\d+ %", review)
