@@ -12,11 +12,14 @@ class ConventionConfig(AppConfig):
     default = True
 
     def ready(self):
-        from .cache import connect_invalidation
+        from publishing.signals import published
+
+        from .cache import connect_invalidation, warm_published_pages
         from .history import connect_raw_loads
 
         connect_invalidation()
         connect_raw_loads()
+        published.connect(warm_published_pages, dispatch_uid="convention.warm_published_pages")
 
 
 class LoginLockoutConfig(AxesAppConfig):
