@@ -126,12 +126,11 @@ class PublishedRecord(models.Model):
 
     @property
     def is_published(self) -> bool:
-        """Whether a version exists (one query, once; none after `with_publication()`)."""
+        """Whether a version exists (a query; none on a row read `with_publication()`)."""
         if self.pk is None:
             return False
-        if self.__dict__.get("has_version") is None:
-            self.__dict__["has_version"] = self.versions.exists()
-        return self.__dict__["has_version"]
+        known = self.__dict__.get("has_version")
+        return known if known is not None else self.versions.exists()
 
     @property
     def correction_is_open(self) -> bool:
