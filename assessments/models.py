@@ -8,8 +8,6 @@ public page reads that record, never the live rows. A published year is correcte
 (a rectificatif, version 2…), like the institutions' reviews.
 """
 
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Subquery
@@ -19,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from proposals.models import Axis, Proposal
 from proposals.text import CleanTextModel
-from publishing.models import CitedSource, PublishedRecord, PublishedVersion, YearLockedRow
+from publishing.models import CitedSource, FrozenEntry, PublishedRecord, PublishedVersion, YearLockedRow
 
 MAX_GRADE = 10
 
@@ -226,28 +224,21 @@ class PublishedEntryQuerySet(models.QuerySet):
         return self.alias(latest_version=Subquery(latest.values("pk")[:1])).filter(version_id=F("latest_version"))
 
 
-class AssessmentEntry(models.Model):
+class AssessmentEntry(FrozenEntry):
     """An assessment as a published version froze it."""
 
     version = models.ForeignKey(CommitteeVersion, on_delete=models.CASCADE, related_name="entries")
     proposal = models.ForeignKey(Proposal, on_delete=models.SET_NULL, null=True, related_name="assessment_entries")
-    key = models.CharField(max_length=80)
-    axis_slug = models.CharField(max_length=50)
-    axis_name = models.CharField(max_length=200)
     grade = models.PositiveSmallIntegerField(null=True)
     comment = models.TextField(blank=True)
     fidelity = models.CharField(max_length=20, blank=True)
-    sources = models.JSONField(default=list)  # [{"label", "url", "reference", "date"}]
 
     objects = PublishedEntryQuerySet.as_manager()
 
-    class Meta:
+    class Meta(FrozenEntry.Meta):
         ordering = ["version", "pk"]
         verbose_name = _("avis publié")
         verbose_name_plural = _("avis publiés")
-        constraints = [
-            models.UniqueConstraint(fields=["version", "key"], name="assessments_entry_unique_key"),
-        ]
 
     def __str__(self):
         return f"{self.key} : {grade_label(self.grade)}"
@@ -259,9 +250,3 @@ class AssessmentEntry(models.Model):
     @property
     def fidelity_label(self) -> str:
         return str(Fidelity(self.fidelity).label) if self.fidelity in Fidelity.values else ""
-
-    def source_list(self) -> list[dict]:
-        return [
-            {**source, "date": datetime.date.fromisoformat(source["date"]) if source["date"] else None}
-            for source in self.sources
-        ]

@@ -10,11 +10,15 @@ and the committee's year are two uses of it (as wagtail's pages share `DraftStat
   when, by whom and why; rows are only ever added.
 - `YearLockedRow`: a row of a year that a published record locks (a status, a source, an
   assessment, a deliberation): the one lock rule, checked on every path (clean, save, delete).
-- `CitedSource`: the fields of a source (label, URL, reference, date) and their one serialiser.
+- `CitedSource`: the fields of a source (label, URL, reference, date) and their one serialiser;
+  `FrozenEntry`: a row as a version froze it, with its sources as they were (`FrozenSource`).
 
 This app imports nothing of the project: a record names what it freezes, what the public pages
 it changes are, and its own wording, through the hooks below.
 """
+
+import datetime
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
@@ -345,3 +349,41 @@ class CitedSource(models.Model):
             "reference": self.reference,
             "date": self.date.isoformat() if self.date else None,
         }
+
+
+@dataclass(frozen=True)
+class FrozenSource:
+    """A source as a published version recorded it (read like a `CitedSource`)."""
+
+    label: str
+    url: str
+    reference: str
+    date: datetime.date | None
+
+
+class FrozenEntry(models.Model):
+    """A row as a published version froze it (a proposal's status, an assessment): keyed once
+    in its version (a ForeignKey `version`), in its axis as then named, citing its sources as
+    they were (`CitedSource.frozen()` of each)."""
+
+    key = models.CharField(max_length=80)
+    axis_slug = models.CharField(max_length=50)
+    axis_name = models.CharField(max_length=200)
+    sources = models.JSONField(default=list)  # [{"label", "url", "reference", "date"}]
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(fields=["version", "key"], name="%(app_label)s_%(class)s_unique_key"),
+        ]
+
+    def source_list(self) -> list[FrozenSource]:
+        return [
+            FrozenSource(
+                label=source["label"],
+                url=source["url"],
+                reference=source["reference"],
+                date=datetime.date.fromisoformat(source["date"]) if source["date"] else None,
+            )
+            for source in self.sources
+        ]

@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from proposals.models import UNTITLED, Axis, Project, Proposal, Status, YearlyStatus
 from proposals.text import CleanTextModel
-from publishing.models import PublishedRecord, PublishedRecordQuerySet, PublishedVersion, YearLockedRow
+from publishing.models import FrozenEntry, PublishedRecord, PublishedRecordQuerySet, PublishedVersion, YearLockedRow
 
 from .formatting import fr_date
 
@@ -349,15 +349,7 @@ class FrozenAxis:
     name: str
 
 
-@dataclass(frozen=True)
-class FrozenSource:
-    label: str
-    url: str
-    reference: str
-    date: datetime.date | None
-
-
-class ReviewEntry(models.Model):
+class ReviewEntry(FrozenEntry):
     """A proposal as a published version counts it: its axis, status, explanation and sources
     as of the review year. The proposal's live texts (title, summary, projects) stay live."""
 
@@ -366,23 +358,16 @@ class ReviewEntry(models.Model):
         "proposals.Proposal", on_delete=models.SET_NULL, null=True, related_name="review_entries"
     )
     position = models.PositiveIntegerField()  # the convention's order at publication
-    key = models.CharField(max_length=80)
     number = models.PositiveSmallIntegerField(null=True)
     title = models.TextField(blank=True)  # as published; pages show the live title
-    axis_slug = models.CharField(max_length=50)
-    axis_name = models.CharField(max_length=200)
     status = models.CharField(max_length=20)
     status_year = models.PositiveSmallIntegerField(null=True)  # the yearly status it comes from
     explanation = models.TextField(blank=True)
-    sources = models.JSONField(default=list)  # [{"label", "url", "reference", "date"}]
 
-    class Meta:
+    class Meta(FrozenEntry.Meta):
         ordering = ["version", "position"]
         verbose_name = _("statut publié")
         verbose_name_plural = _("statuts publiés")
-        constraints = [
-            models.UniqueConstraint(fields=["version", "key"], name="reports_reviewentry_unique_key"),
-        ]
         indexes = [
             # A proposal's page reads its entries in every published version.
             models.Index(fields=["proposal", "version"], name="reports_entry_proposal_idx"),
@@ -423,17 +408,6 @@ class ReviewEntry(models.Model):
     @property
     def projects(self):
         return self.proposal.projects if self.proposal is not None else Project.objects.none()
-
-    def source_list(self) -> list[FrozenSource]:
-        return [
-            FrozenSource(
-                label=source["label"],
-                url=source["url"],
-                reference=source["reference"],
-                date=datetime.date.fromisoformat(source["date"]) if source["date"] else None,
-            )
-            for source in self.sources
-        ]
 
 
 class ReviewDocument(models.Model):
