@@ -201,12 +201,13 @@ class PublishedRecord(models.Model):
         stored = (
             type(self)
             .objects.for_writing()
-            .with_publication()
             .filter(pk=self.pk)
-            .values(*self.record_fields, "has_version", "correction_opened_at")
+            .values(*self.record_fields, "correction_opened_at")
             .first()
         )
-        if stored is None or not stored["has_version"]:
+        # Asked once the row is locked, in a statement of its own: it sees a publication that
+        # held the lock (the locking statement itself reads as of its start).
+        if stored is None or not self.versions.exists():
             return
         if "year" in names and self.year != stored["year"]:
             record = type(self)(year=stored["year"])
