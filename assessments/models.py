@@ -66,8 +66,9 @@ class CommitteeReview(PublishedRecord, CleanTextModel):
         return str(_("Avis du comité %(year)s") % {"year": self.year})
 
     # What a publication freezes: the year's statement, its axis statements and every
-    # assessment of the year. A year without any assessment has nothing to publish (the
-    # review refuses a convention without any proposal, the same rule for its own record).
+    # assessment of the year. Unlike a review (which counts every proposal as of its latest
+    # status, see AnnualReview), the committee's year is nothing but its own assessments of
+    # that year: without any, it has nothing to publish, and is refused.
 
     def assessments(self):
         return (
