@@ -99,9 +99,6 @@ class PublishedRecordAdmin:
         """Why the back office does not publish `record` itself (French), or ""."""
         return ""
 
-    def publish_record(self, request, record):
-        return publish_record(record, user=request.user)
-
     def publish_view(self, request, object_id):
         """POST from the «Publier» button shows a confirmation; POST with `confirm` publishes
         (the record, or its open rectificatif). Any other method (reloading the confirmation
@@ -121,7 +118,7 @@ class PublishedRecordAdmin:
             return redirect(change_url)
         if "confirm" in request.POST:
             try:
-                version = self.publish_record(request, record)
+                version = publish_record(record, user=request.user)
             except PublicationError as error:
                 self.message_user(request, str(error), messages.ERROR)
                 return redirect(change_url)
