@@ -88,7 +88,9 @@ class PublishedRecord(models.Model):
         _("publié le"),
         null=True,
         blank=True,
-        help_text=_("Vide tant que rien n'est publié : l'année reste invisible au public."),
+        help_text=_(
+            "Date de la première version publiée ; vide tant que rien n'est publié (l'année reste invisible au public)."
+        ),
     )
     correction_reason = models.TextField(
         _("motif du rectificatif en cours"),

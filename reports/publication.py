@@ -18,7 +18,15 @@ from .documents import forget_documents
 from .exports import FORMATS, export_review
 from .models import AnnualReview, ReviewDocument, ReviewVersion
 
-__all__ = ["PublicationError", "review_open_correction", "review_publish"]
+__all__ = [
+    "ADMIN_PUBLISH_MAX_PROPOSALS",
+    "PublicationError",
+    "freeze_published_reviews",
+    "review_open_correction",
+    "review_publish",
+    "store_documents",
+    "store_published_documents",
+]
 
 # Above this many proposals, publishing takes longer than a web request may (the PDF lists
 # every proposal): the back office points to `manage.py publish_review` instead.
