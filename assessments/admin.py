@@ -2,49 +2,28 @@
 what is in the group «Comité de suivi» the migration 0002_committee_role creates: the
 committee writes here and nowhere else; editors and clerks only see."""
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin
 from django.db import models
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import reverse
-from django.utils.decorators import method_decorator
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
 
-from convention.admin import PublishedRecordAdminMixin
 from core.admin import HistoryAdmin, ReadOnlyAdminMixin
+from publishing.admin import PublishedRecordAdmin, YearLockedRowAdmin
 
 from .models import (
-    LOCKED_MESSAGE,
     Assessment,
     AssessmentSource,
     AxisStatement,
     CommitteeReview,
     CommitteeVersion,
     grade_label,
-    locked_years,
 )
-from .publication import PublicationError, committee_open_correction, committee_publish
 
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class YearLockedAdmin(HistoryAdmin):
+class YearLockedAdmin(YearLockedRowAdmin, HistoryAdmin):
     """A row of a published committee year is part of the record: read-only until the committee
     opens a rectificatif on that year."""
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not (obj and locked_years([obj.year]))
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not (obj and locked_years([obj.year]))
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and locked_years([obj.year]):
-            self.message_user(request, LOCKED_MESSAGE % {"year": obj.year}, messages.WARNING)
-        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 class AssessmentSourceInline(admin.TabularInline):
@@ -75,72 +54,17 @@ class AxisStatementAdmin(YearLockedAdmin):
 
 
 @admin.register(CommitteeReview)
-class CommitteeReviewAdmin(PublishedRecordAdminMixin, HistoryAdmin):
-    publish_permission = "assessments.publish_committeereview"
+class CommitteeReviewAdmin(PublishedRecordAdmin, HistoryAdmin):
     list_display = ["year", "is_published", "published_at"]
     change_form_template = "admin/assessments/committeereview/change_form.html"
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.is_locked:
-            return ["year", "statement", "published_at", "correction_reason", "correction_opened_at"]
-        if obj is not None and obj.is_published:
-            return ["year", "published_at", "correction_reason", "correction_opened_at"]
-        return ["published_at", "correction_reason", "correction_opened_at"]
-
-    def has_delete_permission(self, request, obj=None):
-        return not (obj is not None and obj.is_published) and super().has_delete_permission(request, obj)
-
-    @admin.display(description=_("publié"), boolean=True, ordering="published_at")
-    def is_published(self, review):
-        return review.is_published
-
-    def publish_view(self, request, object_id):
-        """POST from «Publier» shows a confirmation; POST with `confirm` publishes."""
-        if not request.user.has_perm("assessments.publish_committeereview"):
-            raise PermissionDenied
-        review = get_object_or_404(CommitteeReview, pk=object_id)
-        change_url = reverse("admin:assessments_committeereview_change", args=[review.pk])
-        if request.method != "POST":
-            return redirect(change_url)
-        if "confirm" in request.POST:
-            try:
-                version = committee_publish(review, user=request.user)
-            except PublicationError as error:
-                self.message_user(request, str(error), messages.ERROR)
-                return redirect(change_url)
-            self.message_user(
-                request,
-                gettext("L'avis du comité pour %(year)s est publié (version %(number)s).")
-                % {"year": review.year, "number": version.number},
-                messages.SUCCESS,
-            )
-            return redirect(change_url)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": gettext("Publier l'avis du comité pour %(year)s ?") % {"year": review.year},
-            "opts": self.opts,
-            "review": review,
-            "change_url": change_url,
-        }
-        return TemplateResponse(request, "admin/assessments/committeereview/publish_confirm.html", context)
-
-    @method_decorator(require_POST)
-    def correction_view(self, request, object_id):
-        if not request.user.has_perm("assessments.publish_committeereview"):
-            raise PermissionDenied
-        review = get_object_or_404(CommitteeReview, pk=object_id)
-        try:
-            committee_open_correction(review, reason=request.POST.get("reason", ""), user=request.user)
-        except PublicationError as error:
-            self.message_user(request, str(error), messages.ERROR)
-        else:
-            self.message_user(
-                request,
-                gettext("Rectificatif ouvert : les avis %(year)s peuvent être corrigés, puis le rectificatif publié.")
-                % {"year": review.year},
-                messages.SUCCESS,
-            )
-        return redirect(reverse("admin:assessments_committeereview_change", args=[review.pk]))
+    publish_confirm_template = "admin/assessments/committeereview/publish_confirm.html"
+    publish_title = _("Publier l'avis du comité pour %(year)s ?")
+    correction_publish_title = _("Publier le rectificatif de l'avis du comité pour %(year)s ?")
+    published_message = _("L'avis du comité pour %(year)s est publié (version %(number)s).")
+    correction_published_message = published_message
+    correction_opened_message = _(
+        "Rectificatif ouvert : les avis %(year)s peuvent être corrigés, puis le rectificatif publié."
+    )
 
 
 @admin.register(CommitteeVersion)

@@ -3,23 +3,21 @@
 The committee (the «Comité de suivi» group) grades each proposal from 0 to 10 (or gives no
 grade: «pas d'avis»), comments it and may say whether the institutions took it up faithfully;
 it writes a statement per axis and one for the year. It publishes its year itself
-(`publication.committee_publish`): a `CommitteeVersion` then freezes what it said, and every
+(`CommitteeReview.publish`): a `CommitteeVersion` then freezes what it said, and every
 public page reads that record, never the live rows. A published year is corrected in the open
 (a rectificatif, version 2…), like the institutions' reviews.
 """
 
-import datetime
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F, OuterRef, Subquery
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.text import CleanTextModel
-from proposals.models import Axis, PartOfAYear, Proposal
+from proposals.models import Axis, Proposal
+from publishing.models import CitedSource, FrozenEntry, PublishedRecord, PublishedVersion, YearLockedRow
 
 MAX_GRADE = 10
 
@@ -40,108 +38,94 @@ def grade_label(grade: int | None) -> str:
     return f"{grade}/{MAX_GRADE}"
 
 
-class CommitteeReviewQuerySet(models.QuerySet):
-    def locked(self):
-        """Published years without an open rectificatif: their assessments cannot change."""
-        return self.filter(versions__isnull=False, correction_opened_at__isnull=True).distinct()
-
-    def for_writing(self):
-        """These years' rows locked until the saving transaction ends (outside one: as they are).
-        `committee_publish` holds this lock until it commits: a write either comes first and is
-        in the version, or waits and then sees the year published (AnnualReviewQuerySet too)."""
-        return self if transaction.get_autocommit() else self.select_for_update()
-
-
-class CommitteeReview(CleanTextModel):
+class CommitteeReview(PublishedRecord, CleanTextModel):
     """The committee's publication of a year: its overall statement, and the record of its
     published versions."""
 
-    year = models.PositiveSmallIntegerField(_("année du bilan"), unique=True)
     statement = models.TextField(_("déclaration du comité sur l'année"), blank=True)
-    published_at = models.DateTimeField(_("publié le"), null=True, blank=True)
-    correction_reason = models.TextField(_("motif du rectificatif en cours"), blank=True)
-    correction_opened_at = models.DateTimeField(_("rectificatif ouvert le"), null=True, blank=True)
 
     history = HistoricalRecords()
-    objects = CommitteeReviewQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-year"]
+    record_fields = ["year", "statement"]
+    locked_message = _(
+        "L'avis du comité pour %(year)s est publié : il ne peut plus être modifié. Pour corriger une erreur, "
+        "le comité ouvre un rectificatif sur son avis annuel, corrige, puis publie le rectificatif."
+    )
+    already_published_message = _(
+        "L'avis du comité pour %(year)s est déjà publié : pour le corriger, ouvrez un rectificatif."
+    )
+    not_published_message = _("Seul un avis publié peut être rectifié.")
+    correction_open_message = _("Un rectificatif est déjà ouvert sur cet avis.")
+
+    class Meta(PublishedRecord.Meta):
         verbose_name = _("avis annuel du comité")
         verbose_name_plural = _("avis annuels du comité")
         permissions = [("publish_committeereview", _("Peut publier l'avis du comité"))]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(year__gte=2000, year__lte=2100), name="assessments_committeereview_year_range"
-            ),
-        ]
 
     def __str__(self):
         return str(_("Avis du comité %(year)s") % {"year": self.year})
 
-    @property
-    def is_published(self) -> bool:
-        return self.published_at is not None
+    # What a publication freezes: the year's statement, its axis statements and every
+    # assessment of the year. Unlike a review (which counts every proposal as of its latest
+    # status, see AnnualReview), the committee's year is nothing but its own assessments of
+    # that year: without any, it has nothing to publish, and is refused.
 
-    @property
-    def correction_is_open(self) -> bool:
-        return self.correction_opened_at is not None
+    def assessments(self):
+        return (
+            Assessment.objects.filter(year=self.year)
+            .select_related("proposal__axis")
+            .prefetch_related("sources")
+            .order_by(*[f"proposal__{field}" for field in ("axis__order", "order", "key")])
+        )
 
-    @property
-    def is_locked(self) -> bool:
-        return self.pk is not None and self.is_published and not self.correction_is_open
+    def publication_refusal(self) -> str:
+        if not Assessment.objects.filter(year=self.year).exists():
+            return _("Aucun avis n'est saisi pour %(year)s : il n'y a rien à publier.") % {"year": self.year}
+        return ""
 
-    def clean(self):
-        if self.pk:
-            list(CommitteeReview.objects.filter(pk=self.pk).for_writing().values_list("pk", flat=True))
-            if CommitteeReview.objects.locked().filter(pk=self.pk).exists():
-                raise ValidationError(LOCKED_MESSAGE % {"year": self.year}, code="year_locked")
+    def version_fields(self) -> dict:
+        statements = AxisStatement.objects.filter(year=self.year).select_related("axis").order_by("axis")
+        return {
+            "statement": self.statement,
+            "axis_statements": [
+                {"slug": item.axis.slug, "name": item.axis.name, "text": item.text} for item in statements
+            ],
+        }
 
-    def open_correction(self, reason: str, when=None) -> None:
-        self.correction_reason = reason
-        self.correction_opened_at = when or timezone.now()
-        self.save(update_fields=["correction_reason", "correction_opened_at"])
+    def freeze(self, version: "CommitteeVersion") -> None:
+        AssessmentEntry.objects.bulk_create(
+            AssessmentEntry(
+                version=version,
+                proposal=assessment.proposal,
+                key=assessment.proposal.key,
+                axis_slug=assessment.proposal.axis.slug,
+                axis_name=assessment.proposal.axis.name,
+                grade=assessment.grade,
+                comment=assessment.comment,
+                fidelity=assessment.fidelity,
+                sources=[source.frozen() for source in assessment.sources.all()],
+            )
+            for assessment in self.assessments()
+        )
+
+    def pages_to_warm(self) -> list[str]:
+        """The committee speaks on the home page, its year's review and every assessed proposal."""
+        keys = Assessment.objects.filter(year=self.year).order_by().values_list("proposal__key", flat=True)
+        return [
+            reverse("proposals:home"),
+            reverse("reports:review-list"),
+            reverse("reports:review-detail", args=[self.year]),
+            *(reverse("proposals:proposal-detail", args=[key]) for key in keys),
+        ]
 
 
-LOCKED_MESSAGE = _(
-    "L'avis du comité pour %(year)s est publié : il ne peut plus être modifié. Pour corriger une erreur, "
-    "le comité ouvre un rectificatif sur son avis annuel, corrige, puis publie le rectificatif."
-)
-
-
-def locked_years(years, *, for_writing: bool = False) -> list[int]:
-    """Those of `years` whose committee assessment is published and has no open correction.
-    `for_writing`: inside the saving transaction, first wait for a publication of these years."""
-    reviews = CommitteeReview.objects.filter(year__in=[year for year in years if year])
-    if for_writing:
-        list(reviews.for_writing().order_by("year").values_list("pk", flat=True))
-    return sorted(reviews.locked().values_list("year", flat=True))
-
-
-def check_years_open(years) -> None:
-    """Every write of a committee year's rows calls this in its transaction (model clean)."""
-    locked = locked_years(years, for_writing=True)
-    if locked:
-        raise ValidationError(LOCKED_MESSAGE % {"year": locked[0]}, code="year_locked")
-
-
-class YearLocked(CleanTextModel):
+class YearLocked(YearLockedRow, CleanTextModel):
     """A row of a committee year: it changes only while that year is unpublished or under correction."""
+
+    locked_by = "assessments.CommitteeReview"
 
     class Meta:
         abstract = True
-
-    def clean(self):
-        years = {self.year}
-        if self.pk:
-            years |= set(type(self).objects.filter(pk=self.pk).values_list("year", flat=True))
-        check_years_open(years)
-
-    def delete(self, *args, **kwargs):
-        """Deleting a row of a published year would rewrite the record: refused on every path."""
-        with transaction.atomic():
-            check_years_open({self.year})
-            return super().delete(*args, **kwargs)
 
 
 class Assessment(YearLocked):
@@ -181,26 +165,16 @@ class Assessment(YearLocked):
             raise ValidationError({"grade": _("La note va de 0 à 10.")})
 
 
-class AssessmentSource(PartOfAYear, CleanTextModel):
+class AssessmentSource(YearLocked, CitedSource):
     """A document the committee cites for an assessment."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="sources", verbose_name=_("avis"))
-    label = models.CharField(_("libellé"), max_length=300)
-    url = models.URLField(_("adresse (URL)"), max_length=500, blank=True)
-    reference = models.CharField(_("référence du document"), max_length=200, blank=True)
-    date = models.DateField(_("date"), null=True, blank=True)
 
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = [F("date").asc(nulls_last=True), "pk"]
+    class Meta(CitedSource.Meta):
         verbose_name = _("source de l'avis")
         verbose_name_plural = _("sources de l'avis")
-
-    def __str__(self):
-        return self.label
-
-    check_years_open = staticmethod(check_years_open)  # the committee's years
 
     def record_years(self) -> set[int]:
         return self.parent_years("assessment")
@@ -227,41 +201,21 @@ class AxisStatement(YearLocked):
         return f"{self.axis} {self.year}"
 
 
-class CommitteeVersion(models.Model):
-    """One publication of the committee's year: version 1, then one per rectificatif. Rows are
-    only ever added, never changed."""
+class CommitteeVersion(PublishedVersion):
+    """One publication of the committee's year: version 1, then one per rectificatif."""
 
     review = models.ForeignKey(
         CommitteeReview, on_delete=models.PROTECT, related_name="versions", verbose_name=_("avis annuel")
     )
-    number = models.PositiveSmallIntegerField(_("version"))
-    published_at = models.DateTimeField(_("publiée le"))
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("publiée par"),
-    )
-    reason = models.TextField(_("motif du rectificatif"), blank=True)
     statement = models.TextField(_("déclaration sur l'année"), blank=True)
     axis_statements = models.JSONField(_("déclarations sur les axes"), default=list)  # [{"slug", "name", "text"}]
 
-    class Meta:
-        ordering = ["review", "-number"]
+    class Meta(PublishedVersion.Meta):
         verbose_name = _("version publiée de l'avis")
         verbose_name_plural = _("versions publiées de l'avis")
-        constraints = [
-            models.UniqueConstraint(fields=["review", "number"], name="assessments_version_unique_number"),
-        ]
 
     def __str__(self):
         return str(_("Avis du comité %(year)s, version %(number)s") % {"year": self.review.year, "number": self.number})
-
-    @property
-    def is_correction(self) -> bool:
-        return self.number > 1
 
 
 class PublishedEntryQuerySet(models.QuerySet):
@@ -271,28 +225,21 @@ class PublishedEntryQuerySet(models.QuerySet):
         return self.alias(latest_version=Subquery(latest.values("pk")[:1])).filter(version_id=F("latest_version"))
 
 
-class AssessmentEntry(models.Model):
+class AssessmentEntry(FrozenEntry):
     """An assessment as a published version froze it."""
 
     version = models.ForeignKey(CommitteeVersion, on_delete=models.CASCADE, related_name="entries")
     proposal = models.ForeignKey(Proposal, on_delete=models.SET_NULL, null=True, related_name="assessment_entries")
-    key = models.CharField(max_length=80)
-    axis_slug = models.CharField(max_length=50)
-    axis_name = models.CharField(max_length=200)
     grade = models.PositiveSmallIntegerField(null=True)
     comment = models.TextField(blank=True)
     fidelity = models.CharField(max_length=20, blank=True)
-    sources = models.JSONField(default=list)  # [{"label", "url", "reference", "date"}]
 
     objects = PublishedEntryQuerySet.as_manager()
 
-    class Meta:
+    class Meta(FrozenEntry.Meta):
         ordering = ["version", "pk"]
         verbose_name = _("avis publié")
         verbose_name_plural = _("avis publiés")
-        constraints = [
-            models.UniqueConstraint(fields=["version", "key"], name="assessments_entry_unique_key"),
-        ]
 
     def __str__(self):
         return f"{self.key} : {grade_label(self.grade)}"
@@ -304,9 +251,3 @@ class AssessmentEntry(models.Model):
     @property
     def fidelity_label(self) -> str:
         return str(Fidelity(self.fidelity).label) if self.fidelity in Fidelity.values else ""
-
-    def source_list(self) -> list[dict]:
-        return [
-            {**source, "date": datetime.date.fromisoformat(source["date"]) if source["date"] else None}
-            for source in self.sources
-        ]

@@ -267,6 +267,12 @@ def private_cache_control(response) -> None:
         patch_cache_control(response, private=True, no_store=True)
 
 
+def warm_published_pages(sender, record, **kwargs) -> None:
+    """Receiver of `publishing.signals.published`: publication day, the pages the record
+    changes (`pages_to_warm()`) are rendered, once committed, before visitors ask for them."""
+    transaction.on_commit(lambda: warm_public_pages(record.pages_to_warm()))
+
+
 def warm_public_pages(paths, base_url: str = "") -> dict[str, int]:
     """Render `paths` into the page cache before visitors ask for them, as a visitor of
     `base_url` (default SITE_URL, else the first allowed host over HTTPS) would: the key holds

@@ -21,8 +21,7 @@ from import_export.admin import ImportExportMixin
 from import_export.forms import ExportForm
 
 from core.admin import HistoryAdmin, ReadOnlyAdminMixin
-from reports.models import AnnualReview
-from reports.years import latest_review_year
+from publishing.admin import YearLockedRowAdmin
 
 from .forms import (
     BulkStatusForm,
@@ -39,7 +38,6 @@ from .imports import (
     take_pending_import,
 )
 from .models import (
-    YEAR_LOCKED_MESSAGE,
     Axis,
     Convention,
     Institution,
@@ -49,7 +47,6 @@ from .models import (
     Source,
     Status,
     YearlyStatus,
-    locked_years,
 )
 from .resources import (
     FORMATS,
@@ -60,7 +57,7 @@ from .resources import (
     ProposalResource,
     YearlyStatusResource,
 )
-from .services import yearly_status_set_bulk
+from .services import latest_review_year, yearly_status_set_bulk
 
 
 class SpreadsheetAdmin(ImportExportMixin, HistoryAdmin):
@@ -251,7 +248,7 @@ class AsOfYearFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         self.current = str(model_admin.status_year(request))
-        years = set(AnnualReview.objects.values_list("year", flat=True))
+        years = set(YearlyStatus.record_model().objects.values_list("year", flat=True))
         years |= set(YearlyStatus.objects.values_list("year", flat=True).distinct())
         return [(str(year), str(year)) for year in sorted(years, reverse=True)]
 
@@ -447,7 +444,10 @@ class SourceInline(admin.TabularInline):
 
 
 @admin.register(YearlyStatus)
-class YearlyStatusAdmin(SpreadsheetAdmin):
+class YearlyStatusAdmin(YearLockedRowAdmin, SpreadsheetAdmin):
+    """A yearly status of a published year is part of the record: read-only (with its sources)
+    until a rectificatif is opened on that year's review."""
+
     resource_classes = [YearlyStatusResource]
     form = YearlyStatusForm
     list_display = ["proposal_key", "year", "status", "source_count"]
@@ -458,20 +458,6 @@ class YearlyStatusAdmin(SpreadsheetAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_sources=Count("sources"))
-
-    # A yearly status of a published year is part of the record: read-only (with its sources)
-    # until a rectificatif is opened on that year's review.
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not (obj and locked_years([obj.year]))
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not (obj and locked_years([obj.year]))
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and locked_years([obj.year]):
-            self.message_user(request, YEAR_LOCKED_MESSAGE % {"year": obj.year}, messages.WARNING)
-        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_deleted_objects(self, objs, request):
         # A status goes with its sources. SourceAdmin refuses deleting a source on its own (that

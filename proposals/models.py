@@ -4,7 +4,7 @@ from functools import reduce
 from operator import and_
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.text import CleanTextModel
+from publishing.models import CitedSource, YearLockedRow
 
 
 class InstitutionQuerySet(models.QuerySet):
@@ -406,7 +407,20 @@ class Proposal(Versioned):
         return Status(latest.status) if latest else Status.NOT_ASSESSED
 
 
-class YearlyStatus(Versioned):
+YEAR_LOCKED_MESSAGE = _(
+    "Le bilan %(year)s est publié : les statuts de cette année ne peuvent plus être modifiés. "
+    "Pour corriger une erreur, la Greffe ouvre un rectificatif sur ce bilan ; les statuts de l'année "
+    "peuvent alors être corrigés, puis le rectificatif est publié."
+)
+
+
+class YearlyStatus(YearLockedRow, Versioned):
+    """A proposal's status for a year. A published review's year is a record: its statuses
+    change only through a rectificatif (`YearLockedRow`, on every path)."""
+
+    locked_by = "reports.AnnualReview"  # by label: the reviews depend on the proposals
+    locked_message = YEAR_LOCKED_MESSAGE
+
     proposal = models.ForeignKey(
         Proposal, on_delete=models.CASCADE, related_name="yearly_statuses", verbose_name=_("proposition")
     )
@@ -438,19 +452,6 @@ class YearlyStatus(Versioned):
     def __str__(self):
         return f"{self.proposal.key} {self.year} : {self.get_status_display()}"
 
-    def delete(self, *args, **kwargs):
-        """Deleting a status of a locked year would rewrite the record: refused on every path."""
-        with transaction.atomic():
-            check_years_open({self.year})
-            return super().delete(*args, **kwargs)
-
-    def clean(self):
-        """A published review's year is a record: its statuses change only through a rectificatif."""
-        years = {self.year}
-        if self.pk:
-            years |= set(YearlyStatus.objects.filter(pk=self.pk).values_list("year", flat=True))
-        check_years_open(years)
-
     def needs_source(self) -> bool:
         """The source rule: a status that differs from the previous year's (or the first
         status of a proposal) must say where it comes from. One query."""
@@ -469,100 +470,28 @@ class YearlyStatus(Versioned):
             raise ValidationError(SOURCE_REQUIRED_MESSAGE, code="source_required")
 
 
-def locked_years(years, *, for_writing: bool = False) -> list[int]:
-    """Those of `years` whose review is published and has no open correction. `for_writing`:
-    inside the saving transaction, first wait for a publication of these years in progress
-    (AnnualReviewQuerySet.for_writing), so that the answer holds until the save commits."""
-    from reports.models import AnnualReview  # the reviews depend on the proposals
-
-    reviews = AnnualReview.objects.filter(year__in=[year for year in years if year])
-    if for_writing:
-        list(reviews.for_writing().order_by("year").values_list("pk", flat=True))
-    return sorted(reviews.locked().values_list("year", flat=True))
-
-
-YEAR_LOCKED_MESSAGE = _(
-    "Le bilan %(year)s est publié : les statuts de cette année ne peuvent plus être modifiés. "
-    "Pour corriger une erreur, la Greffe ouvre un rectificatif sur ce bilan ; les statuts de l'année "
-    "peuvent alors être corrigés, puis le rectificatif est publié."
-)
-
-
-def check_years_open(years) -> None:
-    """Raise a ValidationError (in French) when one of `years` is a locked published year. Every
-    write of a year's statuses calls this in its transaction (model clean, imports, bulk action):
-    it waits for a publication of that year in progress, then refuses."""
-    locked = locked_years(years, for_writing=True)
-    if locked:
-        raise ValidationError(YEAR_LOCKED_MESSAGE % {"year": locked[0]}, code="year_locked")
-
-
 SOURCE_REQUIRED_MESSAGE = _(
     "Ce statut est nouveau ou diffère de celui de l'année précédente : indiquez au moins une source "
     "complète, c'est-à-dire avec à la fois un libellé, une date, et une adresse (URL) ou une référence."
 )
 
 
-class PartOfAYear(models.Model):
-    """A row that belongs to a row of a year (a source of a status, of an assessment): in a
-    locked year it is neither added, changed nor deleted, whatever the path (the admin's inline,
-    a script), as the row it belongs to. Subclasses say which years (`record_years`) and who
-    locks them (`check_years_open`)."""
+class Source(YearLockedRow, CitedSource, CleanTextModel):
+    """Where a yearly status comes from: a deliberation, the review document, a page. In a
+    locked year it is neither added, changed nor deleted, as its status."""
 
-    check_years_open = staticmethod(check_years_open)
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        with transaction.atomic():
-            self.check_years_open(self.record_years())
-            super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        with transaction.atomic():
-            self.check_years_open(self.record_years())
-            return super().delete(*args, **kwargs)
-
-    def record_years(self) -> set[int]:
-        raise NotImplementedError
-
-    def parent_years(self, field: str) -> set[int]:
-        """The year of the row `field` points to, and of the one it pointed to if it moves."""
-        parents = {getattr(self, f"{field}_id")}
-        if self.pk:
-            parents |= set(type(self).objects.filter(pk=self.pk).values_list(f"{field}_id", flat=True))
-        parent = self._meta.get_field(field).related_model
-        return set(parent.objects.filter(pk__in=parents).values_list("year", flat=True))
-
-
-class Source(PartOfAYear, CleanTextModel):
-    """Where a yearly status comes from: a deliberation, the review document, a page."""
+    locked_by = "reports.AnnualReview"
+    locked_message = YEAR_LOCKED_MESSAGE
 
     yearly_status = models.ForeignKey(
         YearlyStatus, on_delete=models.CASCADE, related_name="sources", verbose_name=_("suivi annuel")
     )
-    label = models.CharField(_("libellé"), max_length=300)
-    url = models.URLField(_("adresse (URL)"), max_length=500, blank=True)
-    reference = models.CharField(
-        _("référence du document"), max_length=200, blank=True, help_text=_("Par exemple le numéro d'une délibération.")
-    )
-    date = models.DateField(_("date"), null=True, blank=True)
 
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = [F("date").asc(nulls_last=True), "pk"]
+    class Meta(CitedSource.Meta):
         verbose_name = _("source")
         verbose_name_plural = _("sources")
-
-    def __str__(self):
-        return self.label
-
-    @property
-    def is_complete(self) -> bool:
-        """Enough to find the document again: a label, a URL or a reference, and a date."""
-        return bool(self.label and (self.url or self.reference) and self.date)
 
     def record_years(self) -> set[int]:
         """The year of its status, and of the status it had if it is moved."""

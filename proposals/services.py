@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Proposal, Source, YearlyStatus, check_years_open
+from .models import Proposal, Source, YearlyStatus
 
 # The yearly-status years the back office accepts: the database allows 2000–2100; a status is
 # never entered for a year after next year.
@@ -29,6 +30,11 @@ def year_range_message() -> str:
         "first": FIRST_YEAR,
         "last": last_allowed_year(),
     }
+
+
+def latest_review_year() -> int | None:
+    """The year of the latest review, draft or published: the year the back office works on."""
+    return YearlyStatus.record_model().objects.aggregate(year=Max("year"))["year"]
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,7 @@ def yearly_status_set_bulk(
     records `user` as the author of every change."""
     if not year_is_allowed(year):
         raise ValidationError(year_range_message(), code="year_range")
-    check_years_open([year])
+    YearlyStatus.check_years_open([year])
     refused = []
     saved = []
     with transaction.atomic():

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from publishing.signals import published
+
 
 class PublicSiteConfig(AppConfig):
     """The public read side: pages, table, feed, sitemap, open data, static archive. No models.
@@ -8,3 +10,9 @@ class PublicSiteConfig(AppConfig):
     name, and the project's package would hide it (or be hidden by it) in the same process."""
 
     name = "public_site"
+
+    def ready(self):
+        from core.cache import warm_published_pages
+
+        # Publication day: the pages a published record changes are rendered before visitors ask.
+        published.connect(warm_published_pages, dispatch_uid="public_site.warm_published_pages")

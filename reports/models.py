@@ -12,75 +12,52 @@ import datetime
 import hashlib
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.text import CleanTextModel
+from proposals.models import UNTITLED, Axis, Project, Proposal, Status, YearlyStatus
+from publishing.models import FrozenEntry, PublishedRecord, PublishedRecordQuerySet, PublishedVersion, YearLockedRow
 
 from .formatting import fr_date
 
 
-class AnnualReviewQuerySet(models.QuerySet):
-    def published(self):
-        """Reviews with a frozen version: the only years the public sees."""
-        return self.filter(models.Exists(ReviewVersion.objects.filter(review=models.OuterRef("pk"))))
-
-    def locked(self):
-        """Published reviews without an open correction: their year's statuses cannot change."""
-        return self.published().filter(correction_opened_at__isnull=True)
-
+class AnnualReviewQuerySet(PublishedRecordQuerySet):
     def visible_to(self, user):
         """Published reviews, plus drafts for staff allowed to preview them."""
         if user.has_perm("reports.preview_annualreview"):
             return self
         return self.published()
 
-    def latest_published_year(self) -> int | None:
-        return self.published().order_by("-year").values_list("year", flat=True).first()
 
-    def for_writing(self):
-        """These reviews, their rows locked until the saving transaction ends (outside one: as
-        they are). A publication holds this lock from its start to its commit, so a write that
-        checks a review this way either comes first, and the publication includes it, or waits
-        for the publication and then sees the review published."""
-        return self if transaction.get_autocommit() else self.select_for_update()
+# The review's documents, by extension (served at /bilans/<year>.<ext>).
+DOCUMENT_FORMATS = ("pdf", "xlsx", "ods", "csv", "json")
 
 
-class AnnualReview(CleanTextModel):
-    year = models.PositiveSmallIntegerField(_("année"), unique=True)
+class AnnualReview(PublishedRecord, CleanTextModel):
     situation_date = models.DateField(_("situation au"), help_text=_("Date à laquelle la situation est donnée."))
     introduction = models.TextField(_("introduction"), blank=True)
     is_final = models.BooleanField(
         _("bilan final"), default=False, help_text=_("Dernier bilan du suivi formel (fin du mandat).")
     )
-    published_at = models.DateTimeField(
-        _("publié le"),
-        null=True,
-        blank=True,
-        help_text=_("Vide tant que le bilan est un brouillon : l'année reste invisible au public."),
-    )
-    correction_reason = models.TextField(
-        _("motif du rectificatif en cours"),
-        blank=True,
-        help_text=_("Dit au public pourquoi le bilan publié est corrigé."),
-    )
-    correction_opened_at = models.DateTimeField(
-        _("rectificatif ouvert le"),
-        null=True,
-        blank=True,
-        help_text=_("Tant qu'un rectificatif est ouvert, les statuts de l'année peuvent être corrigés."),
-    )
 
     history = HistoricalRecords()
     objects = AnnualReviewQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-year"]
+    # The review's own fields that a published version records.
+    record_fields = ["year", "situation_date", "introduction", "is_final"]
+    locked_message = _(
+        "Le bilan %(year)s est publié : ni ses textes ni ses délibérations ne peuvent plus être modifiés. "
+        "Pour corriger une erreur, la Greffe ouvre un rectificatif sur ce bilan, corrige, puis publie le rectificatif."
+    )
+    already_published_message = _("Le bilan %(year)s est déjà publié : pour le corriger, ouvrez un rectificatif.")
+    not_published_message = _("Seul un bilan publié peut être rectifié.")
+    correction_open_message = _("Un rectificatif est déjà ouvert sur ce bilan.")
+
+    class Meta(PublishedRecord.Meta):
         verbose_name = _("bilan annuel")
         verbose_name_plural = _("bilans annuels")
         permissions = [
@@ -89,113 +66,67 @@ class AnnualReview(CleanTextModel):
             # Editors correct a year's statuses under a rectificatif: they see the result too.
             ("preview_correction", _("Peut prévisualiser un rectificatif en préparation")),
         ]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(year__gte=2000, year__lte=2100), name="reports_annualreview_year_range"
-            ),
-        ]
 
     def __str__(self):
         return str(_("Bilan %(year)s") % {"year": self.year})
-
-    def save(self, *args, **kwargs):
-        # The record's guard (below) for the paths that skip clean().
-        self.check_record(kwargs.get("update_fields"))
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("reports:review-detail", args=[self.year])
 
     def document_links(self) -> list[tuple[str, str]]:
         """(label, URL) of each document of the review: PDF, XLSX, ODS, CSV, JSON."""
-        from .exports import FORMATS  # the exports need the models: import when called
+        return [(fmt.upper(), reverse(f"reports:review-{fmt}", args=[self.year])) for fmt in DOCUMENT_FORMATS]
 
-        return [(fmt.upper(), reverse(f"reports:review-{fmt}", args=[self.year])) for fmt in FORMATS]
-
-    @property
-    def is_published(self) -> bool:
-        return self.published_at is not None
-
-    @property
-    def correction_is_open(self) -> bool:
-        return self.correction_opened_at is not None
-
-    @property
-    def is_locked(self) -> bool:
-        """Published without an open rectificatif: nobody changes it, superusers included."""
-        return self.is_published and not self.correction_is_open
-
-    def publish(self, *, when=None, user=None, with_documents: bool = True) -> "ReviewVersion":
-        """Freeze the review and store its documents (`publication.review_publish`)."""
-        from .publication import review_publish
-
-        version = review_publish(self, user=user, when=when, with_documents=with_documents)
-        self.refresh_from_db()
-        return version
+    def publish(self, *, when=None, user=None, with_documents: bool = True, progress=None) -> "ReviewVersion":
+        """Freeze the review; its documents are stored unless `with_documents=False` (for
+        tests that measure pages only: a version without stored documents renders them on
+        request)."""
+        return super().publish(user=user, when=when, documents=with_documents, progress=progress)
 
     def shows_correction_to(self, user) -> bool:
         """Whether `user` may read this review as its open rectificatif will make it (the
         live rows), rather than as published."""
         return self.correction_is_open and user.has_perm("reports.preview_correction")
 
-    def next_version_number(self) -> int:
-        """The number the next publication gets: 1, then 2 for the first rectificatif…"""
-        latest = self.latest_version()
-        return latest.number + 1 if latest else 1
+    # What a publication freezes: the review's texts and deliberations, every proposal as of
+    # its year (axis, status, explanation, sources) and the figures. Unlike the committee's
+    # year, a review refuses no year for being empty: it is the institutions' own report,
+    # presented to their assemblies whatever was entered, and it counts every proposal as of
+    # its latest status up to the year («Non évaluée» without one), so a year without a status
+    # of its own still says where each proposal stands.
 
-    def latest_version(self) -> "ReviewVersion | None":
-        return self.versions.order_by("-number").first()
+    def version_fields(self) -> dict:
+        deliberations = [
+            {
+                "body": deliberation.body.name,
+                "date": deliberation.date.isoformat(),
+                "reference": deliberation.reference,
+                "url": deliberation.url,
+            }
+            for deliberation in self.deliberations.select_related("body")
+        ]
+        return {
+            "situation_date": self.situation_date,
+            "introduction": self.introduction,
+            "is_final": self.is_final,
+            "deliberations": deliberations,
+            "figures": {},
+        }
 
-    def open_correction(self, reason: str, when=None) -> None:
-        """A clerk opens a rectificatif: the year's statuses may be corrected until it is published."""
-        self.correction_reason = reason
-        self.correction_opened_at = when or timezone.now()
-        self.save(update_fields=["correction_reason", "correction_opened_at"])
+    def freeze(self, version: "ReviewVersion") -> None:
+        version.figures = figures_of(freeze_entries(version, self.year))
+        version.save(update_fields=["figures"])
 
-    # A published review is a record, as the committee's year is: its own texts change only
-    # through a rectificatif, and its year never. Checked in clean() for the forms, and again
-    # in save() for the paths that skip clean() (a shell, a script); publication itself only
-    # writes the fields it manages (`published_at`, the correction's), which stay free.
-
-    def clean(self):
-        super().clean()
-        self.check_record()
-
-    def check_record(self, fields=None) -> None:
-        """Raise a ValidationError (in French) when this unsaved state changes a published
-        review's year, or a locked review's own fields (`fields`: only those, when given)."""
-        if self.pk is None:
-            return
-        names = [name for name in RECORD_FIELDS if fields is None or name in fields]
-        stored = (
-            AnnualReview.objects.for_writing().filter(pk=self.pk).values(*RECORD_FIELDS, "correction_opened_at").first()
-        )
-        if not names or stored is None or not ReviewVersion.objects.filter(review_id=self.pk).exists():
-            return
-        if "year" in names and self.year != stored["year"]:
-            raise ValidationError({"year": REVIEW_YEAR_MESSAGE % {"year": stored["year"]}}, code="review_year")
-        changed = [name for name in names if getattr(self, name) != stored[name]]
-        if changed and stored["correction_opened_at"] is None:
-            raise ValidationError(REVIEW_LOCKED_MESSAGE % {"year": stored["year"]}, code="review_locked")
-
-
-# The review's own fields that a published version records (`published_at` and the
-# correction's fields are written by the publication itself).
-RECORD_FIELDS = ["year", "situation_date", "introduction", "is_final"]
-
-REVIEW_LOCKED_MESSAGE = _(
-    "Le bilan %(year)s est publié : ni ses textes ni ses délibérations ne peuvent plus être modifiés. "
-    "Pour corriger une erreur, la Greffe ouvre un rectificatif sur ce bilan, corrige, puis publie le rectificatif."
-)
-REVIEW_YEAR_MESSAGE = _("Le bilan %(year)s est publié : son année ne peut plus changer, même pendant un rectificatif.")
-
-
-def check_review_open(pk) -> None:
-    """Raise a ValidationError (in French) when the review `pk` is locked, as it is once any
-    publication of it in progress has committed (the row is read `for_writing`)."""
-    review = AnnualReview.objects.for_writing().filter(pk=pk).first()
-    if review is not None and review.is_locked:
-        raise ValidationError(REVIEW_LOCKED_MESSAGE % {"year": review.year}, code="review_locked")
+    def pages_to_warm(self) -> list[str]:
+        """The home page, the table, the reviews, every proposal's page."""
+        keys = Proposal.objects.order_by().values_list("key", flat=True)
+        return [
+            reverse("proposals:home"),
+            reverse("proposals:proposal-list"),
+            reverse("reports:review-list"),
+            self.get_absolute_url(),
+            *(reverse("proposals:proposal-detail", args=[key]) for key in keys),
+        ]
 
 
 class Assembly(CleanTextModel):
@@ -217,7 +148,12 @@ class Assembly(CleanTextModel):
         return self.name
 
 
-class Deliberation(CleanTextModel):
+class Deliberation(YearLockedRow, CleanTextModel):
+    """A deliberation a review was presented in: part of the review's record, so none is added,
+    changed or deleted while the review is locked."""
+
+    locked_by = "reports.AnnualReview"
+
     review = models.ForeignKey(
         AnnualReview, on_delete=models.CASCADE, related_name="deliberations", verbose_name=_("bilan")
     )
@@ -241,30 +177,12 @@ class Deliberation(CleanTextModel):
     def __str__(self):
         return f"{self.body} — {self.reference}"
 
-    # A locked review's deliberations are part of its record: none is added, changed or
-    # deleted until a rectificatif is open (for the review it leaves, and the one it joins).
-
-    def save(self, *args, **kwargs):
-        self.check_reviews_open()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        self.check_reviews_open()
-        return super().delete(*args, **kwargs)
-
-    def clean(self):
-        super().clean()
-        self.check_reviews_open()
-
-    def check_reviews_open(self) -> None:
-        review_ids = {self.review_id}
-        if self.pk:
-            review_ids |= set(Deliberation.objects.filter(pk=self.pk).values_list("review_id", flat=True))
-        for pk in sorted(pk for pk in review_ids if pk):
-            check_review_open(pk)
+    def record_years(self) -> set[int]:
+        """The year of its review, and of the review it leaves if it moves."""
+        return self.parent_years("review")
 
 
-class ReviewVersion(models.Model):
+class ReviewVersion(PublishedVersion):
     """One publication of a review: version 1 at «Publier», then one per rectificatif.
 
     It holds what the review said when published (the review's own texts, its deliberations,
@@ -272,17 +190,6 @@ class ReviewVersion(models.Model):
     documents as served. Rows are only ever added, never changed."""
 
     review = models.ForeignKey(AnnualReview, on_delete=models.PROTECT, related_name="versions", verbose_name=_("bilan"))
-    number = models.PositiveSmallIntegerField(_("version"))
-    published_at = models.DateTimeField(_("publiée le"))
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("publiée par"),
-    )
-    reason = models.TextField(_("motif du rectificatif"), blank=True)
     situation_date = models.DateField(_("situation au"))
     introduction = models.TextField(_("introduction"), blank=True)
     is_final = models.BooleanField(_("bilan final"), default=False)
@@ -291,24 +198,12 @@ class ReviewVersion(models.Model):
     # {"axes": [{"slug", "name", "by_status": {code: count}}], "totals": {"by_status": {…}}}
     figures = models.JSONField(_("chiffres"))
 
-    class Meta:
-        ordering = ["review", "-number"]
+    class Meta(PublishedVersion.Meta):
         verbose_name = _("version publiée")
         verbose_name_plural = _("versions publiées")
-        constraints = [
-            models.UniqueConstraint(fields=["review", "number"], name="reports_reviewversion_unique_number"),
-        ]
 
     def __str__(self):
         return str(_("Bilan %(year)s, version %(number)s") % {"year": self.review.year, "number": self.number})
-
-    @property
-    def year(self) -> int:
-        return self.review.year
-
-    @property
-    def is_correction(self) -> bool:
-        return self.number > 1
 
     def frozen_review(self) -> AnnualReview:
         """An unsaved AnnualReview carrying this version's texts: what pages and documents show."""
@@ -454,15 +349,7 @@ class FrozenAxis:
     name: str
 
 
-@dataclass(frozen=True)
-class FrozenSource:
-    label: str
-    url: str
-    reference: str
-    date: datetime.date | None
-
-
-class ReviewEntry(models.Model):
+class ReviewEntry(FrozenEntry):
     """A proposal as a published version counts it: its axis, status, explanation and sources
     as of the review year. The proposal's live texts (title, summary, projects) stay live."""
 
@@ -471,23 +358,16 @@ class ReviewEntry(models.Model):
         "proposals.Proposal", on_delete=models.SET_NULL, null=True, related_name="review_entries"
     )
     position = models.PositiveIntegerField()  # the convention's order at publication
-    key = models.CharField(max_length=80)
     number = models.PositiveSmallIntegerField(null=True)
     title = models.TextField(blank=True)  # as published; pages show the live title
-    axis_slug = models.CharField(max_length=50)
-    axis_name = models.CharField(max_length=200)
     status = models.CharField(max_length=20)
     status_year = models.PositiveSmallIntegerField(null=True)  # the yearly status it comes from
     explanation = models.TextField(blank=True)
-    sources = models.JSONField(default=list)  # [{"label", "url", "reference", "date"}]
 
-    class Meta:
+    class Meta(FrozenEntry.Meta):
         ordering = ["version", "position"]
         verbose_name = _("statut publié")
         verbose_name_plural = _("statuts publiés")
-        constraints = [
-            models.UniqueConstraint(fields=["version", "key"], name="reports_reviewentry_unique_key"),
-        ]
         indexes = [
             # A proposal's page reads its entries in every published version.
             models.Index(fields=["proposal", "version"], name="reports_entry_proposal_idx"),
@@ -519,8 +399,6 @@ class ReviewEntry(models.Model):
         """The proposal's live title (a title filled in later shows), else the published one."""
         if self.proposal is not None:
             return self.proposal.display_title
-        from proposals.models import UNTITLED
-
         return self.title or str(UNTITLED)
 
     @property
@@ -529,20 +407,7 @@ class ReviewEntry(models.Model):
 
     @property
     def projects(self):
-        from proposals.models import Project
-
         return self.proposal.projects if self.proposal is not None else Project.objects.none()
-
-    def source_list(self) -> list[FrozenSource]:
-        return [
-            FrozenSource(
-                label=source["label"],
-                url=source["url"],
-                reference=source["reference"],
-                date=datetime.date.fromisoformat(source["date"]) if source["date"] else None,
-            )
-            for source in self.sources
-        ]
 
 
 class ReviewDocument(models.Model):
@@ -579,3 +444,55 @@ class ReviewDocument(models.Model):
         return cls(
             version=version, fmt=fmt, content=content, size=len(content), sha256=hashlib.sha256(content).hexdigest()
         )
+
+
+def latest_statuses(year: int) -> dict[int, YearlyStatus]:
+    """Each proposal's latest yearly status with year <= `year`, with its sources (two queries)."""
+    latest = {}
+    for yearly in (
+        YearlyStatus.objects.filter(year__lte=year).order_by("proposal_id", "-year").prefetch_related("sources")
+    ):
+        latest.setdefault(yearly.proposal_id, yearly)
+    return latest
+
+
+def freeze_entries(version: ReviewVersion, year: int) -> list[ReviewEntry]:
+    """Every proposal as of `year`, in the convention's order, as rows of `version`."""
+    latest = latest_statuses(year)
+    entries = []
+    for position, proposal in enumerate(Proposal.objects.select_related("axis").order_by(*Proposal._meta.ordering)):
+        yearly = latest.get(proposal.pk)
+        entries.append(
+            ReviewEntry(
+                version=version,
+                proposal=proposal,
+                position=position,
+                key=proposal.key,
+                number=proposal.number,
+                title=proposal.title,
+                axis_slug=proposal.axis.slug,
+                axis_name=proposal.axis.name,
+                status=yearly.status if yearly else Status.NOT_ASSESSED.value,
+                status_year=yearly.year if yearly else None,
+                explanation=yearly.explanation if yearly else "",
+                sources=[source.frozen() for source in yearly.sources.all()] if yearly else [],
+            )
+        )
+    return ReviewEntry.objects.bulk_create(entries, batch_size=1000)
+
+
+def figures_of(entries: list[ReviewEntry]) -> dict:
+    """The counts by status per axis (every axis, in order, even an empty one) and overall."""
+
+    def empty() -> dict:
+        return {status.value: 0 for status in Status}
+
+    axes = {axis.slug: {"slug": axis.slug, "name": axis.name, "by_status": empty()} for axis in Axis.objects.all()}
+    totals = empty()
+    for entry in entries:
+        axis = axes.setdefault(
+            entry.axis_slug, {"slug": entry.axis_slug, "name": entry.axis_name, "by_status": empty()}
+        )
+        axis["by_status"][entry.status] += 1
+        totals[entry.status] += 1
+    return {"axes": list(axes.values()), "totals": {"by_status": totals}}

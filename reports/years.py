@@ -7,7 +7,7 @@ only feed years not yet published (a draft that staff preview, or the back offic
 
 from dataclasses import dataclass
 
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 
 from proposals.models import Axis, Proposal
 
@@ -43,11 +43,6 @@ class ReviewYear:
         if self.version_id is None:
             return queryset.with_status_as_of(self.year)
         return queryset.with_frozen_status(self.version_id)
-
-
-def latest_review_year() -> int | None:
-    """The year of the latest review, draft or published: the year the back office works on."""
-    return AnnualReview.objects.aggregate(year=Max("year"))["year"]
 
 
 def live_axes() -> list:

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from proposals.models import Proposal, YearlyStatus
+from reports.models import AnnualReview
 
 pytestmark = pytest.mark.django_db
 
@@ -14,6 +15,7 @@ def test_it_loads_the_convention_into_an_empty_database():
 
 def test_a_second_start_keeps_the_back_offices_changes():
     call_command("seed", "clermont", verbosity=0)
+    AnnualReview.objects.get(year=2025).open_correction("Un statut à corriger.")  # 2025 is published
     status = YearlyStatus.objects.get(proposal__key="eco-plu", year=2025)
     status.status = "implemented"
     status.save()

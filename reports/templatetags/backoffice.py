@@ -3,7 +3,7 @@
 from django import template
 
 from proposals.models import Proposal
-from reports.years import latest_review_year
+from proposals.services import latest_review_year
 
 register = template.Library()
 

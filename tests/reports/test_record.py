@@ -4,6 +4,7 @@ import hashlib
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -108,12 +109,13 @@ def test_nothing_but_a_rectificatif_moves_a_published_review(citizen, published,
             "source_date": "2025-12-10",
         },
     )
-    # A proposal added afterwards with a 2025 status, an axis renamed, a title filled in, a
-    # project deleted, rows changed behind the back office's back.
-    # (Its source could not be added: a source of a locked year is refused by the model.)
-    set_status(
-        make_proposal(Axis.objects.get(slug="climat"), key="nouvelle"), 2025, Status.NOT_IMPLEMENTED, source=False
-    )
+    # ... saves a 2025 status in a script: refused by the model.
+    newcomer = make_proposal(Axis.objects.get(slug="climat"), key="nouvelle")
+    with pytest.raises(ValidationError, match="Le bilan 2025 est publié"):
+        set_status(newcomer, 2025, Status.NOT_IMPLEMENTED, source=False)
+    # A proposal added afterwards with a 2025 status written behind the model's back (SQL), an
+    # axis renamed, a title filled in, a project deleted, rows changed behind the back office's back.
+    YearlyStatus.objects.bulk_create([YearlyStatus(proposal=newcomer, year=2025, status=Status.NOT_IMPLEMENTED)])
     Axis.objects.filter(slug="climat").update(name="Climat et biodiversité")
     Proposal.objects.filter(key="logement").update(title="Des logements pour tous")
     Project.objects.all().delete()

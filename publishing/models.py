@@ -1,0 +1,392 @@
+"""What every record published in numbered versions shares: the institutions' yearly review
+and the committee's year are two uses of it (as wagtail's pages share `DraftStateMixin`).
+
+- `PublishedRecord`: a year's record. One truth for «published»: a version of it exists (the
+  frozen record is what the public reads). `published_at` only dates the first version: data
+  from before publication froze records may carry a date without a version, and is not
+  published until frozen. A published record is locked until a rectificatif is opened
+  (`open_correction()`), and again once the rectificatif is published.
+- `PublishedVersion`: one publication of a record (number 1, then one per rectificatif), with
+  when, by whom and why; rows are only ever added.
+- `YearLockedRow`: a row of a year that a published record locks (a status, a source, an
+  assessment, a deliberation): the one lock rule, checked on every path (clean, save, delete).
+- `CitedSource`: the fields of a source (label, URL, reference, date) and their one serialiser;
+  `FrozenEntry`: a row as a version froze it, with its sources as they were (`FrozenSource`).
+
+This app imports nothing of the project: a record names what it freezes, what the public pages
+it changes are, and its own wording, through the hooks below.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .services import publish_record
+
+PUBLICATION_FIELDS = ["published_at", "correction_reason", "correction_opened_at"]
+
+YEAR_CHANGE_MESSAGE = _("%(record)s est publié : son année ne peut plus changer, même pendant un rectificatif.")
+
+
+class PublishedRecordQuerySet(models.QuerySet):
+    def with_publication(self):
+        """These records, each knowing whether it is published without a query of its own."""
+        return self.annotate(has_version=self._has_version())
+
+    def published(self):
+        """Published records (a version exists): the only years the public sees."""
+        return self.filter(self._has_version())
+
+    def _has_version(self):
+        versions = self.model._meta.get_field("versions").related_model.objects
+        return models.Exists(versions.filter(review=models.OuterRef("pk")))
+
+    def locked(self):
+        """Published records without an open rectificatif: their year's rows cannot change."""
+        return self.published().filter(correction_opened_at__isnull=True)
+
+    def latest_published_year(self) -> int | None:
+        return self.published().order_by("-year").values_list("year", flat=True).first()
+
+    def for_writing(self):
+        """These records, their rows locked until the saving transaction ends (outside one: as
+        they are). A publication holds this lock from its start to its commit, so a write that
+        checks a record this way either comes first, and the publication includes it, or waits
+        for the publication and then sees the record published."""
+        return self if transaction.get_autocommit() else self.select_for_update()
+
+    def locked_years(self, years, *, for_writing: bool = False) -> list[int]:
+        """Those of `years` whose record is locked. `for_writing`: inside the saving transaction,
+        first wait for a publication of these years in progress, so that the answer holds until
+        the save commits."""
+        records = self.filter(year__in=[year for year in years if year])
+        if for_writing:
+            list(records.for_writing().order_by("year").values_list("pk", flat=True))
+        return sorted(records.locked().values_list("year", flat=True))
+
+
+class PublishedRecord(models.Model):
+    """A year's record, published as numbered, frozen versions (its model names them with a
+    `PublishedVersion` whose ForeignKey `review` has `related_name="versions"`).
+
+    A subclass says what its versions record and its wording:
+    - `record_fields`: its own fields a version records (they change only under a rectificatif);
+    - `version_fields()`, `freeze(version)`: what a new version holds;
+    - `publication_refusal()`: why it cannot be published now, if anything;
+    - `pages_to_warm()`: the public pages a publication changes (URLs);
+    - the messages below, in French, with `%(year)s`."""
+
+    year = models.PositiveSmallIntegerField(_("année"), unique=True)
+    published_at = models.DateTimeField(
+        _("publié le"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Date de la première version publiée ; vide tant que rien n'est publié (l'année reste invisible au public)."
+        ),
+    )
+    correction_reason = models.TextField(
+        _("motif du rectificatif en cours"),
+        blank=True,
+        help_text=_("Dit au public pourquoi la version publiée est corrigée."),
+    )
+    correction_opened_at = models.DateTimeField(
+        _("rectificatif ouvert le"),
+        null=True,
+        blank=True,
+        help_text=_("Tant qu'un rectificatif est ouvert, ce qui a été publié pour l'année peut être corrigé."),
+    )
+
+    record_fields = ["year"]
+    locked_message = ""  # the record, or a row of its year, while it is locked
+    already_published_message = ""
+    not_published_message = ""
+    correction_open_message = ""
+
+    objects = PublishedRecordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(year__gte=2000, year__lte=2100), name="%(app_label)s_%(class)s_year_range"
+            ),
+        ]
+
+    def save(self, *args, **kwargs):
+        # The record's guard (check_record) for the paths that skip clean().
+        self.check_record(kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+
+    def refresh_from_db(self, *args, **kwargs):
+        self.__dict__.pop("has_version", None)
+        super().refresh_from_db(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        """Whether a version exists (a query; none on a row read `with_publication()`)."""
+        if self.pk is None:
+            return False
+        known = self.__dict__.get("has_version")
+        return known if known is not None else self.versions.exists()
+
+    @property
+    def correction_is_open(self) -> bool:
+        return self.correction_opened_at is not None
+
+    @property
+    def is_locked(self) -> bool:
+        """Published without an open rectificatif: nobody changes it, superusers included."""
+        return self.pk is not None and self.is_published and not self.correction_is_open
+
+    def latest_version(self):
+        return self.versions.order_by("-number").first()
+
+    def next_version_number(self) -> int:
+        """The number the next publication gets: 1, then 2 for the first rectificatif…"""
+        latest = self.latest_version()
+        return latest.number + 1 if latest else 1
+
+    def publish(self, *, user=None, when=None, **announce):
+        """Publish this record, or its open rectificatif (`services.publish_record`)."""
+        version = publish_record(self, user=user, when=when, **announce)
+        self.refresh_from_db()
+        return version
+
+    def open_correction(self, reason: str, when=None) -> None:
+        """Open a rectificatif: the year's rows may be corrected until it is published."""
+        self.correction_reason = reason
+        self.correction_opened_at = when or timezone.now()
+        self.save(update_fields=["correction_reason", "correction_opened_at"])
+
+    # Hooks of the publication.
+
+    def publication_refusal(self) -> str:
+        """Why this record cannot be published now (French), or "" when it can."""
+        return ""
+
+    def version_fields(self) -> dict:
+        """The record's own texts, as its new version records them."""
+        return {}
+
+    def freeze(self, version) -> None:
+        """Freeze what the new, saved `version` holds beyond its own fields (rows, figures)."""
+
+    def pages_to_warm(self) -> list[str]:
+        """The public pages a publication of this record changes."""
+        return []
+
+    # A published record's own fields change only through a rectificatif, and its year never.
+    # Checked in clean() for the forms, and in save() for the paths that skip clean();
+    # publication itself only writes the fields it manages (PUBLICATION_FIELDS), which stay free.
+
+    def clean(self):
+        super().clean()
+        self.check_record()
+
+    def check_record(self, fields=None) -> None:
+        """Raise a ValidationError (in French) when this unsaved state changes a published
+        record's year, or a locked record's own fields (`fields`: only those, when given)."""
+        if self.pk is None:
+            return
+        names = [name for name in self.record_fields if fields is None or name in fields]
+        if not names:
+            return
+        stored = (
+            type(self)
+            .objects.for_writing()
+            .filter(pk=self.pk)
+            .values(*self.record_fields, "correction_opened_at")
+            .first()
+        )
+        # Asked once the row is locked, in a statement of its own: it sees a publication that
+        # held the lock (the locking statement itself reads as of its start).
+        if stored is None or not self.versions.exists():
+            return
+        if "year" in names and self.year != stored["year"]:
+            record = type(self)(year=stored["year"])
+            raise ValidationError({"year": YEAR_CHANGE_MESSAGE % {"record": record}}, code="record_year")
+        changed = [name for name in names if getattr(self, name) != stored[name]]
+        if changed and stored["correction_opened_at"] is None:
+            raise ValidationError(self.locked_message % {"year": stored["year"]}, code="record_locked")
+
+
+class PublishedVersion(models.Model):
+    """One publication of a record: version 1, then one per rectificatif. Its model names the
+    record with a ForeignKey `review` (`related_name="versions"`). Rows are only ever added."""
+
+    number = models.PositiveSmallIntegerField(_("version"))
+    published_at = models.DateTimeField(_("publiée le"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("publiée par"),
+    )
+    reason = models.TextField(_("motif du rectificatif"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["review", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "number"], name="%(app_label)s_%(class)s_unique_number"),
+        ]
+
+    @property
+    def year(self) -> int:
+        return self.review.year
+
+    @property
+    def is_correction(self) -> bool:
+        return self.number > 1
+
+
+class YearLockedRow(models.Model):
+    """A row of a year that a published record locks: while that record is locked, the row is
+    neither added, changed nor deleted, whatever the path (a form, an inline, an import, a
+    script). The one lock rule of every such row.
+
+    A subclass names its record's model by a lazy label (`locked_by = "reports.AnnualReview"`),
+    so that a lower app needs no import of the record's app; it may give its own
+    `locked_message`, else the record's is used. Its years are its own `year` field; a row that
+    belongs to another row (a source of a status) says `record_years()` with `parent_years()`."""
+
+    locked_by = ""  # "app_label.ModelName" of the published record
+    locked_message = None
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            self.check_years_open(self.record_years())
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            self.check_years_open(self.record_years())
+            return super().delete(*args, **kwargs)
+
+    @classmethod
+    def record_model(cls):
+        return apps.get_model(cls.locked_by)
+
+    @classmethod
+    def check_years_open(cls, years) -> None:
+        """Raise a ValidationError (in French) when one of `years` is locked. Every write of a
+        year's rows calls this in its transaction: it waits for a publication of that year in
+        progress, then refuses."""
+        locked = cls.record_model().objects.locked_years(years, for_writing=True)
+        if locked:
+            message = cls.locked_message or cls.record_model().locked_message
+            raise ValidationError(message % {"year": locked[0]}, code="year_locked")
+
+    def record_years(self) -> set[int]:
+        """The years this row belongs to: its own, and the one it had if it moves."""
+        years = {self.year}
+        if self.pk:
+            years |= set(type(self)._default_manager.filter(pk=self.pk).values_list("year", flat=True))
+        return years
+
+    def parent_years(self, field: str) -> set[int]:
+        """The year of the row `field` points to, and of the one it pointed to if it moves."""
+        parents = {getattr(self, f"{field}_id")}
+        if self.pk:
+            parents |= set(type(self)._default_manager.filter(pk=self.pk).values_list(f"{field}_id", flat=True))
+        parent = self._meta.get_field(field).related_model
+        return set(parent._default_manager.filter(pk__in=parents).values_list("year", flat=True))
+
+    def locked_year(self) -> int | None:
+        """The first of this row's years that is locked now, if any (for the back office)."""
+        locked = self.record_model().objects.locked_years(self.record_years())
+        return locked[0] if locked else None
+
+    def lock_message(self) -> str:
+        year = self.locked_year()
+        if year is None:
+            return ""
+        return (self.locked_message or self.record_model().locked_message) % {"year": year}
+
+    def clean(self):
+        super().clean()
+        self.check_years_open(self.record_years())
+
+
+class CitedSource(models.Model):
+    """Where something published comes from: a deliberation, a review document, a page."""
+
+    label = models.CharField(_("libellé"), max_length=300)
+    url = models.URLField(_("adresse (URL)"), max_length=500, blank=True)
+    reference = models.CharField(
+        _("référence du document"), max_length=200, blank=True, help_text=_("Par exemple le numéro d'une délibération.")
+    )
+    date = models.DateField(_("date"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = [F("date").asc(nulls_last=True), "pk"]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def is_complete(self) -> bool:
+        """Enough to find the document again: a label, a URL or a reference, and a date."""
+        return bool(self.label and (self.url or self.reference) and self.date)
+
+    def frozen(self) -> dict:
+        """The source as a published version records it."""
+        return {
+            "label": self.label,
+            "url": self.url,
+            "reference": self.reference,
+            "date": self.date.isoformat() if self.date else None,
+        }
+
+
+@dataclass(frozen=True)
+class FrozenSource:
+    """A source as a published version recorded it (read like a `CitedSource`)."""
+
+    label: str
+    url: str
+    reference: str
+    date: datetime.date | None
+
+
+class FrozenEntry(models.Model):
+    """A row as a published version froze it (a proposal's status, an assessment): keyed once
+    in its version (a ForeignKey `version`), in its axis as then named, citing its sources as
+    they were (`CitedSource.frozen()` of each)."""
+
+    key = models.CharField(max_length=80)
+    axis_slug = models.CharField(max_length=50)
+    axis_name = models.CharField(max_length=200)
+    sources = models.JSONField(default=list)  # [{"label", "url", "reference", "date"}]
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(fields=["version", "key"], name="%(app_label)s_%(class)s_unique_key"),
+        ]
+
+    def source_list(self) -> list[FrozenSource]:
+        return [
+            FrozenSource(
+                label=source["label"],
+                url=source["url"],
+                reference=source["reference"],
+                date=datetime.date.fromisoformat(source["date"]) if source["date"] else None,
+            )
+            for source in self.sources
+        ]
