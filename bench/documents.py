@@ -29,7 +29,8 @@ def setup_django(database: Path) -> None:
 
 
 def time_formats(label: str, repeat: int) -> None:
-    from reports.exports import FORMATS, export_review
+    from public_site.exports import export_review
+    from reports.formats import FORMATS
     from reports.models import AnnualReview
 
     review = AnnualReview.objects.get(year=2025)

@@ -13,6 +13,11 @@ class PublicSiteConfig(AppConfig):
 
     def ready(self):
         from core.cache import warm_published_pages
+        from reports.models import AnnualReview
+
+        from .exports import store_published_documents
 
         # Publication day: the pages a published record changes are rendered before visitors ask.
         published.connect(warm_published_pages, dispatch_uid="public_site.warm_published_pages")
+        # A review's five documents are rendered once, at publication, and stored with its version.
+        published.connect(store_published_documents, sender=AnnualReview, dispatch_uid="public_site.store_documents")

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import MAX_GRADE, CommitteeVersion, Fidelity
 from proposals.models import Convention
-from reports.exports import FORMATS
+from reports.formats import FORMATS
 from reports.formatting import fr_date
 from reports.models import ReviewDocument, ReviewVersion
 from reports.rows import PROPOSAL_COLUMNS

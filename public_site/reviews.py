@@ -8,10 +8,12 @@ from django.views.decorators.http import require_safe
 
 from core.cache import cache_public_page
 from reports.documents import INLINE_FORMATS, document_response, filename, stored_document
-from reports.exports import FORMATS, export_review, review_context
+from reports.formats import FORMATS
 from reports.models import AnnualReview
 from reports.summary import review_report, year_summaries
 from reports.years import public_years
+
+from .exports import export_review, review_context
 
 
 def get_review_for_user(request, year: int) -> AnnualReview:

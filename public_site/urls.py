@@ -7,6 +7,7 @@ from django.urls import include, path, register_converter
 from django.views.decorators.http import require_safe
 
 from core.cache import cache_public_page
+from reports.formats import FORMATS
 
 from . import atom, cards, reviews, views
 from .feeds import StatusFeed
@@ -29,7 +30,6 @@ class CanonicalNumber:
 
 register_converter(CanonicalNumber, "natural")
 
-FORMATS = ("pdf", "xlsx", "ods", "csv", "json")
 
 proposal_urls = [
     path("", views.home, name="home"),

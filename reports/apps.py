@@ -3,8 +3,6 @@ from django.db import connections
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-from publishing.signals import published
-
 
 def freeze_after_migrate(sender, using="default", **kwargs):
     """A database from before publication froze reviews: freeze its published reviews once."""
@@ -21,8 +19,4 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         # Models and the modules that use them load once the app registry is ready.
-        from .models import AnnualReview
-        from .publication import store_published_documents
-
         post_migrate.connect(freeze_after_migrate, sender=self)
-        published.connect(store_published_documents, sender=AnnualReview, dispatch_uid="reports.store_documents")

@@ -14,6 +14,7 @@ from django.utils.http import content_disposition_header, http_date
 
 from core.cache import current_stamp
 
+from .formats import FORMATS
 from .models import ReviewDocument
 
 # (year, fmt, version number or None for the latest) -> (content version, document)
@@ -70,8 +71,6 @@ def document_response(document: ReviewDocument, *, by_version: bool) -> HttpResp
 @functools.lru_cache(maxsize=MEMORY_MAX_ENTRIES)
 def document_headers(document: ReviewDocument, by_version: bool) -> dict[str, str]:
     """The headers of a stored document, made once per document (a model instance hashes by pk)."""
-    from .exports import FORMATS
-
     fmt = document.fmt
     return {
         "Content-Type": FORMATS[fmt].content_type,

@@ -1,22 +1,16 @@
-"""Publishing a review: the one publication (`publishing.services`), and what follows it for
-a review only, its five documents.
+"""Publishing a review: the one publication (`publishing.services`) applied to reviews.
 
 A publication freezes what the review says as of its year into a new `ReviewVersion` (the
-review's hooks, `AnnualReview.freeze`); `store_published_documents`, a receiver of
+review's hooks, `AnnualReview.freeze`); the public layer, a receiver of
 `publishing.signals.published`, then renders the five documents from that record and stores
-them, in the same transaction: a failure leaves the review as it was.
+them in the same transaction (`public_site.exports.store_published_documents`).
 """
 
 from collections.abc import Callable
 
-from django.conf import settings
-from django.db import transaction
-
 from publishing.services import PublicationError, open_correction, publish_record
 
-from .documents import forget_documents
-from .exports import FORMATS, export_review
-from .models import AnnualReview, ReviewDocument, ReviewVersion
+from .models import AnnualReview, ReviewVersion
 
 __all__ = [
     "ADMIN_PUBLISH_MAX_PROPOSALS",
@@ -24,31 +18,11 @@ __all__ = [
     "freeze_published_reviews",
     "review_open_correction",
     "review_publish",
-    "store_documents",
-    "store_published_documents",
 ]
 
 # Above this many proposals, publishing takes longer than a web request may (the PDF lists
 # every proposal): the back office points to `manage.py publish_review` instead.
 ADMIN_PUBLISH_MAX_PROPOSALS = 1000
-
-
-def store_documents(version: ReviewVersion, progress: Callable[[str], None] | None = None) -> None:
-    """Render the five documents of `version` from its record and store them."""
-    for fmt in FORMATS:
-        if progress:
-            progress(fmt)
-        content = export_review(version.review, fmt, base_url=settings.SITE_URL)
-        ReviewDocument.build(version, fmt, content).save()
-
-
-def store_published_documents(sender, version, documents: bool = True, progress=None, **kwargs) -> None:
-    """Receiver of `published` for reviews: store the version's documents (unless
-    `documents=False`), and forget this process's copies of the earlier ones."""
-    if documents:
-        store_documents(version, progress)
-    forget_documents()
-    transaction.on_commit(forget_documents)
 
 
 def review_publish(

@@ -10,8 +10,6 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 
 LAYERS = [
@@ -186,41 +184,16 @@ def _listed(imports) -> str:
     return "\n".join(str(found) for found in imports)
 
 
-# Edges other branches are taking apart (issue 19): the models that import above them (the year
-# lock, the formats, the publication), the page composition still in reports/exports.py, the
-# helpers still in convention/ that move to core/. The lead removes the marks once all are merged.
-CYCLES_ELSEWHERE = (
-    "proposals.models → reports.models (year lock), reports.models → reports.exports and "
-    "reports.publication, reports.publication → reports.exports, reports.documents → reports.exports, "
-    "reports.exports → public_site.committee and assessments.charts (the page composition)"
-)
-UPWARD_ELSEWHERE = (
-    "proposals.models → reports.models, proposals.admin → reports.models and reports.years, "
-    "reports.exports → public_site.committee and assessments.charts, and the imports of convention.cache, "
-    "convention.site, convention.admin, convention.models (moving to core) by proposals.admin, "
-    "proposals.imports, reports.admin, reports.documents, reports.publication, assessments.admin, "
-    "public_site.urls, public_site.views, public_site.reviews"
-)
-FUNCTIONS_ELSEWHERE = (
-    "proposals.models → reports.models, reports.models → proposals.models, reports.exports and "
-    "reports.publication, reports.publication → reports.exports, reports.documents → reports.exports, "
-    "reports.exports → public_site.committee and assessments.charts"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=CYCLES_ELSEWHERE)
 def test_the_house_has_no_import_cycle():
     found = cycles(import_graph(ROOT, APPS))
     assert not found, "Import cycles:\n\n" + "\n\n".join(_listed(cycle) for cycle in found)
 
 
-@pytest.mark.xfail(strict=True, reason=UPWARD_ELSEWHERE)
 def test_each_app_imports_only_its_layer_or_below():
     found = upward(import_graph(ROOT, APPS))
     assert not found, "Imports above the importer's layer:\n" + _listed(found)
 
 
-@pytest.mark.xfail(strict=True, reason=FUNCTIONS_ELSEWHERE)
 def test_no_project_module_is_imported_inside_a_function():
     found = in_functions(import_graph(ROOT, APPS))
     assert not found, "Imports inside a function:\n" + _listed(found)

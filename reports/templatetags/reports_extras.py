@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django import template
 
 from reports import formatting
-from reports.exports import FORMATS
+from reports.formats import FORMATS
 
 register = template.Library()
 

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from proposals.models import Status
-from reports.exports import export_review
+from public_site.exports import export_review
 from reports.models import AnnualReview
 from tests.factory import make_axis, make_convention, make_proposal, make_review, set_status
 

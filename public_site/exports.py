@@ -1,4 +1,4 @@
-"""The review as documents: PDF, XLSX, ODS, CSV and JSON, as bytes.
+"""The review as documents: PDF, XLSX, ODS, CSV and JSON, as bytes, and their storing at publication.
 
 The views and the `export_report` command both call `export_review`, so a document
 downloaded from the site and one written by the command are the same bytes. Documents are
@@ -19,35 +19,26 @@ from dataclasses import dataclass
 import pydyf  # WeasyPrint's PDF writer: the PDF's objects, in a finisher
 import tablib
 from django.conf import settings
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
+from assessments.charts import voices_chart
 from proposals.models import Convention, Proposal, Status
 from proposals.spreadsheet import neutralise, neutralise_row
+from reports.charts import rate_chart, status_chart
+from reports.documents import filename, forget_documents
+from reports.formats import FORMATS
+from reports.models import ReviewDocument, ReviewVersion
+from reports.rows import PROPOSAL_COLUMNS, proposal_rows
+from reports.summary import ReviewReport, review_report
 
-from .charts import rate_chart, status_chart
-from .documents import filename
-from .rows import PROPOSAL_COLUMNS, proposal_rows
-from .summary import ReviewReport, review_report
+from .committee import committee_report
 
 DRAFT_COLUMN = "brouillon"
-
-
-@dataclass(frozen=True)
-class DocumentFormat:
-    label: str  # may name the convention's document: %(document)s
-    extension: str
-    content_type: str
-    render: Callable  # (report, base_url) -> bytes
-    lists_proposals: bool = False  # the report must carry every proposal
-
-    def label_for(self, convention) -> str:
-        """The link text of the document, in the convention's words («PDF, le document présenté aux conseils»)."""
-        return str(self.label) % {"document": convention.document_name}
 
 
 def export_review(review, fmt: str, *, base_url: str = "") -> bytes:
@@ -56,9 +47,9 @@ def export_review(review, fmt: str, *, base_url: str = "") -> bytes:
     published review's stored bytes instead (`ReviewDocument`), rendered here at publication.
 
     `base_url` ("https://example.org", no trailing slash) makes the proposals' links absolute."""
-    document = FORMATS[fmt]
     with translation.override(settings.LANGUAGE_CODE):
-        return document.render(review_report(review, with_proposals=document.lists_proposals), base_url)
+        report = review_report(review, with_proposals=FORMATS[fmt].lists_proposals)
+        return RENDERERS[fmt](report, base_url)
 
 
 # JSON and CSV
@@ -253,8 +244,6 @@ def render_ods(report: ReviewReport, base_url: str) -> bytes:
 
 def committee_voice(report: ReviewReport):
     """The committee's published assessment of the year beside `report` (public_site.committee), or None."""
-    from public_site.committee import committee_report  # the committee's app reads the reviews
-
     return committee_report(report.summary, _("Ensemble des propositions"), report.review_year.version_id)
 
 
@@ -262,8 +251,6 @@ def review_context(report: ReviewReport, *, base_url: str = "") -> dict:
     """What the review's page and its PDF show (they share their partial templates), with the
     committee's published voice beside it when there is one: on the page, the committee's
     latest; in a document, what it had published when the document was rendered."""
-    from assessments.charts import voices_chart
-
     total_label = _("Ensemble des propositions")
     committee = committee_voice(report)
     return {
@@ -364,22 +351,30 @@ def render_pdf(report: ReviewReport, base_url: str) -> bytes:
     )
 
 
-FORMATS = {
-    "pdf": DocumentFormat(_lazy("PDF, %(document)s"), "pdf", "application/pdf", render_pdf, lists_proposals=True),
-    "xlsx": DocumentFormat(
-        _lazy("Tableur Excel (XLSX) : synthèse et propositions"),
-        "xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        render_xlsx,
-    ),
-    "ods": DocumentFormat(
-        _lazy("Tableur OpenDocument (ODS) : synthèse et propositions"),
-        "ods",
-        "application/vnd.oasis.opendocument.spreadsheet",
-        render_ods,
-    ),
-    "csv": DocumentFormat(_lazy("CSV : une ligne par proposition"), "csv", "text/csv; charset=utf-8", render_csv),
-    "json": DocumentFormat(
-        _lazy("JSON : les chiffres du bilan (données ouvertes)"), "json", "application/json", render_json
-    ),
+# How each format is rendered (what each format is: reports.formats).
+RENDERERS = {
+    "pdf": render_pdf,
+    "xlsx": render_xlsx,
+    "ods": render_ods,
+    "csv": render_csv,
+    "json": render_json,
 }
+
+
+def store_documents(version: ReviewVersion, progress: Callable[[str], None] | None = None) -> None:
+    """Render the five documents of `version` from its record and store them."""
+    for fmt in FORMATS:
+        if progress:
+            progress(fmt)
+        content = export_review(version.review, fmt, base_url=settings.SITE_URL)
+        ReviewDocument.build(version, fmt, content).save()
+
+
+def store_published_documents(sender, version, documents: bool = True, progress=None, **kwargs) -> None:
+    """Receiver of `publishing.signals.published` for reviews, in the publication's transaction
+    (a failure leaves the review as it was): store the version's documents (unless
+    `documents=False`), and forget this process's copies of the earlier ones."""
+    if documents:
+        store_documents(version, progress)
+    forget_documents()
+    transaction.on_commit(forget_documents)

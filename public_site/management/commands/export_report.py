@@ -4,8 +4,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from public_site.exports import export_review
 from reports.documents import stored_document
-from reports.exports import FORMATS, export_review
+from reports.formats import FORMATS
 from reports.models import AnnualReview
 
 
