@@ -24,7 +24,9 @@ from tests.factory import (
 
 from .conftest import follower, run_worker
 
-pytestmark = pytest.mark.django_db
+# Real commits: the publication's on-commit work runs, and the worker (which closes a connection
+# left inside a transaction, as after a request) shares the test's database connection.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -40,14 +42,9 @@ def city():
     set_status(bus, 2024, Status.UNDERWAY)
     set_status(trees, 2024, Status.NOT_IMPLEMENTED)
     make_review(2024, documents=False)
+    run_worker()  # nobody followed anything yet
     set_status(bike, 2025, Status.IMPLEMENTED, explanation="Les 12 km sont ouverts depuis juin.")
     return {"mobility": mobility, "nature": nature, "bike": bike, "bus": bus, "trees": trees}
-
-
-def publish(django_capture_on_commit_callbacks, build):
-    """Run `build` (a publication) and its commit's callbacks, as a real commit would."""
-    with django_capture_on_commit_callbacks(execute=True):
-        return build()
 
 
 def text_of(message) -> str:
@@ -58,9 +55,7 @@ def html_of(message) -> str:
     return message.get_body(("html",)).get_content()
 
 
-def test_publishing_a_review_sends_one_message_to_each_follower_concerned(
-    smtp, city, django_capture_on_commit_callbacks
-):
+def test_publishing_a_review_sends_one_message_to_each_follower_concerned(smtp, city):
     follower("alice@example.org", city["bike"])
     follower("carol@example.org", city["mobility"])
     follower("dave@example.org", None)
@@ -69,9 +64,10 @@ def test_publishing_a_review_sends_one_message_to_each_follower_concerned(
     follower("frank@example.org", city["nature"])  # nothing changed in its axis
     follower("gina@example.org", city["bike"], confirmed=False)  # never confirmed
 
-    publish(django_capture_on_commit_callbacks, lambda: make_review(2025, documents=False))
+    queued = DBTaskResult.objects.count()
+    make_review(2025, documents=False)
     # The publication queued one task, whatever the number of followers.
-    assert DBTaskResult.objects.count() == 1
+    assert DBTaskResult.objects.count() == queued + 1
     run_worker()
 
     assert smtp.recipients() == ["alice@example.org", "carol@example.org", "dave@example.org", "erin@example.org"]
@@ -105,11 +101,9 @@ def test_publishing_a_review_sends_one_message_to_each_follower_concerned(
     assert len(smtp.received) == 4
 
 
-def test_a_message_is_plain_text_and_accessible_html_with_one_click_unsubscribe(
-    smtp, city, django_capture_on_commit_callbacks
-):
+def test_a_message_is_plain_text_and_accessible_html_with_one_click_unsubscribe(smtp, city):
     follower("alice@example.org", city["bike"])
-    publish(django_capture_on_commit_callbacks, lambda: make_review(2025, documents=False))
+    make_review(2025, documents=False)
     run_worker()
 
     [message] = smtp.received
@@ -128,12 +122,12 @@ def test_a_message_is_plain_text_and_accessible_html_with_one_click_unsubscribe(
     assert "http://testserver/suivre/gerer/" in html
 
 
-def test_a_refused_delivery_is_retried_and_received_once(smtp, city, django_capture_on_commit_callbacks):
+def test_a_refused_delivery_is_retried_and_received_once(smtp, city):
     follower("alice@example.org", city["bike"])
     follower("dave@example.org", None)
     smtp.fail_once.add("alice@example.org")
 
-    publish(django_capture_on_commit_callbacks, lambda: make_review(2025, documents=False))
+    make_review(2025, documents=False)
     run_worker()
 
     assert smtp.recipients() == ["alice@example.org", "dave@example.org"]
@@ -144,14 +138,12 @@ def test_a_refused_delivery_is_retried_and_received_once(smtp, city, django_capt
     assert len(smtp.received) == 2
 
 
-def test_a_delivery_refused_every_time_is_given_up_and_shown_failed(
-    smtp, settings, city, django_capture_on_commit_callbacks
-):
+def test_a_delivery_refused_every_time_is_given_up_and_shown_failed(smtp, settings, city):
     settings.FOLLOW_MAX_ATTEMPTS = 3
     follower("alice@example.org", city["bike"])
     smtp.fail_always.add("alice@example.org")
 
-    publish(django_capture_on_commit_callbacks, lambda: make_review(2025, documents=False))
+    make_review(2025, documents=False)
     run_worker()
 
     assert smtp.received == []
@@ -160,12 +152,12 @@ def test_a_delivery_refused_every_time_is_given_up_and_shown_failed(
     assert "451" in alice.last_error
 
 
-def test_later_attempts_wait_longer(smtp, settings, city, django_capture_on_commit_callbacks):
+def test_later_attempts_wait_longer(smtp, settings, city):
     settings.FOLLOW_RETRY_SECONDS = 60
     follower("alice@example.org", city["bike"])
     smtp.fail_once.add("alice@example.org")
 
-    publish(django_capture_on_commit_callbacks, lambda: make_review(2025, documents=False))
+    make_review(2025, documents=False)
     run_worker()
 
     # Refused once: the next attempt waits a minute (the worker in batch mode stops meanwhile).
@@ -175,15 +167,16 @@ def test_later_attempts_wait_longer(smtp, settings, city, django_capture_on_comm
     assert Message.objects.get().state == Message.State.PENDING
 
 
-def test_a_rectificatif_tells_the_followers_of_what_it_corrected(smtp, city, django_capture_on_commit_callbacks):
+def test_a_rectificatif_tells_the_followers_of_what_it_corrected(smtp, city):
     review = make_review(2025, documents=False)
+    run_worker()
     follower("alice@example.org", city["bike"])  # not corrected
     follower("bob@example.org", city["bus"])
     follower("dave@example.org", None)
     review.open_correction("Le statut des bus était erroné.")
     set_status(city["bus"], 2025, Status.IMPLEMENTED, explanation="Cadencement en service.")
 
-    publish(django_capture_on_commit_callbacks, lambda: review.publish(with_documents=False))
+    review.publish(with_documents=False)
     run_worker()
 
     assert smtp.recipients() == ["bob@example.org", "dave@example.org"]
@@ -195,16 +188,14 @@ def test_a_rectificatif_tells_the_followers_of_what_it_corrected(smtp, city, dja
     assert f"Ensemble : 2 sur 3 · 66,7{NBSP}%" in text_of(smtp.to("dave@example.org")[0])
 
 
-def test_the_committee_year_tells_the_followers_of_the_proposals_it_assessed(
-    smtp, city, django_capture_on_commit_callbacks
-):
+def test_the_committee_year_tells_the_followers_of_the_proposals_it_assessed(smtp, city):
     make_assessment(city["bike"], 2025, 8, comment="Un vrai progrès pour les cyclistes.")
     follower("alice@example.org", city["bike"])
     follower("bob@example.org", city["bus"])  # not assessed
     follower("carol@example.org", city["mobility"])
     follower("dave@example.org", None)
 
-    publish(django_capture_on_commit_callbacks, lambda: publish_committee(2025, statement="Une année utile."))
+    publish_committee(2025, statement="Une année utile.")
     run_worker()
 
     assert smtp.recipients() == ["alice@example.org", "carol@example.org", "dave@example.org"]
@@ -215,7 +206,7 @@ def test_the_committee_year_tells_the_followers_of_the_proposals_it_assessed(
     assert "Déclaration du comité : Une année utile." in text_of(smtp.to("dave@example.org")[0])
 
 
-def test_a_project_delivered_tells_the_followers_of_its_proposals_once(smtp, city, django_capture_on_commit_callbacks):
+def test_a_project_delivered_tells_the_followers_of_its_proposals_once(smtp, city):
     project = make_project([city["bus"], city["trees"]], title="Ligne de bus C", summary="Une nouvelle ligne.")
     follower("bob@example.org", city["bus"])
     follower("alice@example.org", city["bike"])  # not carried out by the project
@@ -225,7 +216,7 @@ def test_a_project_delivered_tells_the_followers_of_its_proposals_once(smtp, cit
         project.state = ProjectState.DELIVERED
         project.save()
 
-    publish(django_capture_on_commit_callbacks, deliver)
+    deliver()
     run_worker()
 
     assert smtp.recipients() == ["bob@example.org"]
@@ -236,26 +227,22 @@ def test_a_project_delivered_tells_the_followers_of_its_proposals_once(smtp, cit
     assert "Proposition n° 2 : Des bus toutes les dix minutes" in text and "Planter" not in text
 
     # Saved again while delivered: not a transition, nothing sent.
-    publish(django_capture_on_commit_callbacks, lambda: project.save())
+    project.save()
     run_worker()
     assert len(smtp.received) == 1
 
 
-def test_a_rolled_back_publication_queues_nothing(city, django_capture_on_commit_callbacks):
+def test_a_rolled_back_publication_queues_nothing(city):
     follower("alice@example.org", city["bike"])
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        try:
-            with transaction.atomic():
-                make_review(2025, documents=False)
-                raise RuntimeError
-        except RuntimeError:
-            pass
-    assert callbacks == [] and not DBTaskResult.objects.exists()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make_review(2025, documents=False)
+        raise RuntimeError
+    assert not DBTaskResult.objects.filter(status="READY").exists()
 
 
-def test_a_message_claimed_by_one_worker_is_not_taken_by_another(smtp, city, django_capture_on_commit_callbacks):
+def test_a_message_claimed_by_one_worker_is_not_taken_by_another(smtp, city):
     follower("alice@example.org", city["bike"])
-    publish(django_capture_on_commit_callbacks, lambda: make_review(2025, documents=False))
+    make_review(2025, documents=False)
     run_worker(max_tasks=1)  # plans the message, sends nothing yet
     message = Message.objects.get()
 
@@ -263,9 +250,9 @@ def test_a_message_claimed_by_one_worker_is_not_taken_by_another(smtp, city, dja
     assert claim([message.pk]) == []
 
 
-def test_a_message_left_by_a_stopped_worker_is_sent_again(smtp, city, django_capture_on_commit_callbacks):
+def test_a_message_left_by_a_stopped_worker_is_sent_again(smtp, city):
     follower("alice@example.org", city["bike"], city["nature"])
-    publish(django_capture_on_commit_callbacks, lambda: make_review(2025, documents=False))
+    make_review(2025, documents=False)
     run_worker(max_tasks=1)  # plans the message, sends nothing yet
     DBTaskResult.objects.filter(status="READY").delete()  # the worker stopped: its tasks are lost too
     [message] = claim(list(Message.objects.values_list("pk", flat=True)))  # it had taken the message
@@ -274,7 +261,7 @@ def test_a_message_left_by_a_stopped_worker_is_sent_again(smtp, city, django_cap
     # Much later, the worker's next task (the next publication) sends it again, and its own.
     Message.objects.filter(pk=message.pk).update(claimed_at=message.created_at - datetime.timedelta(hours=1))
     set_status(city["trees"], 2026, Status.IMPLEMENTED)
-    publish(django_capture_on_commit_callbacks, lambda: make_review(2026, documents=False))
+    make_review(2026, documents=False)
     run_worker()
 
     assert [text_of(received).splitlines()[0] for received in smtp.received] == [
