@@ -350,19 +350,19 @@ SITE_ARCHIVED_AT = None
 SECURITY_CONTACT = envlist("SECURITY_CONTACT")
 
 # Outgoing mail (the followers' messages) through an SMTP server; unset, a local one on port 25.
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("EMAIL_HOST") or "localhost"
 EMAIL_PORT = envint("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "suivi@localhost")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "suivi@localhost"
 
 # Background work (Django's Tasks API): the database backend keeps the queue in the site's
 # own database, so a small city's server needs no broker; `manage.py db_worker` runs it.
-TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND") or "django_tasks_db.DatabaseBackend"}}
 # The followers' messages: how many a task sends, and how a failed delivery is retried
 # (FOLLOW_MAX_ATTEMPTS in all, waiting FOLLOW_RETRY_SECONDS, then twice as long each time).
 FOLLOW_BATCH_SIZE = envint("FOLLOW_BATCH_SIZE", 100)
