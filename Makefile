@@ -103,6 +103,12 @@ bench: install system-deps
 cluster-bench: install system-deps
 	bin/with-postgres bin/with-redis $(PY) bench/cluster.py
 
+## Publishing the review with 10,000 followers vs none (the ratio), then the real worker sending
+## every message to a local SMTP server (messages per second); PostgreSQL on loopback, a few minutes.
+.PHONY: bench-follow
+bench-follow: install system-deps
+	bin/with-postgres $(PY) bench/follow.py
+
 ## PostgreSQL stopped under load, then restarted: counts of each status code per phase.
 outage: install
 	bin/with-postgres $(PY) bench/outage.py
