@@ -90,9 +90,6 @@ def review_news(version: ReviewVersion, previous: ReviewVersion | None) -> dict:
         "correction": version.is_correction,
         "reason": version.reason,
         "url": _absolute(review.get_absolute_url()),
-        "compared_with": _("la version %(number)s") % {"number": baseline.number}
-        if previous is not None
-        else (_("le bilan %(year)s") % {"year": baseline.review.year} if baseline is not None else ""),
         "changes": changes,
         "rates": [
             {"slug": tally.axis.slug, "name": tally.axis.name, "rate": fr_fraction(*_figures(tally))}
