@@ -350,7 +350,12 @@ SITE_ARCHIVED_AT = None
 SECURITY_CONTACT = envlist("SECURITY_CONTACT")
 
 # Outgoing mail (the followers' messages) through an SMTP server; unset, a local one on port 25.
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or "django.core.mail.backends.smtp.EmailBackend"
+# In development without EMAIL_HOST, the worker prints the messages instead of sending them.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG and not os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
 EMAIL_HOST = os.environ.get("EMAIL_HOST") or "localhost"
 EMAIL_PORT = envint("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
