@@ -27,7 +27,13 @@ ROUNDS = 3
 
 def setup_django(database_url: str) -> None:
     os.environ["DATABASE_URL"] = database_url  # before django.setup(): read once
-    os.environ.setdefault("DJANGO_DEBUG", "true")
+    # Production's settings (debug off: templates compiled once), inherited by the worker.
+    os.environ.update(
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="bench-only-" + "x" * 50,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        SITE_URL="https://suivi.example.org",
+    )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "convention.settings")
     sys.path.insert(0, str(ROOT))
     import django

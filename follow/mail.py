@@ -146,7 +146,8 @@ def plain_text(context: dict) -> str:
         lines.append("")
     lines += [
         "-- ",
-        _("Vous recevez ce message parce que vous suivez cela sur %(site)s.") % {"site": context["site_url"]},
+        _("Vous recevez ce message parce que vous suivez ce dont il parle sur %(site)s.")
+        % {"site": context["site_url"]},
         _("Gérer vos abonnements : %(url)s") % {"url": context["manage_url"]},
         _("Vous désabonner : %(url)s") % {"url": context["unsubscribe_url"]},
     ]
