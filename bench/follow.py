@@ -3,11 +3,12 @@
 Run by `make bench-follow` (PostgreSQL, inside bin/with-postgres) or `.venv/bin/python
 bench/follow.py` (a throwaway SQLite file). Not a test: pytest does not collect it. Loopback only.
 1. The Clermont data; the 2025 review published again as a rectificatif (documents rendered, one
-   status corrected each time), ROUNDS times with no follower, then ROUNDS times with 10,000
-   confirmed followers (spread over proposals, axes and every review): the median time of each,
-   and their ratio.
-2. The real worker (`manage.py db_worker --batch`, its own process) plans and sends every message
-   those publications call for to a local SMTP server (aiosmtpd): messages per second.
+   status corrected each time), ROUNDS times with no follower and ROUNDS times with 10,000
+   confirmed followers (spread over proposals, axes and every review), alternately: the median
+   time of each, and their ratio.
+2. The real worker (`manage.py db_worker --batch`, its own process) runs the tasks the ten
+   publications queued: it plans their messages (for the followers there are then) and sends
+   them to a local SMTP server (aiosmtpd): messages per second.
 """
 
 import argparse
@@ -22,7 +23,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ROUNDS = 3
+ROUNDS = 5
+QUERIES: list[int] = []
 
 
 def setup_django(database_url: str) -> None:
@@ -52,7 +54,7 @@ class Counter:
         return "250 OK"
 
 
-def make_followers(count: int) -> None:
+def make_followers(count: int) -> int:
     from django.utils import timezone
 
     from follow.models import Follower, Subscription
@@ -78,11 +80,15 @@ def make_followers(count: int) -> None:
             if kind == 19:
                 subscriptions.append(Subscription(follower=follower, proposal_id=rng.choice(proposals)))
     Subscription.objects.bulk_create(subscriptions, batch_size=2000)
-    print(f"{count} followers, {len(subscriptions)} subscriptions", flush=True)
+    return len(subscriptions)
 
 
 def publish_rectificatif(round_number: int) -> float:
-    """Correct one 2025 status (another proposal each time) and publish the rectificatif."""
+    """Correct one 2025 status (another proposal each time) and publish the rectificatif; the
+    number of queries it made (its commit's work included) goes to QUERIES."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from proposals.models import Status, YearlyStatus
     from reports.models import AnnualReview
     from reports.publication import review_open_correction, review_publish
@@ -93,9 +99,25 @@ def publish_rectificatif(round_number: int) -> float:
     yearly = statuses[(round_number * 7) % len(statuses)]
     new = Status.UNDERWAY if yearly.status == Status.IMPLEMENTED else Status.IMPLEMENTED
     YearlyStatus.objects.filter(pk=yearly.pk).update(status=new)
-    start = time.perf_counter()
-    review_publish(AnnualReview.objects.get(pk=review.pk))
-    return time.perf_counter() - start
+    review = AnnualReview.objects.get(pk=review.pk)
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        review_publish(review)
+        elapsed = time.perf_counter() - start
+    QUERIES.append(len(queries))
+    return elapsed
+
+
+def settle() -> None:
+    """Statistics refreshed after the bulk writes of followers: no automatic ANALYZE (or
+    VACUUM) starts in the middle of the next measure."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("VACUUM ANALYZE follow_follower, follow_subscription")
+        else:
+            cursor.execute("ANALYZE")
 
 
 def run_worker(env: dict) -> float:
@@ -121,17 +143,29 @@ def main() -> int:
         from django.core.management import call_command
         from django_tasks_db.models import DBTaskResult
 
-        from follow.models import Message
+        from follow.models import Follower, Message
 
         call_command("migrate", verbosity=0)
         call_command("seed", "clermont", verbosity=0)
         print(f"database: {database_url.split(':', 1)[0]}", flush=True)
 
-        without = [publish_rectificatif(n) for n in range(ROUNDS)]
-        make_followers(args.followers)
-        queued = DBTaskResult.objects.count()
-        with_followers = [publish_rectificatif(ROUNDS + n) for n in range(ROUNDS)]
-        print(f"tasks queued by {ROUNDS} publications with followers: {DBTaskResult.objects.count() - queued}")
+        # Alternately without and with the followers, so that the machine's own drift (other
+        # work on the same cores) weighs on both alike.
+        without, with_followers, queued = [], [], 0
+        for n in range(ROUNDS):
+            if n:
+                Follower.objects.all().delete()
+                settle()
+            without.append(publish_rectificatif(2 * n))
+            subscriptions = make_followers(args.followers)
+            settle()
+            before = DBTaskResult.objects.count()
+            with_followers.append(publish_rectificatif(2 * n + 1))
+            queued += DBTaskResult.objects.count() - before
+        print(f"{args.followers} followers, {subscriptions} subscriptions")
+        print(f"tasks queued by {ROUNDS} publications with followers: {queued}")
+        print("queries per publication, alternately without and with followers:", *QUERIES)
+        print("seconds, without:", *(f"{t:.2f}" for t in without), " with:", *(f"{t:.2f}" for t in with_followers))
         before, after = statistics.median(without), statistics.median(with_followers)
         label = f"{args.followers} followers"
         print(f"publishing the 2025 rectificatif, {'no follower':>16}: {before * 1000:8.1f} ms (median of {ROUNDS})")
