@@ -111,7 +111,8 @@ class MessageQuerySet(models.QuerySet):
 
 
 # A worker that has held a message this long has died: the message goes back to the queue.
-CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
+# Longer than a whole batch may take (100 messages, each within the SMTP timeout of 30 s).
+CLAIM_TIMEOUT = datetime.timedelta(hours=1)
 
 
 class Message(models.Model):

@@ -6,9 +6,10 @@ update (pending → sending, stamped with a claim of its own), sends each one, a
 as sent right after the SMTP server accepted it. A delivery the server refuses goes back to
 pending, for another attempt after a growing delay (FOLLOW_RETRY_SECONDS, doubled each time),
 until FOLLOW_MAX_ATTEMPTS: then it is marked failed, with the server's answer, in the back
-office. A worker stopped mid-send leaves its claimed messages «sending»: after CLAIM_TIMEOUT
-they go back to the queue (with the same Message-ID, so a copy the server had already accepted
-is one message to the reader's mail client).
+office. A worker stopped mid-send leaves its claimed messages «sending»: each batch has a
+watchdog task, queued before it sends, that puts them back in the queue after CLAIM_TIMEOUT
+(with the same Message-ID, so a copy the server had already accepted is one message to the
+reader's mail client).
 """
 
 import datetime
@@ -136,11 +137,14 @@ def send_messages(message_ids: list[int]) -> dict[datetime.timedelta, list[int]]
     return retry
 
 
-def requeue_stale() -> list[int]:
-    """Messages a stopped worker left «sending»: back to pending (or failed after the last
-    attempt); returns those to send again."""
+def requeue_stale(message_ids: list[int] | None = None) -> list[int]:
+    """Messages a stopped worker left «sending» (among `message_ids`, or all): back to pending
+    (or failed after the last attempt); returns those to send again."""
+    stale = Message.objects.stale()
+    if message_ids is not None:
+        stale = stale.filter(pk__in=message_ids)
     with transaction.atomic():
-        stale = list(Message.objects.stale().select_for_update(skip_locked=True).values_list("pk", "attempts"))
+        stale = list(stale.select_for_update(skip_locked=True).values_list("pk", "attempts"))
         again = [pk for pk, attempts in stale if attempts < settings.FOLLOW_MAX_ATTEMPTS]
         Message.objects.filter(pk__in=again).update(state=Message.State.PENDING, claim="")
         Message.objects.filter(pk__in=[pk for pk, attempts in stale if pk not in again]).update(

@@ -6,6 +6,8 @@ plans one message per follower it concerns, and queues `send_batch` tasks of FOL
 messages each. Every task may run twice without sending anything twice.
 """
 
+import datetime
+
 from django.utils import timezone
 from django_tasks import task
 
@@ -14,8 +16,10 @@ from proposals.models import Project, ProjectState
 from reports.models import ReviewVersion
 
 from . import news as news_of
-from .models import Announcement
+from .models import CLAIM_TIMEOUT, Announcement
 from .outbox import announcement_create, batches, plan_messages, requeue_stale, send_messages
+
+WATCH_MARGIN = datetime.timedelta(minutes=1)
 
 
 def _announce(kind: str, key: str, subject: str, news: dict) -> int:
@@ -57,8 +61,19 @@ def announce_project(project_id: int, version: int) -> int:
 
 @task()
 def send_batch(message_ids: list[int]) -> int:
-    """Send these messages; those the SMTP server refused are queued again, later."""
+    """Send these messages; those the SMTP server refused are queued again, later. A watchdog
+    is queued first: if this worker stops mid-batch, the messages it held are sent again."""
+    watch_batch.using(run_after=timezone.now() + CLAIM_TIMEOUT + WATCH_MARGIN).enqueue(message_ids)
     retry = send_messages(message_ids)
     for delay, ids in retry.items():
         send_batch.using(run_after=timezone.now() + delay).enqueue(ids)
     return len(message_ids) - sum(len(ids) for ids in retry.values())
+
+
+@task()
+def watch_batch(message_ids: list[int]) -> int:
+    """After a batch should long have finished: its messages still «sending» go back to the queue."""
+    stale = requeue_stale(message_ids)
+    for batch in batches(stale):
+        send_batch.enqueue(batch)
+    return len(stale)

@@ -6,8 +6,10 @@ import datetime
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from follow import outbox
 from follow.models import Message
 from follow.outbox import claim, requeue_stale
 from proposals.models import ProjectState, Status
@@ -162,7 +164,7 @@ def test_later_attempts_wait_longer(smtp, settings, city):
 
     # Refused once: the next attempt waits a minute (the worker in batch mode stops meanwhile).
     assert smtp.received == []
-    retry = DBTaskResult.objects.get(status="READY")
+    retry = DBTaskResult.objects.get(status="READY", task_path="follow.tasks.send_batch")
     assert datetime.timedelta(seconds=50) < retry.run_after - retry.enqueued_at < datetime.timedelta(seconds=70)
     assert Message.objects.get().state == Message.State.PENDING
 
@@ -259,7 +261,7 @@ def test_a_message_left_by_a_stopped_worker_is_sent_again(smtp, city):
     assert requeue_stale() == []  # not yet: it may still be sending
 
     # Much later, the worker's next task (the next publication) sends it again, and its own.
-    Message.objects.filter(pk=message.pk).update(claimed_at=message.created_at - datetime.timedelta(hours=1))
+    Message.objects.filter(pk=message.pk).update(claimed_at=message.created_at - datetime.timedelta(hours=2))
     set_status(city["trees"], 2026, Status.IMPLEMENTED)
     make_review(2026, documents=False)
     run_worker()
@@ -268,4 +270,28 @@ def test_a_message_left_by_a_stopped_worker_is_sent_again(smtp, city):
         "Le bilan 2025 est publié.",
         "Le bilan 2026 est publié.",
     ]
+    assert set(Message.objects.values_list("state", flat=True)) == {Message.State.SENT}
+
+
+def test_a_batch_whose_worker_stopped_mid_send_is_sent_again_by_its_watchdog(smtp, city, monkeypatch):
+    follower("alice@example.org", city["bike"])
+    follower("dave@example.org", None)
+    make_review(2025, documents=False)
+
+    def stop(*args, **kwargs):
+        raise SystemExit  # the worker's process ends while it holds the batch
+
+    monkeypatch.setattr(outbox, "compose", stop)
+    run_worker(failures_expected=True)
+    assert smtp.received == []
+    assert set(Message.objects.values_list("state", flat=True)) == {Message.State.SENDING}
+    watchdog = DBTaskResult.objects.get(status="READY", task_path="follow.tasks.watch_batch")
+    assert watchdog.run_after - watchdog.enqueued_at > datetime.timedelta(hours=1)
+
+    # An hour later, the watchdog puts the messages back in the queue and they are sent, once.
+    monkeypatch.undo()
+    Message.objects.update(claimed_at=timezone.now() - datetime.timedelta(hours=2))
+    DBTaskResult.objects.filter(pk=watchdog.pk).update(run_after=timezone.now())
+    run_worker()
+    assert smtp.recipients() == ["alice@example.org", "dave@example.org"]
     assert set(Message.objects.values_list("state", flat=True)) == {Message.State.SENT}
