@@ -5,7 +5,8 @@ concerned, with what concerns them, and never twice."""
 import datetime
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -295,3 +296,18 @@ def test_a_batch_whose_worker_stopped_mid_send_is_sent_again_by_its_watchdog(smt
     run_worker()
     assert smtp.recipients() == ["alice@example.org", "dave@example.org"]
     assert set(Message.objects.values_list("state", flat=True)) == {Message.State.SENT}
+
+
+def test_a_publication_costs_the_same_with_or_without_followers(city):
+    review = make_review(2025, documents=False)
+
+    def queries_of_a_rectificatif() -> int:
+        review.open_correction("Correction")
+        with CaptureQueriesContext(connection) as queries:
+            review.publish(with_documents=False)  # its commit's work included
+        return len(queries)
+
+    alone = queries_of_a_rectificatif()
+    for n in range(30):
+        follower(f"abonne-{n}@example.org", city["bike"], city["mobility"], None)
+    assert queries_of_a_rectificatif() == alone
