@@ -8,16 +8,16 @@ from django.utils import timezone
 from follow.models import Announcement, Message
 from tests.factory import make_proposal
 
-from .conftest import follower
+from .mailing import make_follower
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def failed_message():
-    alice = follower("alice@example.org", make_proposal())
+    alice = make_follower("alice@example.org", make_proposal())
     announcement = Announcement.objects.create(kind="review", key="review-2025-1", subject="Bilan 2025 publié")
-    Message.objects.create(announcement=announcement, follower=follower("dave@example.org", None), state="sent")
+    Message.objects.create(announcement=announcement, follower=make_follower("dave@example.org", None), state="sent")
     return Message.objects.create(
         announcement=announcement,
         follower=alice,

@@ -25,11 +25,17 @@ from tests.factory import (
     set_status,
 )
 
-from .conftest import follower, run_worker
+from .mailing import make_follower, run_worker, smtp_server
 
 # Real commits: the publication's on-commit work runs, and the worker (which closes a connection
 # left inside a transaction, as after a request) shares the test's database connection.
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def smtp(settings):
+    with smtp_server(settings) as mailbox:
+        yield mailbox
 
 
 @pytest.fixture
@@ -59,13 +65,13 @@ def html_of(message) -> str:
 
 
 def test_publishing_a_review_sends_one_message_to_each_follower_concerned(smtp, city):
-    follower("alice@example.org", city["bike"])
-    follower("carol@example.org", city["mobility"])
-    follower("dave@example.org", None)
-    follower("erin@example.org", city["bike"], city["mobility"], None)  # three reasons, one message
-    follower("bob@example.org", city["bus"])  # its proposal did not change
-    follower("frank@example.org", city["nature"])  # nothing changed in its axis
-    follower("gina@example.org", city["bike"], confirmed=False)  # never confirmed
+    make_follower("alice@example.org", city["bike"])
+    make_follower("carol@example.org", city["mobility"])
+    make_follower("dave@example.org", None)
+    make_follower("erin@example.org", city["bike"], city["mobility"], None)  # three reasons, one message
+    make_follower("bob@example.org", city["bus"])  # its proposal did not change
+    make_follower("frank@example.org", city["nature"])  # nothing changed in its axis
+    make_follower("gina@example.org", city["bike"], confirmed=False)  # never confirmed
 
     queued = DBTaskResult.objects.count()
     make_review(2025, documents=False)
@@ -105,7 +111,7 @@ def test_publishing_a_review_sends_one_message_to_each_follower_concerned(smtp, 
 
 
 def test_a_message_is_plain_text_and_accessible_html_with_one_click_unsubscribe(smtp, city):
-    follower("alice@example.org", city["bike"])
+    make_follower("alice@example.org", city["bike"])
     make_review(2025, documents=False)
     run_worker()
 
@@ -126,8 +132,8 @@ def test_a_message_is_plain_text_and_accessible_html_with_one_click_unsubscribe(
 
 
 def test_a_refused_delivery_is_retried_and_received_once(smtp, city):
-    follower("alice@example.org", city["bike"])
-    follower("dave@example.org", None)
+    make_follower("alice@example.org", city["bike"])
+    make_follower("dave@example.org", None)
     smtp.fail_once.add("alice@example.org")
 
     make_review(2025, documents=False)
@@ -143,7 +149,7 @@ def test_a_refused_delivery_is_retried_and_received_once(smtp, city):
 
 def test_a_delivery_refused_every_time_is_given_up_and_shown_failed(smtp, settings, city):
     settings.FOLLOW_MAX_ATTEMPTS = 3
-    follower("alice@example.org", city["bike"])
+    make_follower("alice@example.org", city["bike"])
     smtp.fail_always.add("alice@example.org")
 
     make_review(2025, documents=False)
@@ -157,7 +163,7 @@ def test_a_delivery_refused_every_time_is_given_up_and_shown_failed(smtp, settin
 
 def test_later_attempts_wait_longer(smtp, settings, city):
     settings.FOLLOW_RETRY_SECONDS = 60
-    follower("alice@example.org", city["bike"])
+    make_follower("alice@example.org", city["bike"])
     smtp.fail_once.add("alice@example.org")
 
     make_review(2025, documents=False)
@@ -173,9 +179,9 @@ def test_later_attempts_wait_longer(smtp, settings, city):
 def test_a_rectificatif_tells_the_followers_of_what_it_corrected(smtp, city):
     review = make_review(2025, documents=False)
     run_worker()
-    follower("alice@example.org", city["bike"])  # not corrected
-    follower("bob@example.org", city["bus"])
-    follower("dave@example.org", None)
+    make_follower("alice@example.org", city["bike"])  # not corrected
+    make_follower("bob@example.org", city["bus"])
+    make_follower("dave@example.org", None)
     review.open_correction("Le statut des bus était erroné.")
     set_status(city["bus"], 2025, Status.IMPLEMENTED, explanation="Cadencement en service.")
 
@@ -193,10 +199,10 @@ def test_a_rectificatif_tells_the_followers_of_what_it_corrected(smtp, city):
 
 def test_the_committee_year_tells_the_followers_of_the_proposals_it_assessed(smtp, city):
     make_assessment(city["bike"], 2025, 8, comment="Un vrai progrès pour les cyclistes.")
-    follower("alice@example.org", city["bike"])
-    follower("bob@example.org", city["bus"])  # not assessed
-    follower("carol@example.org", city["mobility"])
-    follower("dave@example.org", None)
+    make_follower("alice@example.org", city["bike"])
+    make_follower("bob@example.org", city["bus"])  # not assessed
+    make_follower("carol@example.org", city["mobility"])
+    make_follower("dave@example.org", None)
 
     publish_committee(2025, statement="Une année utile.")
     run_worker()
@@ -211,9 +217,9 @@ def test_the_committee_year_tells_the_followers_of_the_proposals_it_assessed(smt
 
 def test_a_project_delivered_tells_the_followers_of_its_proposals_once(smtp, city):
     project = make_project([city["bus"], city["trees"]], title="Ligne de bus C", summary="Une nouvelle ligne.")
-    follower("bob@example.org", city["bus"])
-    follower("alice@example.org", city["bike"])  # not carried out by the project
-    follower("dave@example.org", None)  # a project is not a review
+    make_follower("bob@example.org", city["bus"])
+    make_follower("alice@example.org", city["bike"])  # not carried out by the project
+    make_follower("dave@example.org", None)  # a project is not a review
 
     def deliver():
         project.state = ProjectState.DELIVERED
@@ -236,7 +242,7 @@ def test_a_project_delivered_tells_the_followers_of_its_proposals_once(smtp, cit
 
 
 def test_a_rolled_back_publication_queues_nothing(city):
-    follower("alice@example.org", city["bike"])
+    make_follower("alice@example.org", city["bike"])
     with pytest.raises(RuntimeError), transaction.atomic():
         make_review(2025, documents=False)
         raise RuntimeError
@@ -244,7 +250,7 @@ def test_a_rolled_back_publication_queues_nothing(city):
 
 
 def test_a_message_claimed_by_one_worker_is_not_taken_by_another(smtp, city):
-    follower("alice@example.org", city["bike"])
+    make_follower("alice@example.org", city["bike"])
     make_review(2025, documents=False)
     run_worker(max_tasks=1)  # plans the message, sends nothing yet
     message = Message.objects.get()
@@ -254,7 +260,7 @@ def test_a_message_claimed_by_one_worker_is_not_taken_by_another(smtp, city):
 
 
 def test_a_message_left_by_a_stopped_worker_is_sent_again(smtp, city):
-    follower("alice@example.org", city["bike"], city["nature"])
+    make_follower("alice@example.org", city["bike"], city["nature"])
     make_review(2025, documents=False)
     run_worker(max_tasks=1)  # plans the message, sends nothing yet
     DBTaskResult.objects.filter(status="READY").delete()  # the worker stopped: its tasks are lost too
@@ -275,8 +281,8 @@ def test_a_message_left_by_a_stopped_worker_is_sent_again(smtp, city):
 
 
 def test_a_batch_whose_worker_stopped_mid_send_is_sent_again_by_its_watchdog(smtp, city, monkeypatch):
-    follower("alice@example.org", city["bike"])
-    follower("dave@example.org", None)
+    make_follower("alice@example.org", city["bike"])
+    make_follower("dave@example.org", None)
     make_review(2025, documents=False)
 
     def stop(*args, **kwargs):
@@ -309,5 +315,5 @@ def test_a_publication_costs_the_same_with_or_without_followers(city):
 
     alone = queries_of_a_rectificatif()
     for n in range(30):
-        follower(f"abonne-{n}@example.org", city["bike"], city["mobility"], None)
+        make_follower(f"abonne-{n}@example.org", city["bike"], city["mobility"], None)
     assert queries_of_a_rectificatif() == alone

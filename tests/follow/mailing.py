@@ -5,9 +5,10 @@ import email
 import email.policy
 import signal
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-import pytest
 from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.utils import timezone
@@ -48,8 +49,8 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def smtp(settings):
+@contextmanager
+def smtp_server(settings) -> Iterator[Mailbox]:
     """An SMTP server on 127.0.0.1 (a free port), the site sending through it; retries at once."""
     mailbox = Mailbox()
     controller = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
@@ -63,8 +64,10 @@ def smtp(settings):
     settings.DEFAULT_FROM_EMAIL = "suivi@example.org"
     settings.FOLLOW_RETRY_SECONDS = 0
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    yield mailbox
-    controller.stop()
+    try:
+        yield mailbox
+    finally:
+        controller.stop()
 
 
 def run_worker(max_tasks: int | None = None, *, failures_expected: bool = False) -> None:
@@ -84,7 +87,7 @@ def run_worker(max_tasks: int | None = None, *, failures_expected: bool = False)
     assert failures_expected or not failed.exists(), "\n".join(task.traceback for task in failed)
 
 
-def follower(address: str, *things, confirmed: bool = True) -> Follower:
+def make_follower(address: str, *things, confirmed: bool = True) -> Follower:
     """A follower of `things` (proposals, axes, or None for every review)."""
     person = Follower.objects.create(email=address, confirmed_at=timezone.now() if confirmed else None)
     for thing in things:
