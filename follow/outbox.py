@@ -7,9 +7,9 @@ as sent right after the SMTP server accepted it. A delivery the server refuses g
 pending, for another attempt after a growing delay (FOLLOW_RETRY_SECONDS, doubled each time),
 until FOLLOW_MAX_ATTEMPTS: then it is marked failed, with the server's answer, in the back
 office. A worker stopped mid-send leaves its claimed messages «sending»: each batch has a
-watchdog task, queued before it sends, that puts them back in the queue after CLAIM_TIMEOUT
-(with the same Message-ID, so a copy the server had already accepted is one message to the
-reader's mail client).
+watchdog task, queued before it sends, that puts them back in the queue after CLAIM_TIMEOUT,
+and queues again those left pending (with the same Message-ID, so a copy the server had
+already accepted is one message to the reader's mail client).
 """
 
 import datetime

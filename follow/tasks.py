@@ -16,7 +16,7 @@ from proposals.models import Project, ProjectState
 from reports.models import ReviewVersion
 
 from . import news as news_of
-from .models import CLAIM_TIMEOUT, Announcement
+from .models import CLAIM_TIMEOUT, Announcement, Message
 from .outbox import announcement_create, batches, plan_messages, requeue_stale, send_messages
 
 WATCH_MARGIN = datetime.timedelta(minutes=1)
@@ -72,8 +72,15 @@ def send_batch(message_ids: list[int]) -> int:
 
 @task()
 def watch_batch(message_ids: list[int]) -> int:
-    """After a batch should long have finished: its messages still «sending» go back to the queue."""
-    stale = requeue_stale(message_ids)
-    for batch in batches(stale):
+    """After a batch should long have finished: its messages still «sending» go back to the
+    queue, and every one still pending is queued again (a worker stopped before it could queue
+    a retry); the claim keeps any of them from being sent twice."""
+    requeue_stale(message_ids)
+    pending = list(
+        Message.objects.filter(pk__in=message_ids, state=Message.State.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for batch in batches(pending):
         send_batch.enqueue(batch)
-    return len(stale)
+    return len(pending)

@@ -317,3 +317,19 @@ def test_a_publication_costs_the_same_with_or_without_followers(city):
     for n in range(30):
         make_follower(f"abonne-{n}@example.org", city["bike"], city["mobility"], None)
     assert queries_of_a_rectificatif() == alone
+
+
+def test_a_refused_message_whose_retry_was_lost_is_queued_again_by_the_watchdog(smtp, settings, city):
+    settings.FOLLOW_RETRY_SECONDS = 60
+    make_follower("alice@example.org", city["bike"])
+    smtp.fail_once.add("alice@example.org")
+    make_review(2025, documents=False)
+    run_worker()
+
+    # The worker stopped before the retry was queued; later, the batch's watchdog comes.
+    DBTaskResult.objects.filter(status="READY", task_path="follow.tasks.send_batch").delete()
+    DBTaskResult.objects.filter(status="READY", task_path="follow.tasks.watch_batch").update(run_after=timezone.now())
+    run_worker()
+
+    assert smtp.recipients() == ["alice@example.org"]
+    assert Message.objects.get().state == Message.State.SENT
