@@ -16,11 +16,14 @@ $(VENV)/.installed: requirements.lock requirements-dev.lock
 
 install: $(VENV)/.installed
 
-## Serve the site with the Clermont data on http://127.0.0.1:$(PORT) (SQLite unless DATABASE_URL is set).
+## Serve the site with the Clermont data on http://127.0.0.1:$(PORT) (SQLite unless DATABASE_URL is set),
+## with the worker that sends the followers' messages beside it (stopped with the server).
 run: install .env
 	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=true $(PY) manage.py seed clermont
-	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=true $(PY) manage.py db_worker --no-reload --interval 2 & worker=$$!; \
+	  trap 'kill $$worker' EXIT INT TERM; \
+	  DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## The development settings that local commands read (manage.py ...): written once, never overwritten.
 .env:
@@ -99,6 +102,12 @@ bench: install system-deps
 ## and a publication under 200 connections; at most five minutes.
 cluster-bench: install system-deps
 	bin/with-postgres bin/with-redis $(PY) bench/cluster.py
+
+## Publishing the review with 10,000 followers vs none (the ratio), then the real worker sending
+## every message to a local SMTP server (messages per second); PostgreSQL on loopback, a few minutes.
+.PHONY: bench-follow
+bench-follow: install system-deps
+	bin/with-postgres $(PY) bench/follow.py
 
 ## PostgreSQL stopped under load, then restarted: counts of each status code per phase.
 outage: install

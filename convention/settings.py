@@ -96,6 +96,10 @@ INSTALLED_APPS = [
     "assessments",
     "public_site",
     "follow",
+    # The task queue (Django's Tasks API, backported) and its database backend: the worker
+    # `manage.py db_worker` sends the followers' messages.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -354,6 +358,31 @@ PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "")
 # Following by e-mail: requests to follow accepted per client address per hour (beyond: the same
 # answer, no message). Besides, at most one confirmation message per e-mail address per day.
 FOLLOW_MAX_REQUESTS_PER_HOUR = envint("FOLLOW_MAX_REQUESTS_PER_HOUR", 10)
+
+# Outgoing mail (the followers' messages) through an SMTP server; unset, a local one on port 25.
+# In development without EMAIL_HOST, the worker prints the messages instead of sending them.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG and not os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "suivi@localhost"
+
+# Background work (Django's Tasks API): the database backend keeps the queue in the site's
+# own database, so a small city's server needs no broker; `manage.py db_worker` runs it.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND") or "django_tasks_db.DatabaseBackend"}}
+# The followers' messages: how many a task sends, and how a failed delivery is retried
+# (FOLLOW_MAX_ATTEMPTS in all, waiting FOLLOW_RETRY_SECONDS, then twice as long each time).
+FOLLOW_BATCH_SIZE = envint("FOLLOW_BATCH_SIZE", 100)
+FOLLOW_MAX_ATTEMPTS = envint("FOLLOW_MAX_ATTEMPTS", 5)
+FOLLOW_RETRY_SECONDS = envint("FOLLOW_RETRY_SECONDS", 60)
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

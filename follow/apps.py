@@ -8,3 +8,6 @@ class FollowConfig(AppConfig):
 
     name = "follow"
     verbose_name = _("Abonnements par courriel")
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects the receivers)

@@ -2,7 +2,7 @@
 follower; it follows nothing until it has confirmed (double opt-in), and an address left
 unconfirmed is forgotten after UNCONFIRMED_DAYS."""
 
-from datetime import timedelta
+import datetime
 
 from django.db import models
 from django.db.models import Q
@@ -13,14 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 UNCONFIRMED_DAYS = 7
 # At most one confirmation message per address in this time, whoever asks for it.
-CONFIRMATION_INTERVAL = timedelta(days=1)
+CONFIRMATION_INTERVAL = datetime.timedelta(days=1)
 
 
 class FollowerQuerySet(models.QuerySet):
     def unconfirmed_since(self, days: int = UNCONFIRMED_DAYS):
         """The addresses left unconfirmed `days` days after they were given (or asked again for
         a confirmation message, whose link lives as long): to forget."""
-        cutoff = timezone.now() - timedelta(days=days)
+        cutoff = timezone.now() - datetime.timedelta(days=days)
         return self.filter(confirmed_at__isnull=True, created_at__lt=cutoff).exclude(confirmation_sent_at__gte=cutoff)
 
     def forget_unconfirmed(self) -> int:
@@ -162,3 +162,88 @@ class Subscription(models.Model):
             if pk is not None:
                 return self._meta.get_field(field).related_model.objects.filter(pk=pk).exists()
         return True
+
+
+# The outbox: what the site has to tell its followers, and each message's fate.
+
+
+class Announcement(models.Model):
+    """Something followers may be told about: a review or a committee's year published (or
+    corrected), a project delivered. `news` is what it says, computed once from the published
+    record (follow/news.py); each follower it concerns gets one Message."""
+
+    class Kind(models.TextChoices):
+        REVIEW = "review", _("bilan publié")
+        COMMITTEE = "committee", _("avis du comité publié")
+        PROJECT = "project", _("projet réalisé")
+
+    kind = models.CharField(_("nature"), max_length=20, choices=Kind)
+    # One announcement per publication («review-2025-2»), so planning it twice plans nothing more.
+    key = models.CharField(_("clé"), max_length=100, unique=True)
+    subject = models.CharField(_("objet"), max_length=200)
+    news = models.JSONField(_("contenu"), default=dict)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("annonce")
+        verbose_name_plural = _("annonces")
+
+    def __str__(self):
+        return self.subject
+
+
+class MessageQuerySet(models.QuerySet):
+    def stale(self):
+        """Messages a worker claimed and never finished (it stopped mid-send): to send again."""
+        return self.filter(state=Message.State.SENDING, claimed_at__lt=timezone.now() - CLAIM_TIMEOUT)
+
+
+# A worker that has held a message this long has died: the message goes back to the queue.
+# Longer than a whole batch may take (100 messages, each within the SMTP timeout of 30 s).
+CLAIM_TIMEOUT = datetime.timedelta(hours=1)
+
+
+class Message(models.Model):
+    """One message to one follower about one announcement (the outbox). A worker claims it
+    (pending → sending, one atomic update: no other worker can send it too), sends it, marks it
+    sent; a failed delivery goes back to pending for a later attempt, or to failed after the last."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("à envoyer")
+        SENDING = "sending", _("en cours d'envoi")
+        SENT = "sent", _("envoyé")
+        FAILED = "failed", _("échec")
+
+    announcement = models.ForeignKey(
+        Announcement, on_delete=models.CASCADE, related_name="messages", verbose_name=_("annonce")
+    )
+    follower = models.ForeignKey(Follower, on_delete=models.CASCADE, related_name="messages", verbose_name=_("abonné"))
+    # What of the announcement concerns this follower: {"proposals": [keys], "axes": [slugs], "everything": bool}
+    concerns = models.JSONField(_("ce qui le concerne"), default=dict)
+    state = models.CharField(_("état"), max_length=10, choices=State, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    created_at = models.DateTimeField(_("prévu le"), auto_now_add=True)
+    # The worker's own mark on the messages it took (follow/outbox.py `claim`).
+    claim = models.CharField(_("pris par"), max_length=24, blank=True, editable=False)
+    claimed_at = models.DateTimeField(_("pris en charge le"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        constraints = [
+            # One message per person per publication, however many things they follow.
+            models.UniqueConstraint(fields=["announcement", "follower"], name="follow_message_one_per_follower"),
+        ]
+        indexes = [
+            # The outbox's back-office list filters by state; the worker looks for stale claims.
+            models.Index(fields=["state", "claimed_at"], name="follow_message_state_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.announcement} → {self.follower}"

@@ -1,0 +1,50 @@
+"""bin/worker, the worker's service as bin/start and docker-compose run it: it runs the queue
+(`manage.py db_worker`), and a TERM stops it cleanly with nothing left behind."""
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from tests.test_production import ROOT, manage, production_env
+
+
+def session_commands(session: int) -> list[str]:
+    """The command lines of the processes of `session`."""
+    commands = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.getsid(int(entry.name)) == session:
+                commands.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except (ProcessLookupError, PermissionError, FileNotFoundError):
+            continue
+    return commands
+
+
+def test_bin_worker_runs_the_queue_and_stops_cleanly_on_term(tmp_path):
+    env = production_env(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", WORKER_INTERVAL="0.2")
+    assert manage(tmp_path, env, "migrate", "--noinput").returncode == 0
+    worker = subprocess.Popen(
+        [str(ROOT / "bin" / "worker")],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not any("db_worker" in command for command in session_commands(worker.pid)):
+            assert worker.poll() is None and time.monotonic() < deadline, worker.stdout.read().decode()
+            time.sleep(0.2)
+        time.sleep(1)  # its first looks at the queue
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=20) == 0
+        assert session_commands(worker.pid) == []
+        assert "Starting worker" in worker.stdout.read().decode()
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGKILL)
