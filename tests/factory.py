@@ -88,10 +88,11 @@ def make_key_figure(project: Project, **kwargs) -> KeyFigure:
     return KeyFigure.objects.create(project=project, **kwargs)
 
 
-def make_review(year: int, *, published: bool = True, documents: bool = True, **kwargs) -> AnnualReview:
-    """A review of `year`; published (frozen, documents stored) unless `published=False`: make
-    the statuses it must count first. `documents=False` skips rendering the five documents (the
-    slowest part of a test), for tests that never read them."""
+def make_review(year: int, *, published: bool = True, documents: bool = False, **kwargs) -> AnnualReview:
+    """A review of `year`; published (frozen) unless `published=False`: make the statuses it must
+    count first. Its five documents are rendered and stored only with `documents=True` (the
+    slowest part of a test), for the tests that read a stored document; without them, the
+    site renders a document when it is asked for."""
     kwargs.setdefault("situation_date", datetime.date(year, 12, 1))
     review = AnnualReview.objects.create(year=year, **kwargs)
     if published:
@@ -131,11 +132,12 @@ def long_text(length: int, prefix: str = "") -> str:
 
 
 def make_wide_convention(
-    *, axes: int = 10, per_axis: int = 3, title_length: int = 400, publish: bool = True
+    *, axes: int = 10, per_axis: int = 3, title_length: int = 400, publish: bool = True, documents: bool = False
 ) -> list[Axis]:
     """A convention of another shape: `axes` axes with long names, `per_axis` proposals each with
     titles of `title_length` characters and projects with long titles, followed in 2024 and 2025
-    (both reviews published unless `publish=False`). The last axis is named «Axe final …»."""
+    (both reviews published unless `publish=False`, their documents stored with `documents=True`).
+    The last axis is named «Axe final …»."""
     statuses = ["implemented", "underway", "not_implemented", "out_of_scope", "implemented"]
     axis_list = []
     for a in range(1, axes + 1):
@@ -151,13 +153,13 @@ def make_wide_convention(
             if p == 1:
                 make_project([proposal], slug=f"projet-{a}", title=long_text(200, f"Projet {a} :"))
     if publish:
-        publish_wide_convention()
+        publish_wide_convention(documents=documents)
     return axis_list
 
 
-def publish_wide_convention() -> None:
-    make_review(2024, situation_date=datetime.date(2024, 12, 1))
-    make_review(2025)
+def publish_wide_convention(*, documents: bool = False) -> None:
+    make_review(2024, situation_date=datetime.date(2024, 12, 1), documents=documents)
+    make_review(2025, documents=documents)
 
 
 def make_assessment(proposal: Proposal, year: int, grade: int | None, **kwargs):

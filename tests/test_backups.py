@@ -63,7 +63,7 @@ def restored_database():
 @pytest.mark.postgres
 def test_a_pg_dump_restores_the_same_site_and_documents(tmp_path, restored_database):
     make_convention(5)
-    make_review(2025)
+    make_review(2025, documents=True)
     before = served()
     dump = tmp_path / "suivi.dump"
 
@@ -87,7 +87,7 @@ def test_a_dumpdata_loads_back_with_its_history(tmp_path):
     """`dumpdata` then `loaddata` into an emptied database: the same site, history included."""
     proposals = make_convention(5)
     proposals[0].leads.set([make_institution("ville")])  # an edit of a many-to-many: history
-    make_review(2025)
+    make_review(2025, documents=True)
     before = served()
     history_rows = HistoricalProposal.objects.count()
     dump = tmp_path / "suivi.json"

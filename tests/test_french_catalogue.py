@@ -15,7 +15,7 @@ def test_french_plural_rules_apply_to_the_sites_own_strings():
 
 def test_an_empty_search_says_zero_proposition_in_the_singular(citizen):
     make_convention(3)
-    make_review(2025, documents=False)
+    make_review(2025)
 
     html = citizen.get("/propositions/?q=introuvable").content.decode()
 

@@ -19,7 +19,7 @@ def http_caching(settings):
 
 def build_convention():
     make_convention(3)
-    make_review(2025)
+    make_review(2025, documents=True)
     make_review(2026, published=False)
 
 

@@ -66,7 +66,7 @@ http {{
 def site(settings):
     settings.PAGE_HTTP_MAX_AGE = 60
     make_convention(3)
-    make_review(2025)
+    make_review(2025, documents=True)  # nginx keeps the stored documents too (tests/security)
 
 
 def get(url: str, **headers) -> tuple[int, str, bytes]:

@@ -28,7 +28,7 @@ def build_published_convention() -> dict:
     axis = make_axis(slug="rejoue", name="Axe rejoué")
     proposal = make_proposal(axis, key="rejouee", title="Une proposition rejouée", leads=["ville"])
     set_status(proposal, 2025, "implemented")
-    make_review(2025)
+    make_review(2025, documents=True)
     return {"axis": axis, "proposal": proposal}
 
 

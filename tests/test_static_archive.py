@@ -2,6 +2,7 @@
 served by `python -m http.server` under a sub-path, crawled like a visitor would."""
 
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -18,6 +19,8 @@ from django.core.management import CommandError, call_command
 from public_site.archive import MANIFEST, README, archive_site
 from reports.models import AnnualReview, ReviewDocument
 from reports.publication import review_open_correction, review_publish
+from tests.factory import make_convention, make_review
+from tests.snapshots import replayed
 
 SUB_PATH = "/archives/suivi-clermont/"
 
@@ -57,9 +60,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def served(tmp_path):
-    """A static host serving tmp_path: the archive is written under SUB_PATH inside it."""
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """A static host serving a folder of its own, for the module: the Clermont archive is
+    written under SUB_PATH inside it."""
+    tmp_path = tmp_path_factory.mktemp("static-host")
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(tmp_path)],
@@ -86,13 +91,33 @@ def get(url: str) -> tuple[int, bytes]:
         return error.code, b""
 
 
+def build_small_site():
+    make_convention(3)
+    make_review(2025, documents=True)
+
+
 @pytest.fixture
-def clermont_archive(clermont, served):
+def small_site(db):
+    """A convention of three proposals, its 2025 review published with its documents: for the
+    tests about the archive's making rather than its content (cheaper than the Clermont data)."""
+    replayed(build_small_site)
+
+
+@pytest.fixture(scope="module")
+def _archives() -> dict:
+    return {}
+
+
+@pytest.fixture
+def clermont_archive(clermont, served, _archives):
+    """The archive of the Clermont data, written once for the module's tests (each test has the
+    same data again: `clermont` replays it, same rows, same keys); the tests only read it."""
     directory, root = served
-    started = time.monotonic()
-    archive = archive_site(directory / SUB_PATH.strip("/"))
-    print(f"Clermont archive: {len(archive.files)} files in {time.monotonic() - started:.1f} s")
-    return archive, root + SUB_PATH
+    if "clermont" not in _archives:
+        started = time.monotonic()
+        _archives["clermont"] = archive_site(directory / SUB_PATH.strip("/"))
+        print(f"Clermont archive: {len(_archives['clermont'].files)} files in {time.monotonic() - started:.1f} s")
+    return _archives["clermont"], root + SUB_PATH
 
 
 def test_it_serves_every_link_from_the_archive_under_a_sub_path(clermont_archive):
@@ -153,14 +178,14 @@ def test_each_page_says_what_the_live_site_says_marked_as_an_archive(clermont_ar
     assert "Archive du site" not in live and 'class="filters"' in live
 
 
-def test_the_live_page_cache_never_mixes_with_the_archive(clermont, page_cache, citizen, tmp_path):
+def test_the_live_page_cache_never_mixes_with_the_archive(small_site, page_cache, citizen, tmp_path):
     citizen.get("/")  # cached for visitors
     archive_site(tmp_path)
     assert "Archive du site" in (tmp_path / "index.html").read_text()
     assert "Archive du site" not in citizen.get("/").content.decode()
 
 
-def test_documents_keep_their_bytes_and_the_manifest_verifies(clermont_archive, served):
+def test_documents_keep_their_bytes_and_the_manifest_verifies(clermont_archive, served, tmp_path):
     archive, base = clermont_archive
     directory = served[0] / SUB_PATH.strip("/")
     for document in ReviewDocument.objects.select_related("version__review"):
@@ -176,12 +201,13 @@ def test_documents_keep_their_bytes_and_the_manifest_verifies(clermont_archive, 
     assert listed == written - {MANIFEST}
     readme = (directory / README).read_text()
     assert "Archive faite le" in readme and "http://testserver" in readme and "sha256sum -c SHA256SUMS" in readme
-    # A changed byte is caught.
-    (directory / "index.html").write_text("modifié")
-    assert subprocess.run(["sha256sum", "--quiet", "-c", MANIFEST], cwd=directory, capture_output=True).returncode == 1
+    # A changed byte is caught (in a copy: the other tests read the archive).
+    copy = shutil.copytree(directory, tmp_path / "copie")
+    (copy / "index.html").write_text("modifié")
+    assert subprocess.run(["sha256sum", "--quiet", "-c", MANIFEST], cwd=copy, capture_output=True).returncode == 1
 
 
-def test_the_command_writes_into_a_new_folder_only(clermont, tmp_path, capsys):
+def test_the_command_writes_into_a_new_folder_only(small_site, tmp_path, capsys):
     call_command("archive_site", str(tmp_path / "archive"))
     assert (tmp_path / "archive" / MANIFEST).is_file()
     assert "fichiers écrits" in capsys.readouterr().out
@@ -190,7 +216,7 @@ def test_the_command_writes_into_a_new_folder_only(clermont, tmp_path, capsys):
     assert Path(tmp_path / "archive" / "index.html").is_file()
 
 
-def test_a_rectified_review_keeps_each_version_and_the_default_is_the_latest(clermont, tmp_path):
+def test_a_rectified_review_keeps_each_version_and_the_default_is_the_latest(small_site, tmp_path):
     review = AnnualReview.objects.get(year=2025)
     review_open_correction(review, reason="Un statut corrigé.")
     review_publish(review)

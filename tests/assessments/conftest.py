@@ -8,9 +8,10 @@ from tests.factory import make_assessment, make_axis, make_proposal, make_review
 from tests.snapshots import replayed
 
 
-def build_two_voices(publish: bool = True) -> dict:
+def build_two_voices(publish: bool = True, documents: bool = False) -> dict:
     """A synthetic convention addressed to a government and a parliament, its 2025 review
-    published, and the committee's 2025 assessment (published unless `publish=False`):
+    published (its documents stored with `documents=True`), and the committee's 2025 assessment
+    (published unless `publish=False`):
 
     axis «Climat»: 6/10 and 3/10 (implemented), 4/10 (underway), pas d'avis (not implemented);
     axis «Démocratie»: 2/10 (implemented, dénaturée), 8/10 (underway)."""
@@ -35,7 +36,7 @@ def build_two_voices(publish: bool = True) -> dict:
         proposal = make_proposal(axis, key=key, title=title, order=order)
         set_status(proposal, 2025, status, explanation=f"Explication des institutions pour {title}.")
         proposals[key] = proposal
-    make_review(2025)
+    make_review(2025, documents=documents)
     for _axis, key, _title, _status, grade in plan:
         fidelity = "distorted" if key == "referendum" else ""
         comment = f"Commentaire du comité sur {key}."

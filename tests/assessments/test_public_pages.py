@@ -39,8 +39,8 @@ def test_the_proposal_page_shows_both_voices_side_by_side(citizen, two_voices):
 def test_a_status_carried_into_a_later_review_is_written_once(citizen, db):
     proposal = make_proposal(make_axis(), key="parcs", title="Des parcs")
     set_status(proposal, 2024, "underway", explanation="Les travaux commencent.")
-    make_review(2024, documents=False)
-    make_review(2025, documents=False)  # the 2024 status, unchanged
+    make_review(2024)
+    make_review(2025)  # the 2024 status, unchanged
     make_assessment(proposal, 2025, 7, comment="Le comité attend la suite.")
     publish_committee(2025)
 

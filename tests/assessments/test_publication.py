@@ -115,7 +115,7 @@ def test_a_rectificatif_needs_a_reason(two_voices):
 
 
 def test_the_reviews_stored_documents_do_not_change_when_the_committee_publishes(citizen, db):
-    build_two_voices(publish=False)
+    build_two_voices(publish=False, documents=True)
     before = dict(ReviewDocument.objects.values_list("fmt", "sha256"))
 
     make_assessment(make_proposal(), 2024, 5)
@@ -131,7 +131,7 @@ def test_the_reviews_stored_documents_do_not_change_when_the_committee_publishes
 def test_the_review_json_carries_the_committee_averages_it_had_when_published(citizen, db):
     from reports.models import AnnualReview
 
-    build_two_voices()  # the review was published before the committee: its JSON has no committee
+    build_two_voices(documents=True)  # the review was published before the committee: its JSON has none
     assert "committee" not in json.loads(citizen.get("/bilans/2025.json").content)
     review = AnnualReview.objects.get(year=2025)
     review_open_correction(review, reason="Ajouter l'avis du comité.")

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def proposal():
     proposal = make_proposal(make_axis(), key="eco-velo", title="Développer le vélo")
     set_status(proposal, 2025, "underway", explanation="Les travaux commencent.")
-    make_review(2025, documents=False)
+    make_review(2025)
     return proposal
 
 

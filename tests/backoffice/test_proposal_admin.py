@@ -101,7 +101,7 @@ def _queries(client, url, **params):
 
 @pytest.mark.parametrize("params", [{}, {"statut": "implemented"}, {"a_verifier": "oui"}])
 def test_the_changelist_costs_the_same_for_40_and_400_proposals(superuser_client, params):
-    make_review(2025, documents=False)
+    make_review(2025)
     make_convention(40, year=2025)
     small = _queries(superuser_client, CHANGELIST, **params)
     make_convention(360, year=2024)
@@ -134,7 +134,7 @@ def test_the_review_lists_have_no_n_plus_1(superuser_client):
         Deliberation.objects.create(
             review=review, body=make_assembly("ville"), date=f"{year}-12-01", reference=f"D{year}"
         )
-        review.publish()
+        review.publish(with_documents=False)  # the lists read no document
 
     for name, count in small.items():
         assert _queries(superuser_client, reverse(f"admin:reports_{name}_changelist")) == count

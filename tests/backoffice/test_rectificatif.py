@@ -23,7 +23,7 @@ def correction(clerk):
     bikes = make_proposal(axis, key="velos", title="Des pistes cyclables")
     set_status(trees, 2025, Status.IMPLEMENTED)
     set_status(bikes, 2025, Status.UNDERWAY)
-    review = make_review(2025, documents=False)
+    review = make_review(2025)
     review_open_correction(review, reason=REASON, user=clerk)
     YearlyStatus.objects.filter(proposal=bikes, year=2025).update(status=Status.IMPLEMENTED)
     return AnnualReview.objects.get(year=2025)

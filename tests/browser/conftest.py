@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 
+from tests.assessments.conftest import build_two_voices
 from tests.factory import seed_clermont
 from tests.snapshots import replayed
 
@@ -23,7 +24,12 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+# Every rule of these tags runs; only the violations are reported node by node (axe-core's
+# `resultTypes`: no selector is computed, nor sent back, for each node that passes).
+WCAG_21_AA = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
 
 
 def pytest_collection_modifyitems(items):
@@ -77,4 +83,12 @@ def clermont_live(transactional_db, live_server):
     """The Clermont data behind a live server, for the browser, as `make run` loads it (its
     2025 review published, that is frozen)."""
     replayed(seed_clermont)
+    return live_server
+
+
+@pytest.fixture
+def two_voices_live(transactional_db, live_server):
+    """The synthetic convention of the two voices (tests/assessments) behind a live server, its
+    2025 review published with its documents, the committee's assessment published."""
+    replayed(build_two_voices, documents=True)
     return live_server

@@ -2,15 +2,7 @@
 
 import pytest
 
-from tests.assessments.conftest import build_two_voices
 from tests.browser.conftest import assert_no_axe_violations
-from tests.snapshots import replayed
-
-
-@pytest.fixture
-def two_voices_live(transactional_db, live_server):
-    replayed(build_two_voices)
-    return live_server
 
 
 @pytest.mark.parametrize("width", [375, 1280])

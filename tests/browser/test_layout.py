@@ -17,7 +17,8 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 @pytest.fixture
 def wide_live(transactional_db, live_server):
-    replayed(make_wide_convention, axes=10, title_length=400)
+    """The ten-axis convention as published: its review pages list the stored documents."""
+    replayed(make_wide_convention, axes=10, title_length=400, documents=True)
     return live_server
 
 

@@ -11,14 +11,6 @@ MIN_TARGET = 24  # px: WCAG 2.2's minimum target size
 MIN_TEXT = 12  # px: the smallest chart text that stays readable on a phone
 
 
-@pytest.fixture
-def two_voices_live(transactional_db, live_server):
-    from tests.assessments.conftest import build_two_voices
-
-    build_two_voices()
-    return live_server
-
-
 def test_the_table_keeps_its_sort_links_on_a_phone(page, axe, clermont_live):
     page.set_viewport_size(PHONE)
     page.goto(clermont_live.url + "/propositions/")

@@ -30,8 +30,8 @@ def test_the_feed_lists_changes_not_repeated_statuses(citizen, db):
     set_status(proposal, 2023, "underway")
     set_status(proposal, 2024, "underway")  # unchanged: not news
     set_status(proposal, 2025, "implemented")
-    make_review(2023, documents=False)
-    make_review(2025, documents=False)  # no 2024 review was published
+    make_review(2023)
+    make_review(2025)  # no 2024 review was published
 
     items = ET.fromstring(citizen.get("/flux/").content).find("channel").findall("item")
 

@@ -24,7 +24,7 @@ def moved():
     set_status(make_proposal(eco, key="velo", title="Développer le vélo", order=1), 2025, "underway")
     set_status(make_proposal(eco, key="arbres", title="Planter des arbres", order=2), 2025, "implemented")
     set_status(make_proposal(social, key="bancs", title="Des bancs", order=1), 2025, "implemented")
-    make_review(2025, documents=False)
+    make_review(2025)
     Proposal.objects.filter(key="velo").update(axis=social, order=0, title="Développer le vélo partout")
     Axis.objects.filter(slug="ecologique").update(name="Écologie (nouveau nom)")
 

@@ -44,8 +44,8 @@ def convention(request):
     project.save()
     make_key_figure(project, value=25000, unit="€")
     make_key_figure(project, value="2.5", unit="ha")
-    make_review(2024, documents=False)  # pages only: the documents are not measured here
-    make_review(2025, documents=False)
+    make_review(2024)
+    make_review(2025)
     return request.param
 
 

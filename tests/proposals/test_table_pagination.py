@@ -13,7 +13,7 @@ ROW = re.compile(r'href="/propositions/gen-[^"]+/"')
 @pytest.fixture
 def large_convention():
     make_convention(TABLE_PAGE_SIZE * 2 + 50)
-    make_review(2025, documents=False)
+    make_review(2025)
 
 
 def test_a_large_convention_is_paged_with_its_full_count(citizen, large_convention):

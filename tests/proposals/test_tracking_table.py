@@ -195,7 +195,7 @@ def test_the_status_badge_is_text_and_not_assessed_looks_neutral(citizen, small_
 def test_sorting_by_title_ignores_accents_and_puts_untitled_proposals_last(citizen, small_world):
     make_proposal(small_world["soc"], key="soc-ecoles", title="Écoles ouvertes", order=5)
     make_proposal(small_world["soc"], key="soc-numero", title="Zéro exclusion", number=7, order=6)
-    make_review(2027, documents=False)  # a review that counts them
+    make_review(2027)  # a review that counts them
 
     assert rows(citizen.get("/propositions/?tri=titre")) == [
         "soc-numero",  # a known number comes first

@@ -26,7 +26,7 @@ def announcements():
 
 def test_a_review_and_its_rectificatif_are_announced(announcements):
     set_status(make_proposal(), 2025, Status.IMPLEMENTED)
-    review = make_review(2025, documents=False)
+    review = make_review(2025)
     review.open_correction("Erreur de saisie")
     review.publish(with_documents=False)
 

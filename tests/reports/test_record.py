@@ -35,7 +35,7 @@ def build_published():
     set_status(proposals["canteen"], 2025, Status.IMPLEMENTED)
     set_status(proposals["housing"], 2025, Status.IMPLEMENTED)
     make_project([proposals["trees"]], slug="forets", title="Forêts urbaines")
-    make_review(2025)
+    make_review(2025, documents=True)
     return proposals
 
 
@@ -219,7 +219,7 @@ def test_documents_links_come_from_site_url_not_the_host(citizen, settings, db):
     settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1"]
     set_status(make_proposal(axis=make_axis(), key="arbres"), 2025, Status.IMPLEMENTED)
     citizen.get("/", HTTP_HOST="127.0.0.1:6666")
-    make_review(2025)
+    make_review(2025, documents=True)
 
     csv = citizen.get("/bilans/2025.csv", HTTP_HOST="127.0.0.1:6666").content.decode()
 

@@ -60,7 +60,7 @@ def test_a_superuser_previews_a_draft(superuser_client):
 @pytest.mark.parametrize("size", [10, 40])
 def test_its_query_count_does_not_grow_with_the_proposals(citizen, django_assert_num_queries, size):
     make_convention(size)
-    make_review(2025)
+    make_review(2025, documents=True)
 
     cold_process()
     with django_assert_num_queries(2):  # the content version, the stored document

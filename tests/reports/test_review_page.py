@@ -77,7 +77,7 @@ def test_it_gives_the_explanation_of_a_pending_proposal(citizen):
     waiting = make_proposal(axis=axis, title="Des bus la nuit")
     set_status(waiting, 2025, Status.UNDERWAY, explanation="Les lignes de nuit sont à l'étude.")
     set_status(make_proposal(axis=axis, title="Planter des arbres"), 2025, Status.IMPLEMENTED)
-    make_review(2025, documents=False)
+    make_review(2025)
 
     _, html = page(citizen)
 
@@ -88,7 +88,7 @@ def test_it_gives_the_explanation_of_a_pending_proposal(citizen):
 
 def test_a_proposal_never_assessed_is_not_shown_as_a_failure(citizen):
     make_proposal(axis=make_axis(), title="Des jardins partagés")
-    make_review(2025, documents=False)
+    make_review(2025)
 
     _, html = page(citizen)
 
@@ -114,7 +114,7 @@ def test_it_shows_the_change_since_the_previous_published_year(citizen, history)
 def test_the_change_is_since_the_previous_published_year_not_a_draft(citizen, history):
     make_review(2025, published=False)
     set_status(history.proposals["budget"], 2026, Status.IMPLEMENTED)
-    make_review(2026, documents=False)
+    make_review(2026)
 
     _, html = page(citizen, "/bilans/2026/")
 
@@ -124,7 +124,7 @@ def test_the_change_is_since_the_previous_published_year_not_a_draft(citizen, hi
 
 def test_the_change_is_the_difference_of_the_printed_rates(citizen, history):
     set_status(history.proposals["budget"], 2025, Status.IMPLEMENTED)
-    make_review(2025, documents=False)
+    make_review(2025)
 
     _, html = page(citizen, "/bilans/2025/")
 
@@ -250,8 +250,8 @@ def test_the_pages_refuse_to_change_anything(citizen, clermont):
 @pytest.mark.parametrize("size", [40, 400])
 def test_the_page_query_count_does_not_grow_with_the_proposals(citizen, django_assert_num_queries, size):
     make_convention(size, year=2024)
-    make_review(2024, documents=False)  # pages only: the documents are not measured here
-    make_review(2025, documents=False)
+    make_review(2024)
+    make_review(2025)
 
     # the convention, the review, its versions, their documents, earlier years, their frozen
     # figures, pending proposals (deliberations are in the version), the committee's published
@@ -263,8 +263,8 @@ def test_the_page_query_count_does_not_grow_with_the_proposals(citizen, django_a
 @pytest.mark.parametrize("size", [40, 400])
 def test_the_list_query_count_does_not_grow_with_the_proposals(citizen, django_assert_num_queries, size):
     make_convention(size, year=2024)
-    make_review(2024, documents=False)  # pages only: the documents are not measured here
-    make_review(2025, documents=False)
+    make_review(2024)
+    make_review(2025)
 
     with django_assert_num_queries(4):  # published years, their frozen figures, the reviews, the convention
         assert citizen.get("/bilans/").status_code == 200

@@ -44,7 +44,7 @@ def build_corrected() -> Corrected:
     bikes = make_proposal(axis=axis, title="Des pistes cyclables", order=2)
     set_status(trees, 2025, Status.IMPLEMENTED)
     set_status(bikes, 2025, Status.UNDERWAY)
-    review = make_review(2025)
+    review = make_review(2025, documents=True)
     v1 = {document.fmt: (bytes(document.content), document.sha256) for document in ReviewDocument.objects.all()}
     review_open_correction(review, reason=REASON)
     YearlyStatus.objects.filter(proposal=bikes, year=2025).update(status=Status.IMPLEMENTED)

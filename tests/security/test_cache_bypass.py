@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def convention():
     proposals = make_convention(3)
-    make_review(2025)
+    make_review(2025, documents=True)
     return proposals
 
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def build_convention():
     proposals = make_convention(6)
-    make_review(2025)
+    make_review(2025, documents=True)
     return proposals
 
 

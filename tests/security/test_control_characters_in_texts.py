@@ -68,7 +68,7 @@ def control(request):
     axis = make_axis(slug="ecologique", name="Transition écologique")
     velo = make_proposal(axis, key="velo", title="Développer le vélo")
     set_status(velo, 2025, "underway", explanation="Les travaux commencent.")
-    make_review(2025, documents=False)
+    make_review(2025)
     make_review(2026, published=False)
     Proposal.objects.filter(key="velo").update(title=f"Développer{request.param} le vélo")
     velo.yearly_statuses.update(explanation=f"Les travaux{request.param} commencent.")

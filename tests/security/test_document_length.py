@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("path", ["/bilans/2025.pdf", "/bilans/2025.xlsx", "/bilans/2025/v1.json", "/bilans/2025.csv"])
 def test_a_stored_document_has_its_content_length(citizen, path):
     make_convention(2)
-    make_review(2025)
+    make_review(2025, documents=True)
 
     response = citizen.get(path)
 

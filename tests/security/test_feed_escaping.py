@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_an_explanation_with_markup_reaches_feed_readers_as_text(citizen):
     proposal = make_proposal(title="Des bancs")
     set_status(proposal, 2025, "underway", explanation='<script>alert(1)</script> & <b onmouseover="x">gras</b>')
-    make_review(2025, documents=False)
+    make_review(2025)
 
     response = citizen.get("/flux/")
 

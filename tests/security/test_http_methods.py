@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from tests.factory import make_convention, make_review
+from tests.snapshots import replayed
 
 pytestmark = pytest.mark.django_db
 
@@ -43,10 +44,14 @@ PUBLIC_URLS = [
 ]
 
 
+def build_published():
+    make_convention(2)
+    make_review(2025, documents=True)  # a stored document is answered before any view
+
+
 @pytest.fixture
 def published():
-    make_convention(2)
-    make_review(2025)
+    replayed(build_published)
 
 
 @pytest.mark.parametrize("url", PUBLIC_URLS)

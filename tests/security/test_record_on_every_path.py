@@ -20,7 +20,7 @@ def locked():
     proposal = make_proposal()
     set_status(proposal, 2025, "implemented")
     set_status(proposal, 2026, "underway")
-    make_review(2025, documents=False)
+    make_review(2025)
     return proposal
 
 
