@@ -182,6 +182,10 @@ def test_the_client_is_the_one_the_trusted_proxy_saw(proposal, settings):
         ({"adresse": "pas-une-adresse"}, "Cette adresse électronique n'est pas valable"),
         ({"adresse": ""}, "Indiquez votre adresse électronique."),
         ({"adresse": "a" * 10_000 + "@example.org"}, "Cette adresse est trop longue"),
+        # 215 characters as typed, 275 once lower-cased (each «İ» becomes two): too long to store.
+        ({"adresse": "a" * 150 + "@" + ("İ" * 30 + ".") * 2 + "fr"}, "Cette adresse est trop longue"),
+        # A name no mail server can be asked for (its ASCII form is longer than 63 characters).
+        ({"adresse": "lea@" + "é" * 63 + ".fr"}, "Cette adresse électronique n'est pas valable"),
         ({"adresse": "lea\x00@example.org"}, "Cette adresse électronique n'est pas valable"),
         ({"adresse": "lea@example.org", "proposition": "inconnue"}, "Cette proposition n'existe pas"),
         ({"adresse": "lea@example.org", "proposition": "x" * 10_000}, "Cette proposition n'existe pas"),
