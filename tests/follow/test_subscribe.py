@@ -257,3 +257,20 @@ def test_old_unconfirmed_addresses_are_forgotten_on_each_new_subscription(citize
 
     assert list(Follower.objects.values_list("email", flat=True)) == ["lea@example.org"]
     assert not Subscription.objects.filter(follower_id=old.pk).exists()
+
+
+def test_the_confirmation_link_confirms_only_what_a_message_listed(citizen, proposal):
+    """Anyone may type an address: what is asked for it once its message of the day is sent
+    (listed in no message) is not followed when the owner presses the button."""
+    follow(citizen, proposition="eco-arbres")
+    [message] = mail.outbox
+    follow(Client(REMOTE_ADDR="198.51.100.9"), "lea@example.org")  # every review, asked by someone else
+
+    assert len(mail.outbox) == 1
+    link = next(line for line in message.body.splitlines() if "/suivre/confirmer/" in line)
+    page = citizen.post(link.removeprefix("http://testserver")).content.decode()
+
+    follower = Follower.objects.get()
+    assert follower.is_confirmed
+    assert [str(subscription) for subscription in follower.subscriptions.all()] == ["eco-arbres — Planter"]
+    assert "tous les bilans" not in page
