@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.encoding import punycode
 from django.utils.translation import gettext_lazy as _
 
 from proposals.models import Axis, Proposal
@@ -36,7 +37,17 @@ class FollowForm(forms.Form):
     )
 
     def clean_adresse(self) -> str:
-        return self.cleaned_data["adresse"].lower()
+        """Lower-cased (one person, one follower); still 254 characters at most then (a letter
+        such as «İ» becomes two), and with a domain a mail server can be asked for (its ASCII
+        form, each part 63 characters at most): else neither stored nor sent to."""
+        email = self.cleaned_data["adresse"].lower()
+        if len(email) > self.fields["adresse"].max_length:
+            raise forms.ValidationError(self.fields["adresse"].error_messages["max_length"], code="max_length")
+        try:
+            punycode(email.rpartition("@")[2])
+        except UnicodeError:
+            raise forms.ValidationError(self.fields["adresse"].error_messages["invalid"], code="invalid") from None
+        return email
 
     def clean_proposition(self) -> Proposal | None:
         key = self.cleaned_data["proposition"]

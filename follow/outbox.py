@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from proposals.models import Axis, Convention
@@ -31,7 +32,10 @@ from .models import Announcement, Message, Subscription
 
 
 def announcement_create(*, kind: str, key: str, subject: str, news: dict) -> tuple[Announcement, bool]:
-    """The announcement of `key` (created once: a task run twice announces nothing more)."""
+    """The announcement of `key` (created once: a task run twice announces nothing more). Its
+    subject is cut to its column («Projet réalisé : » and a title of 200 characters is longer);
+    the message's text says the whole title."""
+    subject = Truncator(subject).chars(Announcement._meta.get_field("subject").max_length)
     return Announcement.objects.get_or_create(key=key, defaults={"kind": kind, "subject": subject, "news": news})
 
 

@@ -39,20 +39,23 @@ def follower_subscribe(*, email: str, proposal: Proposal | None = None, axis: Ax
     before the address confirms: an unknown or unconfirmed address keeps what it asks for until
     it confirms (or is forgotten after UNCONFIRMED_DAYS); a confirmed one is asked to confirm
     the addition, which is stored only then, or told that it follows it already (with the link
-    to its page). At most one such message per address per day, whoever asks. The caller
-    answers the same thing in every case."""
+    to its page). At most one such message per address per day, whoever asks; an unconfirmed
+    address keeps only what a message lists (anyone may type an address: what is asked for it
+    after its message of the day would be confirmed by a button its owner pressed for what the
+    message said). The caller answers the same thing in every case."""
     with transaction.atomic():
         Follower.objects.forget_unconfirmed()
         follower, _ = Follower.objects.get_or_create(email=email.lower())
+        claimed = follower.claim_confirmation_message()
         if follower.is_confirmed:
             # What it follows already (saved), or the addition to confirm (not saved).
             asked = follower.subscriptions.filter(proposal=proposal, axis=axis).first() or Subscription(
                 follower=follower, proposal=proposal, axis=axis
             )
         else:
-            Subscription.objects.get_or_create(follower=follower, proposal=proposal, axis=axis)
+            if claimed:  # the message sent below lists it
+                Subscription.objects.get_or_create(follower=follower, proposal=proposal, axis=axis)
             asked = None
-        claimed = follower.claim_confirmation_message()
     # Sent once the rows are committed, outside the transaction: SMTP can be slow.
     if claimed:
         send_confirmation(follower, addition=asked)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from follow import outbox
-from follow.models import Message
+from follow.models import Announcement, Message
 from follow.outbox import claim, requeue_stale
 from proposals.models import ProjectState, Status
 from reports.formatting import NBSP
@@ -239,6 +239,24 @@ def test_a_project_delivered_tells_the_followers_of_its_proposals_once(smtp, cit
     project.save()
     run_worker()
     assert len(smtp.received) == 1
+
+
+def test_a_project_with_the_longest_title_is_announced_too(smtp, city):
+    """A project's title may take 200 characters: its announcement's subject, longer, still
+    fits its column (PostgreSQL refused it, and the task failed: no follower was told)."""
+    title = "Ligne de bus C " + "x" * 185
+    project = make_project([city["bus"]], title=title, summary="Une nouvelle ligne.")
+    make_follower("bob@example.org", city["bus"])
+
+    project.state = ProjectState.DELIVERED
+    project.save()
+    run_worker()
+
+    [bob] = smtp.received
+    assert "Projet réalisé : Ligne de bus C xxx" in bob["Subject"]
+    assert f"Le projet « {title} » est réalisé." in text_of(bob)
+    [announcement] = Announcement.objects.filter(kind=Announcement.Kind.PROJECT)
+    assert len(announcement.subject) <= Announcement._meta.get_field("subject").max_length
 
 
 def test_a_rolled_back_publication_queues_nothing(city):

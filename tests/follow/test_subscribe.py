@@ -182,6 +182,10 @@ def test_the_client_is_the_one_the_trusted_proxy_saw(proposal, settings):
         ({"adresse": "pas-une-adresse"}, "Cette adresse électronique n'est pas valable"),
         ({"adresse": ""}, "Indiquez votre adresse électronique."),
         ({"adresse": "a" * 10_000 + "@example.org"}, "Cette adresse est trop longue"),
+        # 215 characters as typed, 275 once lower-cased (each «İ» becomes two): too long to store.
+        ({"adresse": "a" * 150 + "@" + ("İ" * 30 + ".") * 2 + "fr"}, "Cette adresse est trop longue"),
+        # A name no mail server can be asked for (its ASCII form is longer than 63 characters).
+        ({"adresse": "lea@" + "é" * 63 + ".fr"}, "Cette adresse électronique n'est pas valable"),
         ({"adresse": "lea\x00@example.org"}, "Cette adresse électronique n'est pas valable"),
         ({"adresse": "lea@example.org", "proposition": "inconnue"}, "Cette proposition n'existe pas"),
         ({"adresse": "lea@example.org", "proposition": "x" * 10_000}, "Cette proposition n'existe pas"),
@@ -253,3 +257,20 @@ def test_old_unconfirmed_addresses_are_forgotten_on_each_new_subscription(citize
 
     assert list(Follower.objects.values_list("email", flat=True)) == ["lea@example.org"]
     assert not Subscription.objects.filter(follower_id=old.pk).exists()
+
+
+def test_the_confirmation_link_confirms_only_what_a_message_listed(citizen, proposal):
+    """Anyone may type an address: what is asked for it once its message of the day is sent
+    (listed in no message) is not followed when the owner presses the button."""
+    follow(citizen, proposition="eco-arbres")
+    [message] = mail.outbox
+    follow(Client(REMOTE_ADDR="198.51.100.9"), "lea@example.org")  # every review, asked by someone else
+
+    assert len(mail.outbox) == 1
+    link = next(line for line in message.body.splitlines() if "/suivre/confirmer/" in line)
+    page = citizen.post(link.removeprefix("http://testserver")).content.decode()
+
+    follower = Follower.objects.get()
+    assert follower.is_confirmed
+    assert [str(subscription) for subscription in follower.subscriptions.all()] == ["eco-arbres — Planter"]
+    assert "tous les bilans" not in page
