@@ -27,7 +27,7 @@ def pytest_configure(config):
     for name in ("REDIS_URL", "TEST_REDIS_URL"):
         if os.environ.get(name):
             os.environ[name] = urlsplit(os.environ[name])._replace(path=f"/{database}").geturl()
-    if settings.CACHES["default"]["BACKEND"].endswith(".RedisCache"):
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):  # Django's, or core's FailFastRedisCache
         default = {**settings.CACHES["default"], "LOCATION": os.environ["REDIS_URL"]}
         settings.CACHES = {**settings.CACHES, "default": default}
 
