@@ -29,7 +29,10 @@ class OtherSite:
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.wfile.write(body)
+                except ConnectionError:  # the browser stopped reading (a favicon it gave up on)
+                    pass
 
             def log_message(self, *args):
                 pass
