@@ -1,12 +1,17 @@
-"""When something followers may be told about happens, one task is queued, once the change is
-committed (a rolled-back publication queues nothing): the publication itself does no work per
-follower, and stays as fast with ten thousand followers as with none."""
+"""When something followers may be told about happens, one task is queued: the publication
+itself does no work per follower, and stays as fast with ten thousand followers as with none.
+
+With the queue in the site's database (django-tasks-db, the default), the task is written in
+the publication's own transaction: committed with it or not at all, so no crash between the two
+loses an announcement (and the worker sees it only once committed). Any other queue is asked
+once the change is committed (a rolled-back publication queues nothing either way)."""
 
 from functools import partial
 
 from django.db import transaction
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
+from django_tasks_db import DatabaseBackend
 
 from assessments.models import CommitteeVersion
 from proposals.models import Project, ProjectState
@@ -14,6 +19,13 @@ from publishing.signals import published
 from reports.models import ReviewVersion
 
 from .tasks import announce_committee, announce_project, announce_review
+
+
+def queue(task, *args) -> None:
+    if isinstance(task.get_backend(), DatabaseBackend):
+        task.enqueue(*args)
+    else:
+        transaction.on_commit(partial(task.enqueue, *args))
 
 
 @receiver(published)
@@ -24,7 +36,7 @@ def announce_publication(sender, record, version, previous, **kwargs):
         task = announce_committee
     else:
         return
-    transaction.on_commit(partial(task.enqueue, version.pk, previous.pk if previous is not None else None))
+    queue(task, version.pk, previous.pk if previous is not None else None)
 
 
 @receiver(pre_save, sender=Project)
@@ -45,4 +57,4 @@ def announce_delivered_project(sender, instance, created, raw, **kwargs):
         return
     if getattr(instance, "_state_before_save", None) == ProjectState.DELIVERED:
         return
-    transaction.on_commit(partial(announce_project.enqueue, instance.pk, instance.version))
+    queue(announce_project, instance.pk, instance.version)

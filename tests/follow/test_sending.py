@@ -267,6 +267,15 @@ def test_a_rolled_back_publication_queues_nothing(city):
     assert not DBTaskResult.objects.filter(status="READY").exists()
 
 
+def test_the_announcement_is_queued_in_the_publication_s_own_transaction(city):
+    """Committed with the publication or not at all: no moment when one is without the other."""
+    make_follower("alice@example.org", city["bike"])
+    with transaction.atomic():
+        make_review(2025, documents=False)
+        assert DBTaskResult.objects.filter(status="READY", task_path__endswith="announce_review").count() == 1
+    assert DBTaskResult.objects.filter(status="READY", task_path__endswith="announce_review").count() == 1
+
+
 def test_a_message_claimed_by_one_worker_is_not_taken_by_another(smtp, city):
     make_follower("alice@example.org", city["bike"])
     make_review(2025, documents=False)
