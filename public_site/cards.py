@@ -61,18 +61,17 @@ def proposal_embed(request, proposal: Proposal) -> Embed:
     )
 
 
-def axis_embed(request, slug: str) -> Embed | None:
-    """The card and feed of the axis of `slug`, if there is one (one query, only for a slug)."""
-    axis = Axis.objects.filter(slug=slug).first() if slug else None
+def axis_embed(request, axis: dict | None) -> Embed | None:
+    """The card and feed of `axis` ({"slug", "name"}: the table filter's `chosen_axis`), if any."""
     if axis is None:
         return None
-    names = {"axis_name": current_convention(request).axis_name, "axis": axis.name}
+    names = {"axis_name": current_convention(request).axis_name, "axis": axis["name"]}
     return _embed(
         request,
         _("Suivi des propositions, %(axis_name)s « %(axis)s »") % names,
-        reverse("embeds:axis-card", args=[axis.slug]),
+        reverse("embeds:axis-card", args=[axis["slug"]]),
         _("Les statuts publiés des propositions, %(axis_name)s « %(axis)s »") % names,
-        reverse("embeds:axis-feed", args=[axis.slug]),
+        reverse("embeds:axis-feed", args=[axis["slug"]]),
     )
 
 

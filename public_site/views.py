@@ -73,7 +73,7 @@ def proposal_list(request):
         "querystring": filterset.querystring(),
         "previous_querystring": filterset.querystring(page=page.number - 1),
         "next_querystring": filterset.querystring(page=page.number + 1),
-        "embed": axis_embed(request, filterset.cleaned("axe")),  # the table of one axis offers its card
+        "embed": axis_embed(request, filterset.chosen_axis),  # the table of one axis offers its card
     }
     return render(request, "proposals/proposal_list.html", context)
 
