@@ -122,7 +122,7 @@ def committee_news(version: CommitteeVersion, previous: CommitteeVersion | None)
         before = {entry.key: (entry.grade, entry.comment, entry.fidelity) for entry in previous.entries.all()}
         statements_before = {item["slug"]: item["text"] for item in previous.axis_statements}
     changes = []
-    for entry in version.entries.select_related("proposal").order_by("pk"):
+    for entry in version.entries.select_related("proposal__axis").order_by("pk"):
         if before.get(entry.key) == (entry.grade, entry.comment, entry.fidelity):
             continue
         changes.append(
@@ -153,16 +153,23 @@ def committee_news(version: CommitteeVersion, previous: CommitteeVersion | None)
     }
 
 
-def _proposal_of_assessment(entry) -> dict:
-    proposal = entry.proposal
+def _live_proposal(proposal) -> dict:
+    """A proposal as it stands now (the committee's entries and projects keep no frozen title)."""
     return {
-        "key": entry.key,
-        "proposal_id": entry.proposal_id,
-        "number": proposal.number if proposal is not None else None,
-        "title": proposal.display_title if proposal is not None else entry.key,
-        "axis": entry.axis_slug,
-        "url": _absolute(proposal.get_absolute_url()) if proposal is not None else "",
+        "key": proposal.key,
+        "proposal_id": proposal.pk,
+        "number": proposal.number,
+        "title": proposal.display_title,
+        "axis": proposal.axis.slug,
+        "url": _absolute(proposal.get_absolute_url()),
     }
+
+
+def _proposal_of_assessment(entry) -> dict:
+    """An assessed proposal, under the key and axis the committee's version froze."""
+    proposal = entry.proposal
+    live = _live_proposal(proposal) if proposal is not None else {"number": None, "title": entry.key, "url": ""}
+    return {**live, "key": entry.key, "proposal_id": entry.proposal_id, "axis": entry.axis_slug}
 
 
 def committee_subject(news: dict) -> str:
@@ -178,17 +185,7 @@ def project_news(project: Project) -> dict:
         "title": project.title,
         "summary": project.summary,
         "url": _absolute(project.get_absolute_url()),
-        "changes": [
-            {
-                "key": proposal.key,
-                "proposal_id": proposal.pk,
-                "number": proposal.number,
-                "title": proposal.display_title,
-                "axis": proposal.axis.slug,
-                "url": _absolute(proposal.get_absolute_url()),
-            }
-            for proposal in proposals
-        ],
+        "changes": [_live_proposal(proposal) for proposal in proposals],
         "axes": [],
         "everyone": False,
     }
