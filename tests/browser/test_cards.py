@@ -74,6 +74,9 @@ def test_a_page_of_another_site_frames_the_card_it_copied(page, clermont_live, o
     assert link.get_attribute("href") == "/propositions/eco-plu/"
     assert link.get_attribute("target") == "_blank"
     frame = next(frame for frame in page.frames if frame.url.endswith("/propositions/eco-plu/carte/"))
+    # The snippet's frame is lazy: the article's load event does not wait for it, nor for its
+    # stylesheet (measured unstyled, the card ran 359 px high once).
+    frame.wait_for_load_state("load")
     # Readable in the frame the snippet draws (320 × 280): nothing runs past it.
     assert frame.evaluate("document.documentElement.scrollWidth") <= 320
     assert frame.evaluate("document.documentElement.scrollHeight") <= 280
