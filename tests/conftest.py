@@ -17,6 +17,15 @@ from tests.snapshots import replayed
 
 
 def pytest_configure(config):
+    """No collected static files in the test processes: whitenoise indexes STATIC_ROOT each time a
+    test client builds the middleware, and `bin/start`'s tests collect 800 files into the
+    checkout's `staticfiles/` (tests/test_production.py) that every later client then read
+    again. The static files the pages name are served from the apps' folders (live server)."""
+    settings.STATIC_ROOT = settings.BASE_DIR / "staticfiles-not-in-tests"
+    _redis_database_per_process()
+
+
+def _redis_database_per_process():
     """`make test` runs the suite in two processes (pytest-xdist): each gets a Redis database of
     its own (`REDIS_URL` and the shared-cache tests' `TEST_REDIS_URL`), since the tests clear the
     cache and a page cached by one process must not be served to the other's tests."""

@@ -15,6 +15,7 @@ What it did beside the database is not done again (after a commit, a publication
 cache: a replay only bumps the content version, as any write does)."""
 
 import dataclasses
+from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +26,8 @@ from django.core.management.color import no_style
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
 from django.utils.functional import LazyObject, empty
+
+from core.cache import public_data_changed
 
 _recordings: dict[tuple, "Recording | None"] = {}
 
@@ -77,13 +80,12 @@ def _model_tables() -> set[str]:
 
 
 def _table_counts() -> dict[str, int]:
+    """The number of rows of every table, in one query."""
     with connection.cursor() as cursor:
         tables = sorted(t for t in connection.introspection.table_names(cursor) if not t.startswith("sqlite_"))
-        counts = {}
-        for table in tables:
-            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
-            counts[table] = cursor.fetchone()[0]
-    return counts
+        counts = ", ".join(f"(SELECT COUNT(*) FROM {connection.ops.quote_name(table)})" for table in tables)
+        cursor.execute(f"SELECT {counts}")
+        return dict(zip(tables, cursor.fetchone(), strict=True))
 
 
 def _settings_fingerprint() -> str:
@@ -108,16 +110,27 @@ def _all_rows() -> dict[tuple[str, Any], dict]:
 
 
 def _replay(recording: Recording) -> bool:
-    """Write the recorded rows again; False (and nothing written) when they no longer fit."""
-    created = list(serializers.deserialize("python", recording.created))
+    """Write the recorded rows again; False (and nothing written) when they no longer fit. The
+    new rows go in one INSERT per table (raw, as `loaddata` saves: no model's receiver runs but
+    the page cache's, told once that public data changed)."""
+    created, one_by_one = defaultdict(list), []
+    for obj in serializers.deserialize("python", recording.created):
+        if _stamped(type(obj.object)):
+            one_by_one.append(obj)
+        else:
+            created[type(obj.object)].append(obj.object)
     changed = list(serializers.deserialize("python", recording.changed))
-    models = {type(obj.object) for obj in created + changed}
+    models = set(created) | {type(obj.object) for obj in one_by_one + changed}
     try:
         with transaction.atomic():
-            for obj in created:
-                obj.save(save_m2m=False, force_insert=True)  # a primary key taken is refused, not overwritten
+            # A primary key taken is refused, not overwritten.
+            for model, objs in created.items():
+                model._base_manager.bulk_create(objs)
+            for obj in one_by_one:
+                obj.save(save_m2m=False, force_insert=True)
             for obj in changed:
                 obj.save(save_m2m=False)
+            public_data_changed(sender=None)
             connection.check_constraints(table_names=[model._meta.db_table for model in models])
             with connection.cursor() as cursor:
                 for sql in connection.ops.sequence_reset_sql(no_style(), list(models)):
@@ -125,6 +138,14 @@ def _replay(recording: Recording) -> bool:
     except DatabaseError:
         return False
     return True
+
+
+def _stamped(model: type[Model]) -> bool:
+    """A model with a date Django sets on each insert (`auto_now`, `auto_now_add`), which
+    `bulk_create` would set again: its rows are saved one by one, raw, keeping the recorded date."""
+    return any(
+        getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False) for field in model._meta.fields
+    )
 
 
 def _fresh(value: Any) -> Any:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.factory import make_convention, make_review
+from tests.snapshots import replayed
 
 PROXY_RULES = Path(__file__).resolve().parent.parent / "deploy" / "nginx" / "proxy.conf"
 
@@ -62,11 +63,15 @@ http {{
                 time.sleep(0.05)
 
 
+def build_site():
+    make_convention(3)
+    make_review(2025, documents=True)  # nginx keeps the stored documents too (tests/security)
+
+
 @pytest.fixture
 def site(settings):
     settings.PAGE_HTTP_MAX_AGE = 60
-    make_convention(3)
-    make_review(2025, documents=True)  # nginx keeps the stored documents too (tests/security)
+    replayed(build_site)
 
 
 def get(url: str, **headers) -> tuple[int, str, bytes]:

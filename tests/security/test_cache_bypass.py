@@ -10,16 +10,21 @@ from django.http import HttpResponse
 from core.middleware import PublicPageCacheMiddleware
 from proposals.models import Proposal
 from tests.factory import make_convention, make_review
+from tests.snapshots import replayed
 from tests.test_nginx import get, nginx, site  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def convention():
+def build_convention():
     proposals = make_convention(3)
     make_review(2025, documents=True)
     return proposals
+
+
+@pytest.fixture
+def convention():
+    return replayed(build_convention)
 
 
 def test_a_made_up_session_cookie_is_served_from_the_page_cache(
