@@ -39,7 +39,8 @@ class OtherSite:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        # Polled often: shutting it down at the end of a test waits for the next poll.
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
 
     def page_with(self, path: str, body: str) -> str:
         self.pages[path] = (
