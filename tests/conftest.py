@@ -48,13 +48,31 @@ def _redis_database_per_process():
 TOGETHER = ("tests/browser/", "tests/test_demo.py", "tests/test_production.py")
 
 
+def work_units(collection: list[str]) -> dict[str, str]:
+    """Each test's unit of work: its TOGETHER group, or the run of tests of its file that follow
+    each other in the collection. pytest-django sorts the tests that keep the database's rows
+    before those that empty it (live server, transaction=True), then those that use no database:
+    a file's tests of each kind are one run, so a process still empties its database after the
+    others, and a file's replayed data and module fixtures are built by one process, not two."""
+    units, previous, run = {}, None, 0
+    for nodeid in collection:
+        together = next((prefix for prefix in TOGETHER if nodeid.startswith(prefix)), None)
+        path = nodeid.split("::", 1)[0]
+        if together is None and path != previous:
+            previous, run = path, run + 1
+        units[nodeid] = together or f"{path}#{run}"
+    return units
+
+
 class TogetherScheduling(LoadScopeScheduling):
-    """pytest-xdist's `load`, except that the tests under each of TOGETHER go to one process.
-    Tests are handed out in collection order, so those that empty the database (live server)
-    still run after the others in each process."""
+    """pytest-xdist's `loadscope`, by the units of `work_units`, handed out in collection order."""
+
+    _units: dict[str, str] | None = None
 
     def _split_scope(self, nodeid: str) -> str:
-        return next((prefix for prefix in TOGETHER if nodeid.startswith(prefix)), nodeid)
+        if self._units is None:
+            self._units = work_units(next(iter(self.registered_collections.values())))
+        return self._units[nodeid]
 
 
 @pytest.hookimpl(optionalhook=True)
