@@ -44,6 +44,13 @@ class ThrowawayRedis:
         self.pid = int(self.pidfile.read_text())
         self.url = f"redis://127.0.0.1:{self.port}/0"
 
+    def site_caches(self) -> dict:
+        """The site's CACHES on this server, configured as in production, skipping it for a
+        second after a failure."""
+        options = {**django_settings.REDIS_CACHE_OPTIONS, "CIRCUIT_SECONDS": 1.0}
+        backend = "core.cache_backends.FailFastRedisCache"
+        return {"default": {"BACKEND": backend, "LOCATION": self.url, "OPTIONS": options}}
+
     def hang(self):
         os.kill(self.pid, signal.SIGSTOP)
 
@@ -60,13 +67,7 @@ def redis(tmp_path, settings):
     """The site's cache on a Redis of this test's own, configured as in production, with the
     public page cache on."""
     server = ThrowawayRedis(tmp_path)
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "core.cache_backends.FailFastRedisCache",
-            "LOCATION": server.url,
-            "OPTIONS": {**django_settings.REDIS_CACHE_OPTIONS, "CIRCUIT_SECONDS": 1.0},
-        }
-    }
+    settings.CACHES = server.site_caches()
     settings.PAGE_CACHE_SECONDS = 3600
     cache_backends._circuits.clear()
     cache._stamp = None

@@ -72,6 +72,23 @@ def axe():
     return Axe()
 
 
+def check_page(page, axe, name: str, problems: dict[str, str], *, accessibility: bool = True) -> None:
+    """Add to `problems` what is wrong with the page as it stands: wider than its screen (no
+    sideways scrolling of the whole page), and, unless `accessibility=False`, what axe-core finds
+    against WCAG 2.1 AA."""
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    if overflow > 0:
+        problems[f"{name} (largeur)"] = f"{overflow} px de trop à {page.viewport_size['width']} px"
+    if accessibility:
+        results = axe.run(page, options=WCAG_21_AA)
+        if results.response["violations"]:
+            problems[name] = results.generate_report()
+
+
+def report(problems: dict[str, str]) -> str:
+    return "\n\n".join(f"{name}\n{text}" for name, text in problems.items())
+
+
 def assert_no_axe_violations(axe, page):
     results = axe.run(page, options=WCAG_21_AA)
     violations = results.response["violations"]

@@ -7,7 +7,7 @@ from django.core import mail
 from follow.links import confirm_url, manage_url, unsubscribe_url
 from follow.models import Follower, Subscription
 from proposals.models import Proposal
-from tests.browser.conftest import WCAG_21_AA
+from tests.browser.conftest import check_page, report
 
 
 def _on_live(url: str, live) -> str:
@@ -25,12 +25,7 @@ def test_the_follow_pages_have_no_wcag_21_aa_violation(browser, axe, clermont_li
     problems = {}
 
     def check(name):
-        results = axe.run(page, options=WCAG_21_AA)
-        if results.response["violations"]:
-            problems[name] = results.generate_report()
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        if overflow > 0:
-            problems[name + " (largeur)"] = f"{overflow}px de trop"
+        check_page(page, axe, name, problems)
 
     try:
         page.goto(clermont_live.url + "/propositions/?axe=ecologique")
@@ -61,6 +56,6 @@ def test_the_follow_pages_have_no_wcag_21_aa_violation(browser, axe, clermont_li
     finally:
         context.close()
 
-    assert problems == {}, "\n\n".join(f"{name}\n{report}" for name, report in problems.items())
+    assert problems == {}, report(problems)
     assert [message.to for message in mail.outbox] == [["nouvelle@example.org"]]
     assert not Follower.objects.filter(email="lea@example.org").exists()

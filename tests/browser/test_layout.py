@@ -8,7 +8,7 @@ from urllib.request import urlopen
 
 import pytest
 
-from tests.browser.conftest import WCAG_21_AA
+from tests.browser.conftest import check_page, report
 from tests.factory import make_wide_convention
 from tests.snapshots import replayed
 
@@ -68,23 +68,12 @@ def problems_at(browser, axe, base_url: str, paths: list[str], width: int) -> di
     try:
         for path in paths:
             page.goto(base_url + path)
-            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-            if overflow > 0:
-                problems[f"{path} (largeur)"] = f"{overflow} px de trop à {width} px"
             structure = page.evaluate(STRUCTURE)
-            if structure in checked:
-                continue
+            check_page(page, axe, path, problems, accessibility=structure not in checked)
             checked.add(structure)
-            results = axe.run(page, options=WCAG_21_AA)
-            if results.response["violations"]:
-                problems[path] = results.generate_report()
     finally:
         context.close()
     return problems
-
-
-def report(problems: dict[str, str]) -> str:
-    return "\n\n".join(f"{path}\n{text}" for path, text in problems.items())
 
 
 def test_every_clermont_page_fits_a_phone(browser, axe, clermont_live):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import WCAG_21_AA
+from tests.browser.conftest import check_page, report
 
 PAGES = [
     "/",
@@ -31,17 +31,11 @@ def test_every_public_page_has_no_wcag_21_aa_violation(browser, axe, clermont_li
     try:
         for url in PAGES:
             page.goto(clermont_live.url + url)
-            results = axe.run(page, options=WCAG_21_AA)
-            if results.response["violations"]:
-                problems[url] = results.generate_report()
-            # Nothing wider than the screen: no sideways scrolling of the whole page.
-            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-            if overflow > 0:
-                problems[url + " (largeur)"] = f"{overflow}px de trop"
+            check_page(page, axe, url, problems)
     finally:
         context.close()
 
-    assert problems == {}, "\n\n".join(f"{url}\n{report}" for url, report in problems.items())
+    assert problems == {}, report(problems)
 
 
 def test_a_citizen_filters_searches_and_follows_a_proposal_to_its_project(page, clermont_live):

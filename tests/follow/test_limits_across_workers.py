@@ -19,13 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def redis(tmp_path, settings):
     server = ThrowawayRedis(tmp_path)
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "core.cache_backends.FailFastRedisCache",
-            "LOCATION": server.url,
-            "OPTIONS": {**django_settings.REDIS_CACHE_OPTIONS, "CIRCUIT_SECONDS": 1.0},
-        }
-    }
+    settings.CACHES = server.site_caches()
     cache_backends._circuits.clear()
     yield server
     server.stop()
