@@ -111,8 +111,8 @@ def _all_rows() -> dict[tuple[str, Any], dict]:
 
 def _replay(recording: Recording) -> bool:
     """Write the recorded rows again; False (and nothing written) when they no longer fit. The
-    new rows go in one INSERT per table (raw, as `loaddata` saves: no model's receiver runs but
-    the page cache's, told once that public data changed)."""
+    new rows go in one INSERT per table, which sends no model signal: the page cache is told
+    once that public data changed (the other rows are saved raw, as `loaddata` saves)."""
     created, one_by_one = defaultdict(list), []
     for obj in serializers.deserialize("python", recording.created):
         if _stamped(type(obj.object)):
