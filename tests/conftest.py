@@ -128,10 +128,42 @@ EDITORS = "Rédaction"
 CLERKS = "Greffe"
 
 
+# The files that run 10 to 20 s each (the site's commands in processes of their own, migrations
+# rewound). The process that gets the last unit of work runs it alone while the other has
+# finished: among the tests of their kind, the TOGETHER groups are handed out first (the browser
+# tests are the longest unit), then these.
+SLOW = (
+    "tests/test_local_env.py",
+    "tests/follow/test_worker_process.py",
+    "tests/test_upgrades.py",
+    "tests/proposals/test_institutions.py",
+    "tests/security/test_cache_bypass.py",
+)
+
+
+def handed_out_first(item) -> int:
+    return 0 if item.nodeid.startswith(TOGETHER) else 1 if item.nodeid.startswith(SLOW) else 2
+
+
+def database_kind(item) -> int:
+    """pytest-django's order: the tests whose rows are rolled back (0), those that commit and
+    empty the database afterwards (1), those without a database (2)."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if (marker and marker.kwargs.get("transaction")) or fixtures & {"transactional_db", "live_server"}:
+        return 1
+    return 0 if marker or "db" in fixtures else 2
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgres` (row locks held by one connection while another waits) cannot run
-    on SQLite, which has neither: they run in the PostgreSQL pass of `make test`, and are
-    deselected (not skipped) on the SQLite pass."""
+    """Within pytest-django's order, the TOGETHER groups, then the SLOW files, come first. Tests marked `postgres` (row
+    locks held by one connection while another waits) cannot run on SQLite, which has neither:
+    they run in the PostgreSQL pass of `make test`, and are deselected (not skipped) on the
+    SQLite pass."""
+    kinds = [database_kind(item) for item in items]
+    if kinds != sorted(kinds):  # pytest-django sorted them first (its hook runs before this one)
+        raise pytest.UsageError("tests/conftest.py: database_kind() no longer follows pytest-django's order.")
+    items.sort(key=lambda item: (database_kind(item), handed_out_first(item)))
     if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         return
     deselected = [item for item in items if item.get_closest_marker("postgres")]
