@@ -156,10 +156,10 @@ def database_kind(item) -> int:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Within pytest-django's order, the TOGETHER groups, then the SLOW files, come first. Tests marked `postgres` (row
-    locks held by one connection while another waits) cannot run on SQLite, which has neither:
-    they run in the PostgreSQL pass of `make test`, and are deselected (not skipped) on the
-    SQLite pass."""
+    """Within pytest-django's order, the TOGETHER groups, then the SLOW files, come first.
+    Tests marked `postgres` (row locks held by one connection while another waits) cannot run
+    on SQLite, which has neither: they run in the PostgreSQL pass of `make test`, and are
+    deselected (not skipped) on the SQLite pass."""
     kinds = [database_kind(item) for item in items]
     if kinds != sorted(kinds):  # pytest-django sorted them first (its hook runs before this one)
         raise pytest.UsageError("tests/conftest.py: database_kind() no longer follows pytest-django's order.")

@@ -64,8 +64,11 @@ http {{
 
 
 def build_site():
-    make_convention(3)
-    make_review(2025, documents=True)  # nginx keeps the stored documents too (tests/security)
+    """Three proposals and their published 2025 review (nginx keeps the stored documents too:
+    tests/security); returns the proposals."""
+    proposals = make_convention(3)
+    make_review(2025, documents=True)
+    return proposals
 
 
 @pytest.fixture

@@ -9,22 +9,16 @@ from django.http import HttpResponse
 
 from core.middleware import PublicPageCacheMiddleware
 from proposals.models import Proposal
-from tests.factory import make_convention, make_review
+from tests.factory import make_review
 from tests.snapshots import replayed
-from tests.test_nginx import get, nginx, site  # noqa: F401 - fixtures
+from tests.test_nginx import build_site, get, nginx, site  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
 
-def build_convention():
-    proposals = make_convention(3)
-    make_review(2025, documents=True)
-    return proposals
-
-
 @pytest.fixture
 def convention():
-    return replayed(build_convention)
+    return replayed(build_site)
 
 
 def test_a_made_up_session_cookie_is_served_from_the_page_cache(
