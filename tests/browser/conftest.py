@@ -1,4 +1,8 @@
-"""Real-browser tests: Playwright drives Debian's Chromium (never a downloaded browser)."""
+"""Real-browser tests: Playwright drives Debian's Chromium (never a downloaded browser).
+
+A click or a key that loads another page is wrapped in `page.expect_navigation()`: Playwright's
+click returns once the navigation has started, when the new document may still be empty, so a
+check run at once can read nothing (`document.documentElement` is null) or the old page."""
 
 import os
 import shutil

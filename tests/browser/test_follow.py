@@ -32,11 +32,13 @@ def test_the_follow_pages_have_no_wcag_21_aa_violation(browser, axe, clermont_li
         check("axe")
         page.goto(clermont_live.url + "/propositions/eco-vegetalisation/")
         page.get_by_label("Votre adresse électronique").fill("pas-une-adresse")
-        page.get_by_role("button", name="Suivre", exact=True).click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Suivre", exact=True).click()
         assert "n'est pas valable" in page.locator("#suivre-erreur").inner_text()
         check("erreur")
         page.get_by_label("Votre adresse électronique").fill("nouvelle@example.org")
-        page.get_by_role("button", name="Suivre", exact=True).click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Suivre", exact=True).click()
         assert page.get_by_role("heading", level=1).inner_text() == "Vérifiez votre messagerie"
         check("réponse")
         for name, url in [
@@ -48,10 +50,12 @@ def test_the_follow_pages_have_no_wcag_21_aa_violation(browser, axe, clermont_li
             page.goto(_on_live(url, clermont_live))
             check(name)
         page.goto(_on_live(confirm_url(follower), clermont_live))
-        page.get_by_role("button", name="Je confirme mon abonnement").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Je confirme mon abonnement").click()
         check("confirmé")
         page.goto(_on_live(unsubscribe_url(follower), clermont_live))
-        page.get_by_role("button", name="Me désabonner").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Me désabonner").click()
         check("désabonné")
     finally:
         context.close()

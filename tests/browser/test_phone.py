@@ -29,7 +29,8 @@ def test_the_table_keeps_its_sort_links_on_a_phone(page, axe, clermont_live):
         })"""
     )
     assert all(hits), hits
-    page.locator(".tracking thead a", has_text="Statut").click()
+    with page.expect_navigation():
+        page.locator(".tracking thead a", has_text="Statut").click()
     assert "tri=statut" in page.url
     assert page.locator(".tracking thead th[aria-sort]").inner_text().startswith("Statut")
     assert_no_axe_violations(axe, page)
@@ -92,7 +93,8 @@ def test_a_selected_filter_shows_whole_on_a_phone(page, axe, two_voices_live):
     )
     assert cut == []
     page.select_option("#id_avis", "ecart")
-    page.get_by_role("button", name="Filtrer").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Filtrer").click()
     assert "avis=ecart" in page.url
     assert_no_axe_violations(axe, page)
 

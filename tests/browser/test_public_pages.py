@@ -43,23 +43,28 @@ def test_a_citizen_filters_searches_and_follows_a_proposal_to_its_project(page, 
 
     page.get_by_label("Axe").select_option(label="Transition écologique")
     page.get_by_label("Statut").select_option(label="En cours")
-    page.get_by_role("button", name="Filtrer").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Filtrer").click()
     assert "axe=ecologique" in page.url and "statut=underway" in page.url
     assert page.locator(".result-count strong").inner_text() == "1 proposition"
     assert page.locator("tbody tr").count() == 1
 
-    page.get_by_role("link", name="Effacer les filtres").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Effacer les filtres").click()
     assert page.locator("tbody tr").count() == 40
 
     page.get_by_label("Rechercher").fill("vegetalisation")
-    page.get_by_label("Rechercher").press("Enter")
+    with page.expect_navigation():
+        page.get_by_label("Rechercher").press("Enter")
     assert page.locator("tbody tr").count() == 1
 
-    page.get_by_role("link", name="Intensifier la végétalisation des espaces publics et privés").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Intensifier la végétalisation des espaces publics et privés").click()
     assert page.locator("h1").inner_text() == "Intensifier la végétalisation des espaces publics et privés"
     assert page.locator("#suivi-2025 .badge").inner_text() == "Mise en œuvre"
 
-    page.get_by_role("link", name="Nouveaux parcs urbains").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Nouveaux parcs urbains").click()
     assert page.locator("h1").inner_text() == "Nouveaux parcs urbains"
     assert "2,5\u00a0ha" in page.locator(".key-figures").inner_text()
 

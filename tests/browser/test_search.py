@@ -6,7 +6,8 @@ from tests.browser.conftest import WCAG_21_AA
 def search(page, base_url: str, words: str):
     page.goto(f"{base_url}/propositions/")
     page.get_by_label("Rechercher").fill(words)
-    page.get_by_label("Rechercher").press("Enter")
+    with page.expect_navigation():
+        page.get_by_label("Rechercher").press("Enter")
     return page.locator("tbody tr")
 
 
