@@ -6,6 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# Each command here runs in a developer's shell, without DATABASE_URL: on a SQLite file of its
+# own, whichever engine the pass tests (`make test` runs this file in the SQLite pass only).
+pytestmark = pytest.mark.own_database
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
