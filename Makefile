@@ -59,12 +59,12 @@ system-deps:
 ## PostgreSQL 15 cluster with the default local-memory cache. Each pass runs in TEST_WORKERS
 ## processes (pytest-xdist; one per core: `make test TEST_WORKERS=4`), the browser tests all in
 ## the same one (tests/conftest.py); each has its own test database and Redis database.
-## Every test that reaches the database runs in both passes, except two kinds that run once:
-## the browser tests (`browser`: what they check is the browser's side, layout, accessibility,
-## keyboard, forms without JavaScript, the same whatever engine serves the data) run against
-## production's engine, in the PostgreSQL pass; the tests with a database of their own
-## (`own_database`: a developer's SQLite file) run in the SQLite pass. Run by hand, pytest runs
-## them all on either engine.
+## Every test runs in both passes except those marked `postgres` (they need PostgreSQL:
+## tests/conftest.py deselects them on SQLite) and two kinds that run once: the browser tests
+## (`browser`: what they check is the browser's side, widths, accessibility, keyboard, forms
+## without JavaScript, the same HTML whatever engine serves the data) against production's
+## engine, in the PostgreSQL pass; the tests with a database of their own (`own_database`: a
+## developer's SQLite file) in the SQLite pass. Run by hand, pytest runs those two on either engine.
 TEST_WORKERS ?= 2
 PYTEST := $(PY) -m pytest -n $(TEST_WORKERS)
 test: install system-deps lint
