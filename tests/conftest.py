@@ -163,6 +163,14 @@ def pytest_collection_modifyitems(config, items):
     kinds = [database_kind(item) for item in items]
     if kinds != sorted(kinds):  # pytest-django sorted them first (its hook runs before this one)
         raise pytest.UsageError("tests/conftest.py: database_kind() no longer follows pytest-django's order.")
+    for item, kind in zip(items, kinds, strict=True):
+        # `make test` runs these in its SQLite pass only (Makefile): they must not use the pass's
+        # database, nor be among the tests it runs in the PostgreSQL pass only.
+        only_postgresql = item.get_closest_marker("postgres") or item.nodeid.startswith("tests/browser/")
+        if item.get_closest_marker("own_database") and (kind != 2 or only_postgresql):
+            raise pytest.UsageError(
+                f"{item.nodeid}: marked own_database, yet it uses the pass's database or PostgreSQL."
+            )
     items.sort(key=lambda item: (database_kind(item), handed_out_first(item)))
     if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         return
