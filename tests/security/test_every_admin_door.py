@@ -9,6 +9,7 @@ and the row is not locked. The expected rights come from one table, `RIGHTS`, wh
 the README's roles table («Accounts and roles»)."""
 
 import datetime
+import functools
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -230,28 +231,13 @@ def snapshot(obj) -> dict:
     return type(obj).objects.filter(pk=obj.pk).values().first()
 
 
-class ReferencePages:
-    """The pages a superuser sees, from which the form data a browser would send is built. Each
-    door starts from the same world (`Walk.isolated`) and reads them first: each page is fetched
-    once for the four roles."""
-
-    def __init__(self, client):
-        self.client = client
-        self.pages = {}
-
-    def get(self, url):
-        if url not in self.pages:
-            self.pages[url] = self.client.get(url)
-        return self.pages[url]
-
-
 class Walk:
     """One role's walk through every door; `failures` lists what differs from `RIGHTS`."""
 
-    def __init__(self, role, user, reference: ReferencePages):
+    def __init__(self, role, user, reference):
         self.role = role
         self.client = logged_in(user)
-        self.reference = reference
+        self.reference = reference  # a superuser's page: builds the form data a browser would send
         self.failures = []
 
     def expect(self, condition: bool, message: str):
@@ -284,7 +270,7 @@ class Walk:
 
     def change(self, model_admin, obj, may: bool):
         url = admin_url(model_admin, "change", obj.pk)
-        page = self.reference.get(url)
+        page = self.reference(url)
         field = probe_field(page) if page.status_code == 200 else None
         if field is None:
             return
@@ -317,7 +303,7 @@ class Walk:
             f"admin:{model_admin.opts.app_label}_{model_admin.opts.model_name}_simple_history",
             args=[obj.pk, record.history_id],
         )
-        page = self.reference.get(url)
+        page = self.reference(url)
         field = probe_field(page)
         data = {**form_data(page), **({field: "Rétabli"} if field else {})}
         response = self.client.post(url, data)
@@ -340,7 +326,7 @@ class Walk:
         rows = model_admin.model._default_manager
         count = rows.count()
         template = next((obj for obj in rows.all() if not locked(obj)), None)
-        page = self.reference.get(admin_url(model_admin, "change", template.pk)) if template else None
+        page = self.reference(admin_url(model_admin, "change", template.pk)) if template else None
         has_form = page is not None and page.status_code == 200 and getattr(model_admin, "add_form", None) is None
         response = self.client.post(admin_url(model_admin, "add"), new_row_data(page) if has_form else {})
         label = model_admin.opts.label
@@ -381,7 +367,9 @@ class Walk:
 
 def test_every_door_holds_for_every_role(world, superuser_client, editor, clerk, committee):
     superuser = get_user_model().objects.get(username="admin")
-    reference = ReferencePages(superuser_client)
+    # Each door starts from the same world (`Walk.isolated`) and reads the superuser's page first:
+    # the page is the same for the four roles, fetched once.
+    reference = functools.cache(superuser_client.get)
     failures = []
 
     for role, user in {"editor": editor, "clerk": clerk, "committee": committee, "superuser": superuser}.items():
