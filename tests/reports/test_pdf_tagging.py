@@ -1,0 +1,103 @@
+"""What the review's PDF finisher adds to WeasyPrint's output (public_site/pdf_tags.py,
+public_site/exports.py): an uncompressed XMP metadata stream, list items made of a label and a
+body, header cells with their scope; and that the suite's checkers (tests/pdf_checks.py) see a
+PDF that loses its tags or compresses its metadata."""
+
+import io
+
+import pikepdf
+import pytest
+from weasyprint import HTML
+
+from public_site.exports import PDF_VARIANT, finish_pdf
+from tests.pdf_checks import conformance_failures
+
+SMALL = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Un petit bilan</title></head>
+<body>
+<h1>Un petit bilan</h1>
+<ul>
+  <li><p>Planter des arbres</p><p>Les arbres sont commandés.</p></li>
+  <li>Des pistes cyclables</li>
+</ul>
+<table>
+  <caption>Propositions mises en œuvre, par axe</caption>
+  <thead><tr><th scope="col">Axe</th><th scope="col">Propositions</th></tr></thead>
+  <tbody><tr><th scope="row">Climat</th><td>2</td></tr><tr><th scope="row">Solidarité</th><td>1</td></tr></tbody>
+</table>
+</body></html>"""
+
+
+@pytest.fixture(scope="module")
+def small_pdf() -> bytes:
+    return HTML(string=SMALL).write_pdf(pdf_variant=PDF_VARIANT, finisher=finish_pdf)
+
+
+def elements(pdf: pikepdf.Pdf, role: str) -> list[pikepdf.Dictionary]:
+    found, stack = [], [pdf.Root.StructTreeRoot]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack.extend(reversed(list(node)))
+        elif isinstance(node, pikepdf.Dictionary):
+            if node.get("/S") == role:
+                found.append(node)
+            if "/K" in node:
+                stack.append(node.K)
+    return found
+
+
+def roles(node: pikepdf.Dictionary) -> list[str]:
+    kids = node.K if isinstance(node.K, pikepdf.Array) else [node.K]
+    return [str(kid.S) for kid in kids if isinstance(kid, pikepdf.Dictionary) and "/S" in kid]
+
+
+def test_a_list_item_s_paragraphs_are_its_body(small_pdf):
+    pdf = pikepdf.open(io.BytesIO(small_pdf))
+
+    items = elements(pdf, "/LI")
+
+    assert [roles(item) for item in items] == [["/Lbl", "/LBody"], ["/Lbl", "/LBody"]]
+    body = items[0].K[1]
+    assert roles(body) == ["/P", "/P"]
+    assert all(paragraph.P.objgen == body.objgen for paragraph in body.K)  # each knows its new parent
+    assert body.P.objgen == items[0].objgen
+
+
+def test_header_cells_say_whether_they_head_a_column_or_a_row(small_pdf):
+    pdf = pikepdf.open(io.BytesIO(small_pdf))
+
+    scopes = [str(cell.A.Scope) for cell in elements(pdf, "/TH")]
+
+    assert scopes == ["/Column", "/Column", "/Row", "/Row"]
+
+
+def test_the_xmp_metadata_is_written_uncompressed(small_pdf):
+    pdf = pikepdf.open(io.BytesIO(small_pdf))
+
+    assert "/Filter" not in pdf.Root.Metadata
+    assert b'pdfuaid:part="1"' in pdf.Root.Metadata.read_raw_bytes()
+
+
+def test_the_checkers_pass_it_and_fail_it_without_tags_or_with_compressed_metadata(small_pdf):
+    assert conformance_failures(small_pdf) == []
+
+    def finish_compressing_metadata(document, pdf):
+        finish_pdf(document, pdf)
+        pdf.objects[int(pdf.catalog["Metadata"].split()[0])].compress = True
+
+    compressed = HTML(string=SMALL).write_pdf(pdf_variant=PDF_VARIANT, finisher=finish_compressing_metadata)
+    untagged = pikepdf.open(io.BytesIO(small_pdf))
+    del untagged.Root.StructTreeRoot
+    del untagged.Root.MarkInfo
+
+    assert any("PDFA3A-METADATA-FILTER-001" in failure for failure in conformance_failures(compressed))
+    without_tags = conformance_failures(saved(untagged))
+    assert any(failure.startswith("page 3a:") for failure in without_tags)
+    assert any(failure.startswith("page ua1:") for failure in without_tags)
+    assert any(failure.startswith("pdfua: UA-01") for failure in without_tags)
+
+
+def saved(pdf: pikepdf.Pdf) -> bytes:
+    output = io.BytesIO()
+    pdf.save(output)  # (qpdf writes every metadata stream uncompressed)
+    return output.getvalue()
