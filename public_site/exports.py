@@ -37,7 +37,7 @@ from reports.rows import PROPOSAL_COLUMNS, proposal_rows
 from reports.summary import ReviewReport, review_report
 
 from .committee import committee_report
-from .pdf_tags import repair_tags
+from .pdf_conformance import end_streams_unambiguously, repair_tags
 
 DRAFT_COLUMN = "brouillon"
 
@@ -319,9 +319,11 @@ def _complete_xmp(document, pdf) -> None:
 
 def finish_pdf(document, pdf) -> None:
     """WeasyPrint's finisher for the review's PDF (its objects, before they are written): the XMP
-    completed, and the structure tree as PDF/UA-1 wants it (public_site.pdf_tags)."""
+    completed, the structure tree as PDF/UA-1 wants it, stream ends read as written
+    (public_site.pdf_conformance)."""
     _complete_xmp(document, pdf)
     repair_tags(pdf)
+    end_streams_unambiguously(pdf)
 
 
 def _attachments(report: ReviewReport, base_url: str) -> list:

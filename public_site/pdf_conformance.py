@@ -1,5 +1,5 @@
-"""What WeasyPrint's tagging leaves undone for PDF/UA-1, done on its PDF objects (pydyf) in the
-finisher, before they are written: one pass over the objects, no second reading of the file.
+"""What WeasyPrint leaves undone for PDF/A-3a and PDF/UA-1, done in the finisher on its PDF
+objects (pydyf) before they are written: one pass over the objects, no second reading of the file.
 
 - A list item (LI) holds only its label (Lbl, the bullet) and its body (LBody): WeasyPrint puts
   the block children of an `<li>` (its paragraphs) straight into the LI; they go into one LBody.
@@ -7,11 +7,15 @@ finisher, before they are written: one pass over the objects, no second reading 
   ID and each data cell the IDs of its headers (its row's `scope="row"` headers and its column's),
   but no scope. A header cell that a data cell of its own row names is a row header; any other,
   a column header.
+- A stream's data that ends with a carriage return (one compressed stream in 256 does) is
+  followed by CR LF, not LF alone, before `endstream`: a reader takes a CR LF as one end of line,
+  and would count the data one byte short of its /Length.
 """
 
 import pydyf
 
 LIST_ITEM_PARTS = {"/Lbl", "/LBody"}
+STREAM_END = b"\nendstream\nendobj"  # how pydyf ends a stream object, after its data
 
 
 def repair_tags(pdf: pydyf.PDF) -> None:
@@ -64,3 +68,17 @@ def _scope_header_cells(pdf: pydyf.PDF, row: dict) -> None:
 
 def _text(value) -> str:
     return value.string if isinstance(value, pydyf.String) else str(value)
+
+
+def end_streams_unambiguously(pdf: pydyf.PDF) -> None:
+    """Have `pdf` write CR LF before `endstream` after data ending with CR (see the module's
+    docstring). Every object, the object and cross-reference streams made while writing
+    included, goes out through `write_line`, which counts the bytes the offsets are taken from."""
+    write_line = pdf.write_line
+
+    def write_line_with_clear_stream_ends(content: bytes, output) -> None:
+        if content.endswith(b"\r" + STREAM_END):
+            content = content[: -len(STREAM_END)] + b"\r" + STREAM_END
+        write_line(content, output)
+
+    pdf.write_line = write_line_with_clear_stream_ends

@@ -1,13 +1,14 @@
-"""What the review's PDF finisher adds to WeasyPrint's output (public_site/pdf_tags.py,
+"""What the review's PDF finisher adds to WeasyPrint's output (public_site/pdf_conformance.py,
 public_site/exports.py): an uncompressed XMP metadata stream, list items made of a label and a
-body, header cells with their scope; and that the suite's checkers (tests/pdf_checks.py) see a
-PDF that loses its tags or compresses its metadata."""
+body, header cells with their scope, stream ends no reader can misread; and that the suite's
+checkers (tests/pdf_checks.py) see a PDF that loses its tags or compresses its metadata."""
 
 import io
 
 import pikepdf
+import pydyf
 import pytest
-from weasyprint import HTML
+from weasyprint import HTML, Attachment
 
 from public_site.exports import PDF_VARIANT, finish_pdf
 from tests.pdf_checks import conformance_failures
@@ -76,6 +77,28 @@ def test_the_xmp_metadata_is_written_uncompressed(small_pdf):
 
     assert "/Filter" not in pdf.Root.Metadata
     assert b'pdfuaid:part="1"' in pdf.Root.Metadata.read_raw_bytes()
+
+
+def test_a_stream_whose_data_ends_with_a_carriage_return_keeps_its_length(small_pdf):
+    """Before `endstream` comes an end of line that the /Length does not count: after data ending
+    with CR, a lone LF would read as one CRLF, one byte of data short (one compressed stream in
+    256 ends so). The attached CSV, left uncompressed, ends with CR here."""
+
+    def finish_with_raw_attachment(document, pdf):
+        finish_pdf(document, pdf)
+        for obj in pdf.objects:
+            if isinstance(obj, pydyf.Stream) and obj.extra.get("Type") == "/EmbeddedFile":
+                obj.compress = False
+
+    csv = Attachment(string="a;b\r\n1;2\r", name="donnees.csv", relationship="Data")
+    content = HTML(string=SMALL).write_pdf(
+        pdf_variant=PDF_VARIANT, attachments=[csv], finisher=finish_with_raw_attachment
+    )
+
+    assert b"1;2\r\r\nendstream" in content
+    assert conformance_failures(content) == []
+    pdf = pikepdf.open(io.BytesIO(content))  # (kept: its objects die with it)
+    assert pdf.attachments["donnees.csv"].get_file().read_bytes() == b"a;b\r\n1;2\r"
 
 
 def test_the_checkers_pass_it_and_fail_it_without_tags_or_with_compressed_metadata(small_pdf):
