@@ -11,7 +11,7 @@ import pytest
 from weasyprint import HTML, Attachment
 
 from public_site.exports import PDF_VARIANT, finish_pdf
-from tests.pdf_checks import conformance_failures
+from tests.pdf_checks import conformance_failures, empty_headings
 
 SMALL = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Un petit bilan</title></head>
 <body>
@@ -118,6 +118,14 @@ def test_the_checkers_pass_it_and_fail_it_without_tags_or_with_compressed_metada
     assert any(failure.startswith("page 3a:") for failure in without_tags)
     assert any(failure.startswith("page ua1:") for failure in without_tags)
     assert any(failure.startswith("pdfua: UA-01") for failure in without_tags)
+
+
+def test_an_empty_heading_is_reported_as_pdfua_would_if_it_could(small_pdf):
+    """(pdfua's own rule, UA-14-001, cannot run under pikepdf 10: tests/pdf_checks.py.)"""
+    empty = SMALL.replace("<h1>Un petit bilan</h1>", "<h1>Un petit bilan</h1><h2></h2>")
+
+    assert empty_headings(small_pdf) == []
+    assert empty_headings(HTML(string=empty).write_pdf(pdf_variant=PDF_VARIANT, finisher=finish_pdf)) == ["/H2"]
 
 
 def saved(pdf: pikepdf.Pdf) -> bytes:
