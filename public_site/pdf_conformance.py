@@ -41,7 +41,9 @@ def _wrap_list_item_body(pdf: pydyf.PDF, item: dict) -> None:
     body = None
     for kid in item["K"]:
         element = _element(pdf, kid)
-        if element is not None and element["S"] in LIST_ITEM_PARTS:
+        if element is None or element["S"] in LIST_ITEM_PARTS:
+            # (A marked-content number stays where the parent tree says it is: WeasyPrint puts
+            # none straight into a list item.)
             kids.append(kid)
             body = None
             continue
@@ -52,8 +54,7 @@ def _wrap_list_item_body(pdf: pydyf.PDF, item: dict) -> None:
             pdf.add_object(body)
             kids.append(body.reference)
         body["K"].append(kid)
-        if element is not None:
-            element["P"] = body.reference
+        element["P"] = body.reference
     item["K"] = kids
 
 
