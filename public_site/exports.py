@@ -37,6 +37,7 @@ from reports.rows import PROPOSAL_COLUMNS, proposal_rows
 from reports.summary import ReviewReport, review_report
 
 from .committee import committee_report
+from .pdf_conformance import end_streams_unambiguously, repair_tags
 
 DRAFT_COLUMN = "brouillon"
 
@@ -309,9 +310,20 @@ def _complete_xmp(document, pdf) -> None:
     description = PDF_UA_XMP.format(language=language).encode()
     content = b"".join(metadata.stream)
     metadata.stream = [content.replace(b"</rdf:RDF>", description + b"</rdf:RDF>", 1)]
+    # PDF/A: a metadata stream is never compressed (WeasyPrint compresses it but for PDF/A-1).
+    metadata.compress = False
     # WeasyPrint 70 lists each attachment twice among the associated files: once is enough.
     if "AF" in pdf.catalog:
         pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(pdf.catalog["AF"]))
+
+
+def finish_pdf(document, pdf) -> None:
+    """WeasyPrint's finisher for the review's PDF (its objects, before they are written): the XMP
+    completed, the structure tree as PDF/UA-1 wants it, stream ends read as written
+    (public_site.pdf_conformance)."""
+    _complete_xmp(document, pdf)
+    repair_tags(pdf)
+    end_streams_unambiguously(pdf)
 
 
 def _attachments(report: ReviewReport, base_url: str) -> list:
@@ -347,7 +359,7 @@ def render_pdf(report: ReviewReport, base_url: str) -> bytes:
     html = render_to_string("reports/review_pdf.html", context)
     # No base URL: the document fetches nothing (its styles and charts are inline).
     return HTML(string=html).write_pdf(
-        pdf_variant=PDF_VARIANT, attachments=_attachments(report, base_url), finisher=_complete_xmp
+        pdf_variant=PDF_VARIANT, attachments=_attachments(report, base_url), finisher=finish_pdf
     )
 
 

@@ -11,6 +11,7 @@ from django.db.models import Count
 from assessments.models import CommitteeVersion
 from proposals.models import Axis, Convention, Institution, Proposal
 from reports.models import AnnualReview
+from tests.pdf_checks import conformance_failures
 from tests.snapshots import replayed
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +61,12 @@ def test_it_shows_the_committee_beside_the_institutions(citizen, demo):
     assert citizen.get("/propositions/?avis=ecart").context["page"].paginator.count > 0
     # The stored 2025 documents carry the committee's voice: it published before the review.
     assert "committee" in json.loads(citizen.get("/bilans/2025.json").content)
+
+
+def test_its_pdfs_pass_both_pdf_checkers(citizen, demo):
+    """Six axes of long names, 146 measures of long titles, the committee's voice in 2025."""
+    for year in (2024, 2025):
+        assert conformance_failures(citizen.get(f"/bilans/{year}.pdf").content) == [], year
 
 
 @pytest.mark.parametrize(

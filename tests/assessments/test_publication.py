@@ -12,6 +12,7 @@ from reports.models import ReviewDocument
 from reports.publication import review_open_correction, review_publish
 from tests.assessments.conftest import build_two_voices
 from tests.factory import make_assessment, make_proposal
+from tests.pdf_checks import conformance_failures
 from tests.reports.test_review_documents import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -141,7 +142,9 @@ def test_the_review_json_carries_the_committee_averages_it_had_when_published(ci
 
     assert committee["totals"] == {"average": 4.6, "graded": 5, "ungraded": 1}  # (6+3+4+2+8)/5
     assert committee["axes"][0] == {"slug": "climat", "average": 4.3, "graded": 3, "ungraded": 1}
-    pdf = " ".join(pdf_text(citizen.get("/bilans/2025.pdf").content).split())
+    rectificatif = citizen.get("/bilans/2025.pdf").content
+    pdf = " ".join(pdf_text(rectificatif).split())
     assert "Note moyenne du comité" in pdf and "4,3 sur 10" in pdf
+    assert conformance_failures(rectificatif) == []  # the committee's voice is tagged as the rest
     version_1 = " ".join(pdf_text(citizen.get("/bilans/2025/v1.pdf").content).split())
     assert "Note moyenne du comité" not in version_1

@@ -17,6 +17,7 @@ from tests.factory import (
     publish_wide_convention,
     set_status,
 )
+from tests.pdf_checks import conformance_failures
 from tests.reports.test_review_documents import pdf_text
 from tests.snapshots import replayed
 
@@ -57,8 +58,10 @@ def test_the_pdf_gives_the_last_axis_figures_of_every_year(citizen, ten_axes):
     fractions = last_axis_fractions(ten_axes)
     assert fractions[2024] != fractions[2025] and fractions[2024].split(" · ")[0].endswith("sur 7")
 
-    text = flat(pdf_text(citizen.get("/bilans/2025.pdf").content))
+    content = citizen.get("/bilans/2025.pdf").content
+    text = flat(pdf_text(content))
 
+    assert conformance_failures(content) == []  # ten long axis names, tables over several pages
     # 2024's fraction is only in the year-by-axis table: it must not be cut off the page.
     assert fractions[2024] in text
     assert text.count(fractions[2025]) >= 2  # the summary table, the year-by-axis table
@@ -109,8 +112,10 @@ def test_ten_years_of_reviews_fit_the_pdf(citizen, db):
         make_review(year)
 
     html = citizen.get("/bilans/2025/").content.decode()
-    text = flat(pdf_text(citizen.get("/bilans/2025.pdf").content))
+    content = citizen.get("/bilans/2025.pdf").content
+    text = flat(pdf_text(content))
 
+    assert conformance_failures(content) == []  # ten years: the year-by-axis tables
     # Three tables of at most four years, the latest ones together, each named after its years.
     for years in ("2016 à 2017", "2018 à 2021", "2022 à 2025"):
         assert f"par bilan annuel et par axe de transition ({years})</caption>" in html

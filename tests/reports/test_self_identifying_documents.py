@@ -1,9 +1,9 @@
 """Every document of a published version says which version it is, and the PDF is an archival,
 tagged PDF that carries the review's own CSV and JSON.
 
-The PDF checks are those that run here: `pdfinfo` (poppler) for «Tagged» and the title, and
-pikepdf for the structure tree, the XMP metadata and the embedded files. No PDF/A or PDF/UA
-validator (veraPDF) runs in the suite."""
+The PDF checks: `pdfinfo` (poppler) for «Tagged» and the title, pikepdf for the structure tree,
+the XMP metadata and the embedded files, and two checkers that judge whether the file conforms
+(tests/pdf_checks.py): `page-validation` under PDF/A-3a and PDF/UA-1, and `pdfua`."""
 
 import csv
 import datetime
@@ -23,6 +23,7 @@ from proposals.models import Status, YearlyStatus
 from reports.models import ReviewDocument
 from reports.publication import review_open_correction, review_publish
 from tests.factory import make_axis, make_proposal, make_review, set_status
+from tests.pdf_checks import conformance_failures
 from tests.snapshots import replayed
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +109,11 @@ def test_the_pdfs_say_on_their_first_page_and_in_their_metadata_which_version_th
     assert f"sha256:{corrected.v1_documents['pdf'][1]}" in info["Keywords"]
     assert pdf_info(v1)["Title"] == "Bilan 2025 — Suivi de la convention citoyenne — version 1"
     assert info["Tagged"] == pdf_info(v1)["Tagged"] == "yes"
+
+
+def test_the_first_version_and_its_rectificatif_pass_both_pdf_checkers(citizen, corrected):
+    for url in ("/bilans/2025/v1.pdf", "/bilans/2025/v2.pdf"):
+        assert conformance_failures(citizen.get(url).content) == [], url
 
 
 def test_the_spreadsheets_summary_sheet_says_which_version_it_is(citizen, corrected):
@@ -215,3 +221,7 @@ def test_clermont_s_pdf_is_tagged_archival_and_carries_its_data(citizen, clermon
     assert all(pdf.attachments[name].obj.AFRelationship == "/Data" for name in attached)
     assert [pdf.attachments[name].get_file().mime_type for name in sorted(attached)] == ["text/csv", "application/json"]
     assert len(pdf.Root.AF) == 2  # PDF/A-3: the document declares its associated files
+
+
+def test_clermont_s_pdf_passes_both_pdf_checkers(citizen, clermont):
+    assert conformance_failures(citizen.get("/bilans/2025.pdf").content) == []
