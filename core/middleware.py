@@ -10,7 +10,7 @@ from django.utils.cache import set_response_etag
 from django.utils.http import http_date, urlencode
 from whitenoise.middleware import WhiteNoiseMiddleware
 
-from . import cache
+from . import cache, disk
 
 logger = logging.getLogger(__name__)
 
@@ -131,7 +131,8 @@ class PublicPageCacheMiddleware:
 class DatabaseUnavailableMiddleware:
     """When the database does not answer, a French maintenance page with 503 and
     Retry-After instead of a 500; persistent connections with health checks reconnect by
-    themselves once it is back."""
+    themselves once it is back. A full or read-only disk (the database's or a file's,
+    core/disk.py) is said as such instead."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -140,10 +141,23 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        problem = disk.disk_problem(exception)
+        if problem is not None:
+            # Not the database away: a disk to free or to make writable, which waiting does not fix.
+            logger.error("Disk %s: %s", problem, exception)
+            return self.disk_response(problem)
         if isinstance(exception, OperationalError | InterfaceError):
             logger.warning("Database unavailable: %s", exception)
             return self.maintenance_response()
         return None
+
+    @staticmethod
+    def disk_response(problem: str) -> HttpResponse:
+        """503 without Retry-After: the disk is full or read-only, and stays so until someone acts."""
+        page = render_to_string("503_disk.html", {"message": disk.MESSAGES[problem], "advice": disk.ADVICE})
+        response = HttpResponse(page, status=503)
+        response["Cache-Control"] = "no-store"
+        return response
 
     @staticmethod
     def maintenance_response() -> HttpResponse:
