@@ -1,3 +1,5 @@
+import functools
+import ipaddress
 import logging
 import re
 
@@ -166,3 +168,37 @@ class DatabaseUnavailableMiddleware:
         response["Retry-After"] = "30"
         response["Cache-Control"] = "no-store"
         return response
+
+
+FORWARDED_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST", "HTTP_FORWARDED")
+
+
+class TrustedProxyMiddleware:
+    """The X-Forwarded-* headers are believed only from a trusted proxy (settings.TRUSTED_PROXY_IPS,
+    the list bin/start also gives gunicorn): from any other peer they are dropped, so a client
+    that reaches the app server directly cannot choose its address (the log-in lock-out, the
+    follow limits: `core.site.client_ip`) nor claim HTTPS."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not from_trusted_proxy(request.META.get("REMOTE_ADDR", "")):
+            for header in FORWARDED_HEADERS:
+                request.META.pop(header, None)
+        return self.get_response(request)
+
+
+def from_trusted_proxy(address: str) -> bool:
+    """Whether a request from `address` (REMOTE_ADDR) comes from a trusted proxy."""
+    try:
+        peer = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(network is None or peer in network for network in _networks(tuple(settings.TRUSTED_PROXY_IPS)))
+
+
+@functools.cache
+def _networks(values: tuple[str, ...]) -> list:
+    """The networks of TRUSTED_PROXY_IPS (None for "*": every address)."""
+    return [None if value == "*" else ipaddress.ip_network(value, strict=False) for value in values]
