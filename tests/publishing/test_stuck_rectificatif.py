@@ -202,6 +202,8 @@ def test_a_corrected_reason_keeps_the_rules(request, kind, opened, reason):
 def test_roles_that_may_not_publish_are_refused(request, kind, opened):
     client = logged_in(request.getfixturevalue(kind.outsider))
 
+    page = client.get(kind.admin_url("change", opened))
+    assert page.status_code == 200 and "Annuler le rectificatif" not in page.content.decode()
     assert client.post(kind.admin_url("correction_cancel", opened)).status_code == 403
     assert client.post(kind.admin_url("correction_reason", opened), {"reason": "Autre."}).status_code == 403
 
