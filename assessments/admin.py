@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import HistoryAdmin, ReadOnlyAdminMixin
 from publishing.admin import PublishedRecordAdmin, YearLockedRowAdmin
+from publishing.correction_admin import OpenCorrectionAdmin
 
 from .models import (
     Assessment,
@@ -54,7 +55,7 @@ class AxisStatementAdmin(YearLockedAdmin):
 
 
 @admin.register(CommitteeReview)
-class CommitteeReviewAdmin(PublishedRecordAdmin, HistoryAdmin):
+class CommitteeReviewAdmin(OpenCorrectionAdmin, PublishedRecordAdmin, HistoryAdmin):
     list_display = ["year", "is_published", "published_at"]
     change_form_template = "admin/assessments/committeereview/change_form.html"
     publish_confirm_template = "admin/assessments/committeereview/publish_confirm.html"

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.text import CleanTextModel
+from core.text import CleanOnReadTextField, CleanTextModel
 from proposals.models import Axis, Proposal
 from publishing.models import CitedSource, FrozenEntry, PublishedRecord, PublishedVersion, YearLockedRow
 
@@ -207,6 +207,8 @@ class CommitteeVersion(PublishedVersion):
     review = models.ForeignKey(
         CommitteeReview, on_delete=models.PROTECT, related_name="versions", verbose_name=_("avis annuel")
     )
+    # Read clean: a reason published before control characters were refused renders clean, its row untouched.
+    reason = CleanOnReadTextField(_("motif du rectificatif"), blank=True)
     statement = models.TextField(_("déclaration sur l'année"), blank=True)
     axis_statements = models.JSONField(_("déclarations sur les axes"), default=list)  # [{"slug", "name", "text"}]
 

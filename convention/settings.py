@@ -7,6 +7,7 @@ variables must be set, or the start stops with a clear message.
 """
 
 import datetime
+import ipaddress
 import os
 from pathlib import Path
 
@@ -50,6 +51,21 @@ def envfloat(name: str, default: float) -> float:
 
 def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def envnetworks(name: str, default: str = "") -> list[str]:
+    """A list of IP addresses or networks ("10.0.0.1", "10.0.0.0/24"), or "*": a typo fails loudly."""
+    values = envlist(name, default)
+    for value in values:
+        if value == "*":
+            continue
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {value!r} is not an IP address or network (e.g. 10.0.0.1, 10.0.0.0/24, *)."
+            ) from None
+    return values
 
 
 # pytest (8.2 and later) sets PYTEST_VERSION for the whole run.
@@ -103,6 +119,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: X-Forwarded-* from anyone but a trusted proxy are dropped before anything reads them.
+    "core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     # A request body over MAX_REQUEST_BODY_SIZE is refused (413) before anything reads it.
@@ -229,6 +247,16 @@ AXES_CLIENT_IP_CALLABLE = "core.site.client_ip"
 # proxy then nginx as in docker-compose.yml), or every client would share the proxy's address.
 # 0 (the default): REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = envint("DJANGO_TRUSTED_PROXY_COUNT", 0)
+# The addresses (or networks, "10.0.0.0/24") the proxy's requests come from: X-Forwarded-For and
+# X-Forwarded-Proto are believed from these only (core.middleware.TrustedProxyMiddleware), so a
+# client reaching gunicorn directly cannot choose its address. bin/start gives gunicorn the same
+# list (--forwarded-allow-ips). Default: this machine (a proxy on the same host); "*" trusts every
+# peer, only where nothing but the proxy reaches the app (docker-compose.yml).
+TRUSTED_PROXY_IPS = envnetworks("DJANGO_TRUSTED_PROXY_IPS", "127.0.0.1,::1")
+if TRUSTED_PROXY_COUNT and not TRUSTED_PROXY_IPS:
+    raise ImproperlyConfigured(
+        "DJANGO_TRUSTED_PROXY_COUNT is set but DJANGO_TRUSTED_PROXY_IPS is empty: give the proxies' addresses."
+    )
 
 # Cache: local memory by default (one per process); REDIS_URL (redis://host:6379/0) shares
 # one Redis between every worker of every server: a page is then rendered once per cluster.

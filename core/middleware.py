@@ -1,3 +1,5 @@
+import functools
+import ipaddress
 import logging
 import re
 
@@ -10,7 +12,7 @@ from django.utils.cache import set_response_etag
 from django.utils.http import http_date, urlencode
 from whitenoise.middleware import WhiteNoiseMiddleware
 
-from . import cache
+from . import cache, disk
 
 logger = logging.getLogger(__name__)
 
@@ -131,7 +133,8 @@ class PublicPageCacheMiddleware:
 class DatabaseUnavailableMiddleware:
     """When the database does not answer, a French maintenance page with 503 and
     Retry-After instead of a 500; persistent connections with health checks reconnect by
-    themselves once it is back."""
+    themselves once it is back. A full or read-only disk (the database's or a file's,
+    core/disk.py) is said as such instead."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -140,10 +143,23 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        problem = disk.disk_problem(exception)
+        if problem is not None:
+            # Not the database away: a disk to free or to make writable, which waiting does not fix.
+            logger.error("Disk %s: %s", problem, exception)
+            return self.disk_response(problem)
         if isinstance(exception, OperationalError | InterfaceError):
             logger.warning("Database unavailable: %s", exception)
             return self.maintenance_response()
         return None
+
+    @staticmethod
+    def disk_response(problem: str) -> HttpResponse:
+        """503 without Retry-After: the disk is full or read-only, and stays so until someone acts."""
+        page = render_to_string("503_disk.html", {"message": disk.MESSAGES[problem], "advice": disk.ADVICE})
+        response = HttpResponse(page, status=503)
+        response["Cache-Control"] = "no-store"
+        return response
 
     @staticmethod
     def maintenance_response() -> HttpResponse:
@@ -152,3 +168,37 @@ class DatabaseUnavailableMiddleware:
         response["Retry-After"] = "30"
         response["Cache-Control"] = "no-store"
         return response
+
+
+FORWARDED_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST", "HTTP_FORWARDED")
+
+
+class TrustedProxyMiddleware:
+    """The X-Forwarded-* headers are believed only from a trusted proxy (settings.TRUSTED_PROXY_IPS,
+    the list bin/start also gives gunicorn): from any other peer they are dropped, so a client
+    that reaches the app server directly cannot choose its address (the log-in lock-out, the
+    follow limits: `core.site.client_ip`) nor claim HTTPS."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not from_trusted_proxy(request.META.get("REMOTE_ADDR", "")):
+            for header in FORWARDED_HEADERS:
+                request.META.pop(header, None)
+        return self.get_response(request)
+
+
+def from_trusted_proxy(address: str) -> bool:
+    """Whether a request from `address` (REMOTE_ADDR) comes from a trusted proxy."""
+    try:
+        peer = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(network is None or peer in network for network in _networks(tuple(settings.TRUSTED_PROXY_IPS)))
+
+
+@functools.cache
+def _networks(values: tuple[str, ...]) -> list:
+    """The networks of TRUSTED_PROXY_IPS (None for "*": every address)."""
+    return [None if value == "*" else ipaddress.ip_network(value, strict=False) for value in values]

@@ -26,10 +26,22 @@ CONTROL_CHARACTER_MESSAGE = _(
 LINE_BREAK_MESSAGE = _("Ce texte tient sur une ligne : retirez la tabulation ou le saut de ligne (code %(code)s).")
 
 
+# The controls that break a line (Word's line break, a form feed, NEL): read as a line feed.
+LINE_BREAK_CONTROLS = re.compile(r"[\x0b\x0c\x85]")
+
+
 def printable(value):
     """`value` without the control characters no document or feed can carry (other values as they are)."""
     if isinstance(value, str):
         return CONTROL_CHARACTERS.sub("", value)
+    return value
+
+
+def cleaned(value):
+    """`value` as a reader should see it: a control that breaks a line turned into a line
+    feed, the others dropped (other values as they are)."""
+    if isinstance(value, str):
+        return printable(LINE_BREAK_CONTROLS.sub("\n", value))
     return value
 
 
@@ -68,3 +80,19 @@ class CleanTextModel(models.Model):
                 errors.setdefault(field.name, []).extend(error.error_list)
         if errors:
             raise ValidationError(errors)
+
+
+class CleanOnReadTextField(models.TextField):
+    """A text of a published record, read clean (`cleaned`): one stored before control
+    characters were refused renders clean on every page, feed and document, while the stored
+    row stays byte for byte what was published (a record is never rewritten).
+
+    Its column is a plain text column: migrations see a TextField (`deconstruct`), so no
+    migration rebuilds a table for it."""
+
+    def from_db_value(self, value, expression, connection):
+        return cleaned(value)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.TextField", args, kwargs

@@ -20,7 +20,9 @@ import mimetypes
 import os
 import posixpath
 import re
+import shutil
 import subprocess
+import tempfile
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,11 +31,13 @@ from urllib.parse import parse_qsl, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.http.request import validate_host
 from django.template.loader import render_to_string
 from django.test import Client, override_settings
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from reports.models import ReviewDocument
 
@@ -69,15 +73,82 @@ class Archive:
     truncated: bool = False
 
 
+class ArchiveError(Exception):
+    """Why no archive was written (a French message for whoever runs the command)."""
+
+
 def archive_site(directory: Path, *, made_at: datetime | None = None) -> Archive:
-    """Write the archive into `directory` (created; files already there are overwritten)."""
-    archive = Archive(directory=Path(directory), made_at=made_at or timezone.now())
+    """Write the archive into `directory`, which must not exist yet (or be an empty directory,
+    not a link). Raises ArchiveError, having written nothing there, when the target is taken or
+    a page does not answer.
+
+    The files are written into a fresh directory this function creates beside the target (no
+    one else can have planted anything in it), then renamed into place: the rename never
+    follows a link, and fails if anything appeared in the target meanwhile."""
+    target = Path(directory)
+    _check_target(target)
+    archive = Archive(directory=target, made_at=made_at or timezone.now())
+    _check_host()
     no_page_cache = {"PAGE_CACHE_SECONDS": 0, "PAGE_HTTP_MAX_AGE": 0}
     with override_settings(SITE_ARCHIVED_AT=archive.made_at, **no_page_cache):
         _crawl(archive)
+    if archive.missing:
+        raise ArchiveError(
+            _(
+                "Archive non écrite : %(count)s page(s) du site ne répondent pas, dont %(url)s. "
+                "Vérifiez que le site répond, puis relancez la commande."
+            )
+            % {"count": len(archive.missing), "url": archive.missing[0]}
+        )
     _name_files(archive)
-    _write(archive)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}-", suffix=".partiel", dir=target.parent))
+    try:
+        _write(archive, fresh)
+        fresh.chmod(0o755)
+        _move_into_place(fresh, target)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
     return archive
+
+
+def _check_target(target: Path) -> None:
+    if target.is_symlink():
+        raise ArchiveError(_("« %(directory)s » est un lien : choisissez un nouveau dossier.") % {"directory": target})
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise ArchiveError(
+            _("« %(directory)s » existe et n'est pas un dossier vide : choisissez un nouveau dossier.")
+            % {"directory": target}
+        )
+
+
+def _move_into_place(fresh: Path, target: Path) -> None:
+    """Rename the finished archive `fresh` to `target` (an empty directory there is replaced)."""
+    try:
+        if target.is_dir() and not target.is_symlink():
+            target.rmdir()  # fails if anything was put in it meanwhile
+        os.rename(fresh, target)  # a directory over a link or a non-empty directory: refused
+    except OSError as error:
+        _check_target(target)  # says what took the target, if that is the cause
+        raise ArchiveError(
+            _("Impossible de mettre l'archive à « %(directory)s » : %(error)s") % {"directory": target, "error": error}
+        ) from error
+
+
+def _check_host() -> None:
+    """The site answers only for its allowed hosts: refuse at once, clearly, when the archive's
+    visitor (SITE_URL) would not be one of them, rather than crawl pages that all fail."""
+    host = _client_host()
+    allowed = settings.ALLOWED_HOSTS or ([".localhost", "127.0.0.1", "[::1]"] if settings.DEBUG else [])
+    if not validate_host(host, allowed):
+        raise ArchiveError(
+            _(
+                "Archive non écrite : l'hôte de SITE_URL (« %(host)s ») n'est pas dans DJANGO_ALLOWED_HOSTS "
+                "(%(allowed)s), le site ne lui répond pas. Ajoutez-le à DJANGO_ALLOWED_HOSTS ou corrigez SITE_URL."
+            )
+            % {"host": host, "allowed": ", ".join(allowed) or "—"}
+        )
 
 
 def start_urls() -> list[str]:
@@ -99,11 +170,17 @@ def start_urls() -> list[str]:
     return list(dict.fromkeys(urls))
 
 
+def _client_host() -> str:
+    """The public address's host (SITE_URL), or the first allowed host."""
+    host = urlsplit(settings.SITE_URL).hostname if settings.SITE_URL else None
+    return host or settings.ALLOWED_HOSTS[0].lstrip(".")
+
+
 def _client() -> Client:
     """A visitor of the public address (SITE_URL), or of the first allowed host."""
-    host = urlsplit(settings.SITE_URL).hostname if settings.SITE_URL else None
-    host = host or settings.ALLOWED_HOSTS[0].lstrip(".")
-    return Client(HTTP_HOST=host, secure=settings.SITE_URL.startswith("https://") or settings.SECURE_SSL_REDIRECT)
+    return Client(
+        HTTP_HOST=_client_host(), secure=settings.SITE_URL.startswith("https://") or settings.SECURE_SSL_REDIRECT
+    )
 
 
 def _crawl(archive: Archive) -> None:
@@ -244,12 +321,13 @@ def _rewritten(fetched: Fetched, archive: Archive) -> bytes:
     return fetched.content
 
 
-def _write(archive: Archive) -> None:
-    archive.directory.mkdir(parents=True, exist_ok=True)
+def _write(archive: Archive, directory: Path) -> None:
+    """Write the archive's files into `directory`, a fresh one: each file is created, never
+    opened through a link or over an existing file."""
     for fetched in archive.files.values():
-        path = archive.directory / fetched.name
+        path = directory / fetched.name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(_rewritten(fetched, archive))
+        _create(path, _rewritten(fetched, archive))
     readme = render_to_string(
         "reports/archive_readme.html",
         {
@@ -260,10 +338,17 @@ def _write(archive: Archive) -> None:
             "manifest": MANIFEST,
         },
     )
-    (archive.directory / README).write_text(readme, encoding="utf-8")
+    _create(directory / README, readme.encode())
     names = sorted([fetched.name for fetched in archive.files.values()] + [README])
-    lines = [f"{hashlib.sha256((archive.directory / name).read_bytes()).hexdigest()}  {name}\n" for name in names]
-    (archive.directory / MANIFEST).write_text("".join(lines), encoding="utf-8")
+    lines = [f"{hashlib.sha256((directory / name).read_bytes()).hexdigest()}  {name}\n" for name in names]
+    _create(directory / MANIFEST, "".join(lines).encode())
+
+
+def _create(path: Path, content: bytes) -> None:
+    """Write a new file at `path`: refused (FileExistsError) if anything, a link included, is there."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(content)
 
 
 def source_release() -> str:

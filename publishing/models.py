@@ -32,6 +32,11 @@ from .services import publish_record
 
 PUBLICATION_FIELDS = ["published_at", "correction_reason", "correction_opened_at"]
 
+REASON_REQUIRED_MESSAGE = _("Indiquez le motif du rectificatif : il sera publié avec lui.")
+NO_OPEN_CORRECTION_MESSAGE = _(
+    "Aucun rectificatif n'est ouvert sur « %(record)s » (il a peut-être été publié entre-temps) : rien n'a été changé."
+)
+
 YEAR_CHANGE_MESSAGE = _("%(record)s est publié : son année ne peut plus changer, même pendant un rectificatif.")
 
 
@@ -122,8 +127,11 @@ class PublishedRecord(models.Model):
         ]
 
     def save(self, *args, **kwargs):
-        # The record's guard (check_record) for the paths that skip clean().
-        self.check_record(kwargs.get("update_fields"))
+        # The record's guard (check_record) for the paths that skip clean(), and the reason's.
+        fields = kwargs.get("update_fields")
+        self.check_record(fields)
+        if self.correction_reason and (fields is None or "correction_reason" in fields):
+            self.check_correction_reason()
         super().save(*args, **kwargs)
 
     def refresh_from_db(self, *args, **kwargs):
@@ -163,9 +171,57 @@ class PublishedRecord(models.Model):
 
     def open_correction(self, reason: str, when=None) -> None:
         """Open a rectificatif: the year's rows may be corrected until it is published."""
-        self.correction_reason = reason
+        self.correction_reason = reason.strip()
+        self.check_correction_reason()
         self.correction_opened_at = when or timezone.now()
         self.save(update_fields=["correction_reason", "correction_opened_at"])
+
+    def check_correction_reason(self) -> None:
+        """Raise a ValidationError (in French) unless `correction_reason` is a reason every
+        document can carry: given, and held to the record's text rules (`clean_fields`: a
+        `core.text.CleanTextModel` refuses control characters, which no spreadsheet or feed
+        can carry)."""
+        if not self.correction_reason.strip():
+            raise ValidationError({"correction_reason": REASON_REQUIRED_MESSAGE}, code="reason_required")
+        others = [field.name for field in self._meta.concrete_fields if field.name != "correction_reason"]
+        self.clean_fields(exclude=others)
+
+    # A rectificatif that cannot be published (its reason was wrong, it was opened by mistake)
+    # is never stuck: until it is published, whoever may publish the record corrects its reason
+    # or cancels it. Both lock the record's row first, so they wait for a publication in
+    # progress and then find nothing open. Each leaves a line in the record's history.
+
+    def correct_correction_reason(self, reason: str, *, user=None) -> None:
+        """Replace the open rectificatif's reason (the one it will be published with)."""
+        with transaction.atomic():
+            self._lock_open_correction()
+            self.correction_reason = reason.strip()
+            self.check_correction_reason()
+            self._history_user = user
+            self._change_reason = str(_("Motif du rectificatif corrigé"))
+            self.save(update_fields=["correction_reason"])
+
+    def cancel_correction(self, *, user=None) -> None:
+        """Close the open rectificatif without publishing it: the published version stays what
+        the public reads, and the year is locked again. What was corrected in the year's rows
+        meanwhile stays in them (and in their history) for a next rectificatif."""
+        with transaction.atomic():
+            self._lock_open_correction()
+            self.correction_reason = ""
+            self.correction_opened_at = None
+            self._history_user = user
+            self._change_reason = str(_("Rectificatif annulé avant publication"))
+            self.save(update_fields=["correction_reason", "correction_opened_at"])
+
+    def _lock_open_correction(self) -> None:
+        """Lock this record's row and raise a ValidationError (in French) unless a rectificatif
+        is open on it now (published meanwhile, or never opened: nothing to change)."""
+        opened_at = (
+            type(self).objects.for_writing().filter(pk=self.pk).values_list("correction_opened_at", flat=True).first()
+        )
+        if opened_at is None:
+            raise ValidationError(NO_OPEN_CORRECTION_MESSAGE % {"record": self}, code="no_open_correction")
+        self.correction_opened_at = opened_at
 
     # Hooks of the publication.
 

@@ -6,9 +6,9 @@ its transaction: what follows a publication (storing documents, warming pages, m
 followers) listens to it. A failure anywhere leaves the record as it was.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from .signals import published
 
@@ -52,12 +52,13 @@ def publish_record(record, *, user=None, when=None, **announce):
 
 def open_correction(record, *, reason: str, user=None) -> None:
     """Open a rectificatif on a published record: its year's rows may then be corrected."""
-    reason = reason.strip()
     if not record.is_published:
         raise PublicationError(record.not_published_message)
     if record.correction_is_open:
         raise PublicationError(record.correction_open_message)
-    if not reason:
-        raise PublicationError(_("Indiquez le motif du rectificatif : il sera publié avec lui."))
     record._history_user = user
-    record.open_correction(reason)
+    try:
+        record.open_correction(reason)
+    except ValidationError as error:  # no reason, or one no document can carry
+        record.refresh_from_db(fields=["correction_reason", "correction_opened_at"])
+        raise PublicationError(" ".join(error.messages)) from error

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import HistoryAdmin, ReadOnlyAdminMixin
 from proposals.models import Proposal
 from publishing.admin import PublishedRecordAdmin, YearLockedRowAdmin
+from publishing.correction_admin import OpenCorrectionAdmin
 
 from .models import AnnualReview, Assembly, Deliberation, ReviewVersion
 from .publication import ADMIN_PUBLISH_MAX_PROPOSALS
@@ -36,7 +37,7 @@ class DeliberationInline(admin.TabularInline):
 
 
 @admin.register(AnnualReview)
-class AnnualReviewAdmin(PublishedRecordAdmin, HistoryAdmin):
+class AnnualReviewAdmin(OpenCorrectionAdmin, PublishedRecordAdmin, HistoryAdmin):
     """Clerks may change a draft only to record its deliberations; the review itself is written
     by whoever may create reviews."""
 

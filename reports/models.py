@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.text import CleanTextModel
+from core.text import CleanOnReadTextField, CleanTextModel
 from proposals.models import UNTITLED, Axis, Project, Proposal, Status, YearlyStatus
 from publishing.models import FrozenEntry, PublishedRecord, PublishedRecordQuerySet, PublishedVersion, YearLockedRow
 
@@ -190,6 +190,8 @@ class ReviewVersion(PublishedVersion):
     documents as served. Rows are only ever added, never changed."""
 
     review = models.ForeignKey(AnnualReview, on_delete=models.PROTECT, related_name="versions", verbose_name=_("bilan"))
+    # Read clean: a reason published before control characters were refused renders clean, its row untouched.
+    reason = CleanOnReadTextField(_("motif du rectificatif"), blank=True)
     situation_date = models.DateField(_("situation au"))
     introduction = models.TextField(_("introduction"), blank=True)
     is_final = models.BooleanField(_("bilan final"), default=False)

@@ -158,3 +158,40 @@ def test_bin_start_serves_hashed_static_files_cached_for_a_year(started_site):
     assert status == 200
     assert "max-age=31536000" in headers["Cache-Control"]
     assert headers["Content-Encoding"] == "gzip"
+
+
+def test_bin_start_gives_gunicorn_the_apps_own_trusted_proxies(tmp_path):
+    """One setting, DJANGO_TRUSTED_PROXY_IPS, for gunicorn (`--forwarded-allow-ips`) and the app:
+    from any other address (here this machine, not declared), X-Forwarded-Proto is not believed."""
+    port = free_port()
+    env = production_env(tmp_path, PORT=str(port), BIND="127.0.0.1", WEB_CONCURRENCY="1", DJANGO_WORKER="false")
+    env["DJANGO_TRUSTED_PROXY_IPS"] = "10.9.8.0/24,192.0.2.7"
+    process = subprocess.Popen(["bin/start"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                if fetch(f"{base}/sante/")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("bin/start did not answer")
+        # bin/start ends by exec-ing gunicorn: its arguments are the process's own.
+        arguments = Path(f"/proc/{process.pid}/cmdline").read_bytes().decode().split("\0")
+        assert arguments[arguments.index("--forwarded-allow-ips") + 1] == "10.9.8.0/24,192.0.2.7"
+        status, headers, _ = fetch(f"{base}/propositions/", {"X-Forwarded-Proto": "https"})
+        assert status == 301 and headers["Location"].startswith("https://")
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_bin_start_refuses_the_former_forwarded_allow_ips(tmp_path):
+    env = production_env(tmp_path, FORWARDED_ALLOW_IPS="*")
+
+    result = subprocess.run(["bin/start"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+
+    assert result.returncode != 0
+    assert "DJANGO_TRUSTED_PROXY_IPS" in result.stderr

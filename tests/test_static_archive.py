@@ -1,6 +1,7 @@
 """The static archive of the public site (`manage.py archive_site`): built from the Clermont data,
 served by `python -m http.server` under a sub-path, crawled like a visitor would."""
 
+import os
 import re
 import shutil
 import socket
@@ -16,6 +17,7 @@ from urllib.request import urlopen
 import pytest
 from django.core.management import CommandError, call_command
 
+from public_site import archive as archive_module
 from public_site.archive import MANIFEST, README, archive_site
 from reports.models import AnnualReview, ReviewDocument
 from reports.publication import review_open_correction, review_publish
@@ -230,3 +232,85 @@ def test_a_rectified_review_keeps_each_version_and_the_default_is_the_latest(sma
         if number == 2:
             assert (tmp_path / f"bilans/2025.{fmt}").read_bytes() == content
     assert not archive.missing
+
+
+def test_a_link_planted_in_the_target_while_it_crawls_is_never_followed(small_site, tmp_path, monkeypatch):
+    """The archive is written into a fresh directory of its own, then renamed into place: what
+    someone plants in the target meanwhile is never written through, and the archive refuses."""
+    victim = tmp_path / "victime.txt"
+    victim.write_text("à garder")
+    target = tmp_path / "archive"
+    crawl = archive_module._crawl
+
+    def crawl_then_plant(archive):
+        crawl(archive)
+        target.mkdir()
+        (target / "index.html").symlink_to(victim)
+        (target / MANIFEST).symlink_to(victim)
+
+    monkeypatch.setattr(archive_module, "_crawl", crawl_then_plant)
+
+    with pytest.raises(CommandError, match="n'est pas un dossier vide"):
+        call_command("archive_site", str(target))
+
+    assert victim.read_text() == "à garder"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["archive", "victime.txt"]  # no partial copy left
+
+
+def test_a_target_that_is_a_link_is_refused(small_site, tmp_path):
+    elsewhere = tmp_path / "ailleurs"
+    elsewhere.mkdir()
+    (tmp_path / "archive").symlink_to(elsewhere)
+
+    with pytest.raises(CommandError, match="est un lien"):
+        call_command("archive_site", str(tmp_path / "archive"))
+
+    assert not any(elsewhere.iterdir())
+
+
+def test_a_site_that_does_not_answer_fails_with_one_french_message(small_site, tmp_path, settings, capsys):
+    """SITE_URL's host not allowed: every page answered 400, and the archive wrote nothing,
+    printed «Lien sans page» a hundred times and exited 0."""
+    settings.SITE_URL = "https://suivi.example.org"
+    settings.ALLOWED_HOSTS = ["autre.example.org"]
+
+    with pytest.raises(CommandError) as refused:
+        call_command("archive_site", str(tmp_path / "archive"))
+
+    assert "suivi.example.org" in str(refused.value) and "DJANGO_ALLOWED_HOSTS" in str(refused.value)
+    assert "Lien sans page" not in capsys.readouterr().err
+    assert not (tmp_path / "archive").exists() and not any(tmp_path.iterdir())
+
+
+def test_a_page_that_fails_fails_the_archive(small_site, tmp_path, monkeypatch):
+    fetch = archive_module._fetch
+
+    def fetch_but_the_reviews(client, url):
+        return None if url == "/bilans/" else fetch(client, url)
+
+    monkeypatch.setattr(archive_module, "_fetch", fetch_but_the_reviews)
+
+    with pytest.raises(CommandError, match="/bilans/"):
+        call_command("archive_site", str(tmp_path / "archive"))
+
+    assert not any(tmp_path.iterdir())
+
+
+def test_the_command_exits_non_zero(small_site, tmp_path):
+    """`manage.py archive_site` in a shell script: the exit status says it failed."""
+    (tmp_path / "archive").symlink_to(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "archive_site", str(tmp_path / "archive")],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        env={
+            **os.environ,
+            "DJANGO_DEBUG": "true",
+            "DJANGO_SECRET_KEY": "test-only",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        },
+    )
+
+    assert result.returncode == 1
+    assert "est un lien" in result.stderr

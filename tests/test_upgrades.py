@@ -15,8 +15,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.urls import reverse
 from django.utils import timezone
 
+from assessments.models import CommitteeReview
 from core.models import ContentVersion, PendingImport
 from proposals.models import Project, Proposal, Source, YearlyStatus
 from reports.models import AnnualReview, Deliberation, ReviewDocument, ReviewVersion
@@ -241,3 +243,52 @@ def test_the_move_to_core_keeps_the_content_version_the_pending_imports_and_thei
         ("core", "view_pendingimport")
     ]
     assert not ContentType.objects.filter(app_label="convention").exists()
+
+
+def test_the_upgrade_cleans_the_reasons_waiting_and_leaves_the_published_record(release_database, clerk_client):
+    """Before the rule, a rectificatif opened with Word's line break could not be published
+    (the XLSX refused it) nor changed: the upgrade cleans the reasons not yet published, and
+    leaves every published version and stored document byte for byte."""
+    apps = release_database(
+        {"reports": "0007_review_on_the_publication_base", "assessments": "0003_committee_on_the_publication_base"}
+    )
+    review = apps.get_model("reports", "AnnualReview").objects.create(
+        year=2025,
+        situation_date=datetime.date(2025, 12, 1),
+        published_at=WHEN,
+        correction_reason="Ligne une\x0bligne deux\x07",
+        correction_opened_at=WHEN,
+    )
+    version = apps.get_model("reports", "ReviewVersion").objects.create(
+        review=review, number=1, published_at=WHEN, situation_date=datetime.date(2025, 12, 1), figures={}
+    )
+    apps.get_model("reports", "ReviewVersion").objects.create(
+        review=review,
+        number=2,
+        published_at=WHEN,
+        situation_date=review.situation_date,
+        figures={},
+        reason="Un\x0bdeux",
+    )
+    document = apps.get_model("reports", "ReviewDocument").objects.create(
+        version=version, fmt="pdf", content=b"%PDF-1.7 as published\x0b", size=23, sha256="a" * 64
+    )
+    apps.get_model("assessments", "CommitteeReview").objects.create(
+        year=2025, published_at=WHEN, correction_reason="Oubli\x1b\x85suite", correction_opened_at=WHEN
+    )
+
+    call_command("migrate", verbosity=0)
+
+    assert AnnualReview.objects.get().correction_reason == "Ligne une\nligne deux"
+    assert CommitteeReview.objects.get().correction_reason == "Oubli\nsuite"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reason FROM reports_reviewversion ORDER BY number")
+        assert cursor.fetchall() == [("",), ("Un\x0bdeux",)]
+    assert bytes(ReviewDocument.objects.get(pk=document.pk).content) == b"%PDF-1.7 as published\x0b"
+    # The rectificatif that was stuck is published, its documents with it.
+    response = clerk_client.post(
+        reverse("admin:reports_annualreview_publish", args=[review.pk]), {"confirm": "1"}, follow=True
+    )
+    assert response.status_code == 200
+    assert ReviewVersion.objects.get(number=3).reason == "Ligne une\nligne deux"
+    assert ReviewDocument.objects.filter(version__number=3).count() == 5

@@ -167,6 +167,7 @@ def test_the_client_is_the_one_the_trusted_proxy_saw(proposal, settings):
     """Behind one proxy, the address it appends counts, not what the client wrote before it."""
     settings.FOLLOW_MAX_REQUESTS_PER_HOUR = 1
     settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_IPS = ["10.0.0.1"]
     proxy = Client(REMOTE_ADDR="10.0.0.1")
     for n in range(3):  # the same client, lying about its address each time
         forwarded = f"1.1.1.{n}, 203.0.113.5"

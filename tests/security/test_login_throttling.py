@@ -153,10 +153,19 @@ def compose_proxy_count() -> int:
     return int(match.group(1))
 
 
+def compose_proxy_addresses() -> list[str]:
+    """The addresses docker-compose.yml trusts proxies from by default."""
+    compose = (ROOT / "docker-compose.yml").read_text()
+    match = re.search(r"^\s+DJANGO_TRUSTED_PROXY_IPS: \$\{DJANGO_TRUSTED_PROXY_IPS:-(.+)\}$", compose, re.M)
+    assert match, "docker-compose.yml does not pass DJANGO_TRUSTED_PROXY_IPS to the app"
+    return match.group(1).split(",")
+
+
 def test_docker_compose_behind_its_tls_proxy_blocks_only_the_attacker(clerk, settings):
     """The README's topology: TLS proxy → nginx → gunicorn. The TLS proxy appends the client's
     address, nginx appends the TLS proxy's (`$proxy_add_x_forwarded_for`); gunicorn sees nginx."""
     settings.TRUSTED_PROXY_COUNT = compose_proxy_count()
+    settings.TRUSTED_PROXY_IPS = compose_proxy_addresses()
 
     def through_proxies(client_address, forged=""):
         forwarded = ", ".join(part for part in (forged, client_address, "172.18.0.2") if part)

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from public_site.archive import MANIFEST, README, archive_site
+from public_site.archive import MANIFEST, README, ArchiveError, archive_site
 
 
 class Command(BaseCommand):
@@ -16,21 +16,20 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("directory", type=Path, help="Dossier où écrire l'archive (créé s'il n'existe pas).")
+        parser.add_argument(
+            "directory",
+            type=Path,
+            help="Dossier où écrire l'archive : un nouveau dossier (ou vide), mis en place une fois complet.",
+        )
 
     def handle(self, *args, directory, **options):
-        if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
-            raise CommandError(
-                _("« %(directory)s » existe et n'est pas un dossier vide : choisissez un nouveau dossier.")
-                % {"directory": directory}
-            )
         started = time.monotonic()
         try:
             archive = archive_site(directory)
+        except ArchiveError as error:
+            raise CommandError(str(error)) from error
         except OSError as error:
             raise CommandError(_("Écriture impossible : %(error)s") % {"error": error}) from error
-        for url in archive.missing:
-            self.stderr.write(_("Lien sans page, laissé tel quel : %(url)s") % {"url": url})
         if archive.truncated:
             self.stderr.write(_("Archive limitée au nombre maximal de fichiers : des liens restent vers le site."))
         self.stdout.write(

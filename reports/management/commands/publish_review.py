@@ -1,9 +1,11 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.utils.translation import gettext as _
 
+from core import disk
+from core.disk import disk_message
 from reports.models import AnnualReview
 from reports.publication import PublicationError, review_publish
 
@@ -36,8 +38,14 @@ class Command(BaseCommand):
             version = review_publish(review, progress=progress)
         except PublicationError as error:
             raise CommandError(str(error)) from error
-        except (OperationalError, InterfaceError) as error:
-            # The publication is one transaction: the database rolled it back.
+        except (OSError, DatabaseError) as error:
+            # The publication is one transaction: it was rolled back. A full or read-only disk
+            # (core/disk.py) is said as such: waiting for the database would not fix it.
+            if disk_message(error):
+                nothing = _("Rien n'a été publié : le bilan %(year)s est resté tel qu'il était.") % {"year": year}
+                raise CommandError(f"{disk_message(error)} {nothing} {disk.ADVICE}") from error
+            if not isinstance(error, OperationalError | InterfaceError):
+                raise
             raise CommandError(
                 _(
                     "La base de données ne répond plus. Rien n'a été publié : le bilan %(year)s est resté tel "
