@@ -6,10 +6,13 @@ import datetime
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+
+from .addresses import display_address, normalize_address
 
 UNCONFIRMED_DAYS = 7
 # At most one confirmation message per address in this time, whoever asks for it.
@@ -31,7 +34,8 @@ class FollowerQuerySet(models.QuerySet):
 
 
 class Follower(models.Model):
-    """An e-mail address (stored lower-cased, so that one person is one follower)."""
+    """An e-mail address, stored in its one form (follow/addresses.py: one mailbox, one
+    follower, however it was spelt), on every path: `save` normalises it or refuses it."""
 
     email = models.EmailField(_("adresse électronique"), max_length=254, unique=True)
     created_at = models.DateTimeField(_("inscrite le"), auto_now_add=True)
@@ -54,9 +58,26 @@ class Follower(models.Model):
                 fields=["created_at"], condition=Q(confirmed_at__isnull=True), name="follow_unconfirmed_created"
             ),
         ]
+        constraints = [
+            # The part of the one form (follow/addresses.py) a database can check: lower case, a
+            # plain local part. Whatever writes around `save` (update, bulk_create) meets it.
+            models.CheckConstraint(
+                condition=Q(email=Lower("email")) & ~Q(email__contains='"') & ~Q(email__contains="\\"),
+                name="follow_follower_email_one_form",
+            ),
+        ]
 
     def __str__(self):
         return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = normalize_address(self.email)
+        super().save(*args, **kwargs)
+
+    @property
+    def display_email(self) -> str:
+        """The address as its owner reads it (the domain in Unicode)."""
+        return display_address(self.email)
 
     @property
     def is_confirmed(self) -> bool:

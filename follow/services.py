@@ -11,6 +11,7 @@ from redis.exceptions import RedisError
 
 from proposals.models import Axis, Proposal
 
+from .addresses import normalize_address
 from .confirmation import send_confirmation
 from .models import Follower, Subscription
 
@@ -45,7 +46,7 @@ def follower_subscribe(*, email: str, proposal: Proposal | None = None, axis: Ax
     message said). The caller answers the same thing in every case."""
     with transaction.atomic():
         Follower.objects.forget_unconfirmed()
-        follower, _ = Follower.objects.get_or_create(email=email.lower())
+        follower, _ = Follower.objects.get_or_create(email=normalize_address(email))
         claimed = follower.claim_confirmation_message()
         if follower.is_confirmed:
             # What it follows already (saved), or the addition to confirm (not saved).
