@@ -3,12 +3,15 @@ follower; it follows nothing until it has confirmed (double opt-in), and an addr
 unconfirmed is forgotten after UNCONFIRMED_DAYS."""
 
 import datetime
+import ipaddress
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
@@ -183,6 +186,73 @@ class Subscription(models.Model):
             if pk is not None:
                 return self._meta.get_field(field).related_model.objects.filter(pk=pk).exists()
         return True
+
+
+# The limit on requests to follow per client: how many a client's network made in the last hour.
+
+# The limit's window: it slides (the last hour at every moment), so no hour boundary lets a
+# client send the limit twice in a row.
+CLIENT_WINDOW = datetime.timedelta(hours=1)
+
+
+def client_network(client: str) -> str:
+    """The part of a client's address that names one subscriber: an IPv4 address, or the /64 of
+    an IPv6 one (a subscriber's network: a host picks its last 64 bits at will)."""
+    try:
+        address = ipaddress.ip_address(client)
+    except ValueError:
+        return client
+    if address.version == 6:
+        if address.ipv4_mapped is not None:  # an IPv4 client seen through IPv6
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+class ClientRequestQuerySet(models.QuerySet):
+    def over_limit(self, client: str) -> bool:
+        """Count one request to follow from `client` (its network) and say whether it is over
+        FOLLOW_MAX_REQUESTS_PER_HOUR in the last CLIENT_WINDOW. Each step commits on its own
+        (outside any transaction), so every process sees the others' requests: a request
+        counts itself after its row is committed, and so never counts fewer requests than
+        were accepted before it; a refused request removes its row (a client that keeps
+        trying stores no more rows than the limit)."""
+        now = timezone.now()
+        key = ClientRequest.key_for(client)
+        self.filter(at__lte=now - CLIENT_WINDOW).delete()
+        request = self.create(client=key, at=now)
+        if self.filter(client=key, at__gt=now - CLIENT_WINDOW).count() <= settings.FOLLOW_MAX_REQUESTS_PER_HOUR:
+            return False
+        self.filter(pk=request.pk).delete()
+        return True
+
+
+class ClientRequest(models.Model):
+    """One request to follow, from one client's network, kept CLIENT_WINDOW only. In the
+    database, where every process of the site sees it and no cache can evict it. The address
+    itself is not kept: only a keyed hash of its network (SECRET_KEY), which cannot be traced
+    back to it without the key."""
+
+    client = models.CharField(_("client"), max_length=64)
+    at = models.DateTimeField(_("le"))
+
+    objects = ClientRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("demande d'abonnement")
+        verbose_name_plural = _("demandes d'abonnement")
+        indexes = [
+            # Counting one client's requests in the window; forgetting the old ones.
+            models.Index(fields=["client", "at"], name="follow_clientrequest_window"),
+            models.Index(fields=["at"], name="follow_clientrequest_at"),
+        ]
+
+    def __str__(self):
+        return self.client
+
+    @staticmethod
+    def key_for(client: str) -> str:
+        return salted_hmac("follow.client-limit", client_network(client), algorithm="sha256").hexdigest()
 
 
 # The outbox: what the site has to tell its followers, and each message's fate.

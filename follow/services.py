@@ -1,38 +1,23 @@
 """Following by e-mail: asking to follow something, confirming, unfollowing."""
 
-import hashlib
 import logging
-import time
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
-from redis.exceptions import RedisError
 
 from proposals.models import Axis, Proposal
 
 from .addresses import normalize_address
 from .confirmation import send_confirmation
-from .models import Follower, Subscription
+from .models import ClientRequest, Follower, Subscription
 
 logger = logging.getLogger(__name__)
 
 
 def client_over_limit(client: str) -> bool:
     """Count one request to follow from this client address (as the site computes it behind its
-    trusted proxies), and say whether it is over FOLLOW_MAX_REQUESTS_PER_HOUR this hour. The
-    counter lives in the cache (shared by every worker when Redis is on); the address itself is
-    not kept, only its hash. A cache that does not answer counts nothing: the limit of one
-    message per address per day still holds (in the database)."""
-    hour = int(time.time() // 3600)
-    key = "follow:client:" + hashlib.sha256(f"{client}:{hour}".encode()).hexdigest()
-    try:
-        cache.add(key, 0, 3600)
-        count = cache.incr(key)
-    except (RedisError, ValueError) as error:
-        logger.warning("Follow limit per client not counted: %s", error)
-        return False
-    return count > settings.FOLLOW_MAX_REQUESTS_PER_HOUR
+    trusted proxies: core.site.client_ip), and say whether it is over the limit
+    (ClientRequest.objects.over_limit: in the database, a sliding hour, IPv6 per /64)."""
+    return ClientRequest.objects.over_limit(client)
 
 
 def follower_subscribe(*, email: str, proposal: Proposal | None = None, axis: Axis | None = None) -> None:

@@ -82,4 +82,21 @@ class Migration(migrations.Migration):
                 name="follow_follower_email_one_form",
             ),
         ),
+        # The limit on requests to follow per client, in the database (follow/models.py).
+        migrations.CreateModel(
+            name="ClientRequest",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("client", models.CharField(max_length=64, verbose_name="client")),
+                ("at", models.DateTimeField(verbose_name="le")),
+            ],
+            options={
+                "verbose_name": "demande d'abonnement",
+                "verbose_name_plural": "demandes d'abonnement",
+                "indexes": [
+                    models.Index(fields=["client", "at"], name="follow_clientrequest_window"),
+                    models.Index(fields=["at"], name="follow_clientrequest_at"),
+                ],
+            },
+        ),
     ]
