@@ -258,6 +258,15 @@ class ClientRequest(models.Model):
 # The outbox: what the site has to tell its followers, and each message's fate.
 
 
+class AnnouncementQuerySet(models.QuerySet):
+    def of_project(self, project_id: int):
+        """A project's announcement: `Announcement.project_key` (once, ever), or the keys used
+        before, which held the project's edit counter too («project-<id>-<version>»)."""
+        return self.filter(kind=Announcement.Kind.PROJECT).filter(
+            Q(key=Announcement.project_key(project_id)) | Q(key__startswith=f"project-{project_id}-")
+        )
+
+
 class Announcement(models.Model):
     """Something followers may be told about: a review or a committee's year published (or
     corrected), a project delivered. `news` is what it says, computed once from the published
@@ -275,6 +284,8 @@ class Announcement(models.Model):
     news = models.JSONField(_("contenu"), default=dict)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
+    objects = AnnouncementQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("annonce")
@@ -282,6 +293,12 @@ class Announcement(models.Model):
 
     def __str__(self):
         return self.subject
+
+    @staticmethod
+    def project_key(project_id: int) -> str:
+        """A project's delivery is announced once, ever: switched back to «en cours» and
+        delivered again, it is not announced again."""
+        return f"project-{project_id}"
 
 
 class MessageQuerySet(models.QuerySet):
