@@ -27,7 +27,7 @@ class SuperusersOnlyAdmin(admin.ModelAdmin):
 
 class SubscriptionInline(admin.TabularInline):
     model = Subscription
-    fields = ["proposal", "axis", "created_at"]
+    fields = ["proposal", "axis", "pending", "created_at"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -54,10 +54,10 @@ class FollowerAdmin(SuperusersOnlyAdmin):
 
 @admin.register(Subscription)
 class SubscriptionAdmin(SuperusersOnlyAdmin):
-    list_display = ["follower", "__str__", "created_at"]
+    list_display = ["follower", "__str__", "pending", "created_at"]
     list_select_related = ["follower", "proposal", "axis"]
     search_fields = ["follower__email", "proposal__key", "proposal__title", "axis__name"]
-    list_filter = ["axis"]
+    list_filter = ["pending", "axis"]
     ordering = ["-created_at"]
 
 

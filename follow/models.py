@@ -4,6 +4,7 @@ unconfirmed is forgotten after UNCONFIRMED_DAYS."""
 
 import datetime
 import ipaddress
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -22,6 +23,10 @@ UNCONFIRMED_DAYS = 7
 CONFIRMATION_INTERVAL = datetime.timedelta(days=1)
 
 
+def new_link_key() -> str:
+    return secrets.token_urlsafe(16)
+
+
 class FollowerQuerySet(models.QuerySet):
     def unconfirmed_since(self, days: int = UNCONFIRMED_DAYS):
         """The addresses left unconfirmed `days` days after they were given (or asked again for
@@ -31,7 +36,12 @@ class FollowerQuerySet(models.QuerySet):
 
     def forget_unconfirmed(self) -> int:
         """Delete the addresses left unconfirmed for UNCONFIRMED_DAYS (with what they asked to
-        follow); how many were forgotten."""
+        follow), and what confirmed addresses asked to add and left unconfirmed as long; how
+        many addresses were forgotten."""
+        cutoff = timezone.now() - datetime.timedelta(days=UNCONFIRMED_DAYS)
+        Subscription.objects.filter(pending=True, created_at__lt=cutoff, follower__confirmed_at__isnull=False).exclude(
+            follower__confirmation_sent_at__gte=cutoff
+        ).delete()
         deleted, per_model = self.unconfirmed_since().delete()
         return per_model.get(Follower._meta.label, 0)
 
@@ -41,6 +51,9 @@ class Follower(models.Model):
     follower, however it was spelt), on every path: `save` normalises it or refuses it."""
 
     email = models.EmailField(_("adresse électronique"), max_length=254, unique=True)
+    # What the follower's links carry instead of its id (follow/tokens.py): random, so a link
+    # in an access log says nothing of who, how many, or in which order.
+    key = models.CharField(_("clé des liens"), max_length=32, unique=True, default=new_link_key, editable=False)
     created_at = models.DateTimeField(_("inscrite le"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmée le"), null=True, blank=True)
     confirmation_sent_at = models.DateTimeField(
@@ -97,10 +110,24 @@ class Follower(models.Model):
         return bool(claimed)
 
     def confirm(self) -> None:
-        """The address is confirmed: it now follows what it asked to follow."""
+        """The address is confirmed (what it follows: `confirm_asked`)."""
         if self.confirmed_at is None:
             self.confirmed_at = timezone.now()
             self.save(update_fields=["confirmed_at"])
+
+    def asked_until(self, moment: datetime.datetime):
+        """What a confirmation link made at `moment` confirms: what was asked until then and is
+        not confirmed yet (and, for an address not confirmed yet, what it follows)."""
+        # A link's time is in whole seconds: what was asked within its second is before it
+        # (a message is sent at most once a day: nothing else is asked within that second).
+        asked = Q(pending=True, created_at__lt=moment + datetime.timedelta(seconds=1))
+        if not self.is_confirmed:
+            asked |= Q(pending=False)
+        return self.subscriptions.filter(asked).select_related("proposal", "axis").order_by("created_at", "pk")
+
+    def followed(self):
+        """What the address follows (confirmed), in the order it asked for it."""
+        return self.subscriptions.filter(pending=False).select_related("proposal", "axis").order_by("created_at", "pk")
 
 
 class Subscription(models.Model):
@@ -119,6 +146,14 @@ class Subscription(models.Model):
     )
     axis = models.ForeignKey(
         "proposals.Axis", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("axe")
+    )
+    pending = models.BooleanField(
+        _("à confirmer"),
+        default=False,
+        help_text=_(
+            "Demandé, annoncé par un message de confirmation, pas encore confirmé par son bouton : "
+            "rien n'est envoyé à son sujet."
+        ),
     )
     created_at = models.DateTimeField(_("depuis le"), auto_now_add=True)
 
@@ -163,16 +198,10 @@ class Subscription(models.Model):
             return _("les propositions de « %(axis)s »") % {"axis": self.axis.name}
         return _("tous les bilans")
 
-    def target_values(self) -> list:
-        """What is followed, as a confirmation link carries it (see `from_target_values`)."""
-        if self.proposal_id:
-            return ["proposal", self.proposal_id]
-        if self.axis_id:
-            return ["axis", self.axis_id]
-        return ["all"]
-
     @classmethod
     def from_target_values(cls, follower: Follower, values: list) -> "Subscription":
+        """What a confirmation link made before the upgrade carried: ["proposal", id],
+        ["axis", id] or ["all"]."""
         kind, *rest = values
         pk = rest[0] if rest else None
         return cls(

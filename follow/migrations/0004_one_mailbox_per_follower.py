@@ -11,6 +11,7 @@ import django.db.models.functions.text
 from django.core.exceptions import ValidationError
 from django.db import migrations, models
 
+import follow.models
 from follow.addresses import normalize_address
 
 
@@ -64,6 +65,19 @@ def one_follower_per_mailbox(apps, schema_editor):
         schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
+def draw_link_keys(apps, schema_editor):
+    """Every follower's links carry a random key instead of its id (follow/tokens.py)."""
+    Follower = apps.get_model("follow", "Follower")
+    for follower in Follower.objects.filter(key__isnull=True).only("pk"):
+        Follower.objects.filter(pk=follower.pk).update(key=follow.models.new_link_key())
+
+
+def pending_until_confirmed(apps, schema_editor):
+    """What an unconfirmed address asked for is pending: its confirmation link confirms it."""
+    Subscription = apps.get_model("follow", "Subscription")
+    Subscription.objects.filter(follower__confirmed_at__isnull=True).update(pending=True)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("follow", "0003_outbox"),
@@ -99,4 +113,36 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        # The links carry a random key, not the follower's id (follow/tokens.py).
+        migrations.AddField(
+            model_name="follower",
+            name="key",
+            field=models.CharField(editable=False, max_length=32, null=True, verbose_name="clé des liens"),
+        ),
+        migrations.RunPython(draw_link_keys, migrations.RunPython.noop),
+        migrations.AlterField(
+            model_name="follower",
+            name="key",
+            field=models.CharField(
+                default=follow.models.new_link_key,
+                editable=False,
+                max_length=32,
+                unique=True,
+                verbose_name="clé des liens",
+            ),
+        ),
+        # A confirmation link confirms what was asked until it was made, not what was asked later.
+        migrations.AddField(
+            model_name="subscription",
+            name="pending",
+            field=models.BooleanField(
+                default=False,
+                help_text=(
+                    "Demandé, annoncé par un message de confirmation, pas encore confirmé par son bouton : "
+                    "rien n'est envoyé à son sujet."
+                ),
+                verbose_name="à confirmer",
+            ),
+        ),
+        migrations.RunPython(pending_until_confirmed, migrations.RunPython.noop),
     ]

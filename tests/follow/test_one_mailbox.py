@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from follow.addresses import normalize_address
-from follow.models import Follower
+from follow.models import Follower, Subscription
 from follow.services import follower_subscribe
 
 pytestmark = pytest.mark.django_db
@@ -142,8 +142,10 @@ def test_the_migration_makes_one_follower_of_each_mailbox():
             ('"l\x0bea"@example.org', now),
             ('"lea martin"@example.org', now),
             ("max@example.org", now),
+            ("nouvelle@example.org", None),
         ]
     }
+    Subscription_.objects.create(follower=rows["nouvelle@example.org"], axis=axis)
     Subscription_.objects.create(follower=rows["lea@example.org"], axis=axis)
     Subscription_.objects.create(follower=rows["lea@ｅxample.org"], axis=axis)
     Subscription_.objects.create(follower=rows['"lea"@example.org'], axis=other_axis)
@@ -161,6 +163,14 @@ def test_the_migration_makes_one_follower_of_each_mailbox():
         "lea@example.org",
         "lea@xn--bcher-kva.de",
         "max@example.org",
+        "nouvelle@example.org",
+    ]
+    # Each follower's links carry a random key of its own; what an unconfirmed address asked
+    # for awaits its confirmation.
+    keys = list(Follower.objects.values_list("key", flat=True))
+    assert len(set(keys)) == 4 and all(len(key) >= 22 for key in keys)
+    assert list(Subscription.objects.filter(pending=True).values_list("follower__email", flat=True)) == [
+        "nouvelle@example.org"
     ]
     lea = Follower.objects.get(email="lea@example.org")
     assert lea.pk == rows["lea@example.org"].pk

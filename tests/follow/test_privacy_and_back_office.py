@@ -96,3 +96,20 @@ def test_nobody_else_sees_them(request, role, followers):
     assert client.get("/admin/follow/subscription/").status_code == 403
     assert client.get(f"/admin/follow/follower/{followers.pk}/change/").status_code == 403
     assert "/admin/follow/" not in client.get("/admin/").content.decode()
+
+
+def test_the_privacy_notice_says_exactly_what_the_logs_keep(citizen, settings):
+    """It said no IP address was associated with the address, while the access log paired the
+    links of the messages (then carrying the follower's id) with client addresses."""
+    settings.ACCESS_LOG_DAYS = 30
+
+    page = unescape(citizen.get("/donnees-personnelles/").content.decode())
+
+    assert "<h2>Ce que gardent les journaux du serveur</h2>" in page
+    assert "l'adresse IP de l'appareil qui la demande" in page
+    assert "Ce journal est conservé 30 jours, puis effacé" in page
+    assert "le journal garde donc ce lien avec l'adresse IP de votre appareil" in page
+    assert "ne contiennent ni votre adresse électronique ni votre numéro d'abonné" in page
+    assert "jamais son adresse électronique" in page
+    assert "64 premiers bits" in page and "effacée au bout d'une heure" in page
+    assert "ni adresse IP associée à votre adresse" not in page
