@@ -141,3 +141,18 @@ def test_a_pending_addition_is_not_followed_nor_listed(citizen, follower):
     page = text(citizen.get(path(manage_url(follower))))
 
     assert "Transition sociale" not in page
+
+
+def test_a_confirmation_link_sent_before_still_confirms_what_it_carried(citizen, follower):
+    """A confirmed address's addition, carried by a link made before the upgrade."""
+    axis = make_axis(slug="sociale", name="Transition sociale")
+    token = signing.dumps([follower.pk, "axis", axis.pk], salt="follow.confirm")
+
+    page = text(citizen.get(f"/suivre/confirmer/{token}/"))
+    assert "Ce bouton confirme :" in page and "Les propositions de « Transition sociale »" in page
+    citizen.post(f"/suivre/confirmer/{token}/")
+
+    assert sorted(str(subscription) for subscription in follower.followed()) == [
+        "Transition sociale",
+        "eco-arbres — Planter",
+    ]
