@@ -8,6 +8,8 @@ from html import unescape
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import sanitize_address
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
@@ -179,3 +181,21 @@ def test_the_migration_makes_one_follower_of_each_mailbox():
     assert lea.messages.count() == 1
     assert Follower.objects.get(email="lea@xn--bcher-kva.de").subscriptions.count() == 1
     assert Follower.objects.get(email="lea@xn--bcher-kva.de").confirmed_at == now
+
+
+def test_whatever_is_typed_either_is_refused_or_makes_a_clean_header():
+    """Every character in every place of an address: the one form is refused, or it is a
+    plain address that the message's header and the SMTP envelope take as it is."""
+    characters = [chr(code) for code in [*range(0, 0x30), *range(0x7B, 0xC0)]] + ["\u200b", "\u2028", "\ufeff", "ａ"]
+    shapes = ['"{c}"@example.org', '"a\\{c}"@example.org', "a{c}@example.org", "lea@ex{c}ample.org"]
+    for shape in shapes:
+        for character in characters:
+            typed = shape.replace("{c}", character)
+            try:
+                address = normalize_address(typed)
+            except ValidationError:
+                continue
+            assert address.isascii() and address.isprintable() and '"' not in address, repr(typed)
+            assert sanitize_address(address, "utf-8") == address
+            message = EmailMultiAlternatives(subject="s", body="b", to=[address], from_email="suivi@example.org")
+            assert f"To: {address}".encode() in message.message().as_bytes()
