@@ -88,6 +88,18 @@ def test_superusers_list_and_search_followers(superuser_client, followers):
     assert superuser_client.get("/admin/follow/follower/add/").status_code == 403
 
 
+def test_a_superuser_finds_an_address_however_the_person_spells_it(superuser_client, db):
+    """A person asking to be erased writes their address as they read it: «bücher.de»."""
+    lea = Follower.objects.create(email="lea@bücher.de")
+    Subscription.objects.create(follower=lea, axis=make_axis(name="Transition Écologie"))
+
+    for typed in ("Lea@Bücher.de", "lea@xn--bcher-kva.de", "bücher"):
+        page = superuser_client.get("/admin/follow/follower/", {"q": typed}).content.decode()
+        assert "lea@xn--bcher-kva.de" in page, typed
+    page = superuser_client.get("/admin/follow/subscription/", {"q": "Écologie"}).content.decode()
+    assert "Transition Écologie" in page  # an axis's name is still found as typed
+
+
 @pytest.mark.parametrize("role", ["editor_client", "clerk_client"])
 def test_nobody_else_sees_them(request, role, followers):
     client = request.getfixturevalue(role)
