@@ -383,8 +383,13 @@ SECURITY_CONTACT = envlist("SECURITY_CONTACT")
 # (/donnees-personnelles/) says: an e-mail address or a postal address, in the publisher's words.
 # Empty: the notice names the convention's addressees (Convention.addressed_to).
 PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "")
-# Following by e-mail: requests to follow accepted per client address per hour (beyond: the same
-# answer, no message). Besides, at most one confirmation message per e-mail address per day.
+# How many days the web server's access logs (nginx, gunicorn: client address, page, time) are
+# kept, as the privacy notice says: set the host's log rotation to the same number of days.
+ACCESS_LOG_DAYS = envint("ACCESS_LOG_DAYS", 14)
+# Following by e-mail: requests to follow accepted per client in any hour (a sliding hour; a
+# client is its IPv4 address or its IPv6 /64; counted in the database, where every process sees
+# it; beyond: the same answer, no message). Besides, at most one confirmation message per
+# mailbox per day.
 FOLLOW_MAX_REQUESTS_PER_HOUR = envint("FOLLOW_MAX_REQUESTS_PER_HOUR", 10)
 
 # Outgoing mail (the followers' messages) through an SMTP server; unset, a local one on port 25.

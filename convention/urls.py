@@ -4,6 +4,7 @@ from django.urls import include, path
 from follow.views import privacy
 
 from . import views
+from .admin import view_on_site
 
 urlpatterns = [
     # The public site: the proposals' and the reviews' pages, the feed, the sitemap.
@@ -12,6 +13,8 @@ urlpatterns = [
     path("donnees-personnelles/", privacy, name="privacy"),
     path("sante/", views.health, name="health"),
     path(".well-known/security.txt", views.security_txt, name="security-txt"),
+    # Before the admin's own: its «view on site» shortcut, for what the user may view only.
+    path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     path("admin/", admin.site.urls),
 ]
 

@@ -5,7 +5,30 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from .addresses import ascii_domain
 from .models import Announcement, Follower, Message, Subscription
+
+
+def stored_form(search_term: str) -> str:
+    """A search for an address as its owner writes it («Lea@Bücher.de»), in the form the site
+    stores addresses (follow/addresses.py): the domain, or a bare domain, in its ASCII form."""
+    local, at, domain = search_term.strip().rpartition("@")
+    try:
+        return f"{local.lower()}{at}{ascii_domain(domain)}" if domain else search_term
+    except UnicodeError:
+        return search_term
+
+
+class AddressSearch:
+    """The search finds what the term names as typed, and as an address in its stored form."""
+
+    def get_search_results(self, request, queryset, search_term):
+        found, distinct = super().get_search_results(request, queryset, search_term)
+        stored = stored_form(search_term)
+        if stored != search_term:
+            also, also_distinct = super().get_search_results(request, queryset, stored)
+            found, distinct = found | also, distinct or also_distinct
+        return found, distinct
 
 
 class SuperusersOnlyAdmin(admin.ModelAdmin):
@@ -27,7 +50,7 @@ class SuperusersOnlyAdmin(admin.ModelAdmin):
 
 class SubscriptionInline(admin.TabularInline):
     model = Subscription
-    fields = ["proposal", "axis", "created_at"]
+    fields = ["proposal", "axis", "pending", "created_at"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -37,7 +60,7 @@ class SubscriptionInline(admin.TabularInline):
 
 
 @admin.register(Follower)
-class FollowerAdmin(SuperusersOnlyAdmin):
+class FollowerAdmin(AddressSearch, SuperusersOnlyAdmin):
     list_display = ["email", "created_at", "confirmed_at", "subscription_count"]
     list_filter = [("confirmed_at", admin.EmptyFieldListFilter)]
     search_fields = ["email"]
@@ -53,11 +76,11 @@ class FollowerAdmin(SuperusersOnlyAdmin):
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(SuperusersOnlyAdmin):
-    list_display = ["follower", "__str__", "created_at"]
+class SubscriptionAdmin(AddressSearch, SuperusersOnlyAdmin):
+    list_display = ["follower", "__str__", "pending", "created_at"]
     list_select_related = ["follower", "proposal", "axis"]
     search_fields = ["follower__email", "proposal__key", "proposal__title", "axis__name"]
-    list_filter = ["axis"]
+    list_filter = ["pending", "axis"]
     ordering = ["-created_at"]
 
 

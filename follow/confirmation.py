@@ -19,16 +19,16 @@ logger = logging.getLogger(__name__)
 
 def send_confirmation(follower: Follower, *, addition: Subscription | None = None) -> bool:
     """Send the confirmation message to `follower`: for what it asked to follow while
-    unconfirmed; for a confirmed address, for `addition` only, or, when `addition` is saved
-    (followed already), the link to its page instead. Whether it was sent: an SMTP failure is
+    unconfirmed; for a confirmed address, for `addition` only (pending), or, when `addition` is
+    followed already, the link to its page instead. Whether it was sent: an SMTP failure is
     logged (the person may ask again the next day), never raised."""
-    already = addition is not None and addition.pk is not None
+    already = addition is not None and not addition.pending
     if addition is None:
         targets = list(follower.subscriptions.select_related("proposal", "axis"))
         link = confirm_url(follower)
     else:
         targets = [addition]
-        link = manage_url(follower) if already else confirm_url(follower, *addition.target_values())
+        link = manage_url(follower) if already else confirm_url(follower)
     convention = Convention.current()
     context = {
         "convention": convention,

@@ -1,21 +1,26 @@
 from django import forms
-from django.utils.encoding import punycode
 from django.utils.translation import gettext_lazy as _
 
 from proposals.models import Axis, Proposal
+
+from .addresses import INVALID, MAX_LENGTH, TOO_LONG, normalize_address
 
 
 class FollowForm(forms.Form):
     """An address, and what it asks to follow: a proposal (its key), an axis (its slug), or
     neither for every review."""
 
-    adresse = forms.EmailField(
+    # A text field: the address is checked and put in its one form by `normalize_address`
+    # (follow/addresses.py), which knows spellings a plain e-mail field would let through.
+    adresse = forms.CharField(
         label=_("Votre adresse électronique"),
-        max_length=254,
+        max_length=MAX_LENGTH,
+        widget=forms.EmailInput,
         error_messages={
             "required": _("Indiquez votre adresse électronique."),
-            "invalid": _("Cette adresse électronique n'est pas valable : elle s'écrit nom@exemple.fr."),
-            "max_length": _("Cette adresse est trop longue : 254 caractères au plus."),
+            "invalid": INVALID,
+            "null_characters_not_allowed": INVALID,
+            "max_length": TOO_LONG,
         },
     )
     # Hidden fields: a value no page writes gets the same message as an unknown one.
@@ -37,17 +42,9 @@ class FollowForm(forms.Form):
     )
 
     def clean_adresse(self) -> str:
-        """Lower-cased (one person, one follower); still 254 characters at most then (a letter
-        such as «İ» becomes two), and with a domain a mail server can be asked for (its ASCII
-        form, each part 63 characters at most): else neither stored nor sent to."""
-        email = self.cleaned_data["adresse"].lower()
-        if len(email) > self.fields["adresse"].max_length:
-            raise forms.ValidationError(self.fields["adresse"].error_messages["max_length"], code="max_length")
-        try:
-            punycode(email.rpartition("@")[2])
-        except UnicodeError:
-            raise forms.ValidationError(self.fields["adresse"].error_messages["invalid"], code="invalid") from None
-        return email
+        """The address in its one form (one mailbox, one follower), or a French error: quotes,
+        backslashes, control characters, a domain without an ASCII form are refused."""
+        return normalize_address(self.cleaned_data["adresse"])
 
     def clean_proposition(self) -> Proposal | None:
         key = self.cleaned_data["proposition"]

@@ -11,9 +11,9 @@ def _absolute(name: str, token: str) -> str:
     return settings.SITE_URL + reverse(name, args=[token])
 
 
-def confirm_url(follower: Follower, *addition) -> str:
-    """`addition`: what a confirmed address asks to follow too (Subscription.target_values())."""
-    return _absolute("follow:confirm", make_token(follower, CONFIRM, *addition))
+def confirm_url(follower: Follower) -> str:
+    """Confirms what the address asked to follow until now (Subscription.pending)."""
+    return _absolute("follow:confirm", make_token(follower, CONFIRM))
 
 
 def unsubscribe_url(follower: Follower) -> str:

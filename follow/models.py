@@ -3,17 +3,28 @@ follower; it follows nothing until it has confirmed (double opt-in), and an addr
 unconfirmed is forgotten after UNCONFIRMED_DAYS."""
 
 import datetime
+import ipaddress
+import secrets
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+
+from .addresses import display_address, normalize_address
 
 UNCONFIRMED_DAYS = 7
 # At most one confirmation message per address in this time, whoever asks for it.
 CONFIRMATION_INTERVAL = datetime.timedelta(days=1)
+
+
+def new_link_key() -> str:
+    return secrets.token_urlsafe(16)
 
 
 class FollowerQuerySet(models.QuerySet):
@@ -25,15 +36,24 @@ class FollowerQuerySet(models.QuerySet):
 
     def forget_unconfirmed(self) -> int:
         """Delete the addresses left unconfirmed for UNCONFIRMED_DAYS (with what they asked to
-        follow); how many were forgotten."""
+        follow), and what confirmed addresses asked to add and left unconfirmed as long; how
+        many addresses were forgotten."""
+        cutoff = timezone.now() - datetime.timedelta(days=UNCONFIRMED_DAYS)
+        Subscription.objects.filter(pending=True, created_at__lt=cutoff, follower__confirmed_at__isnull=False).exclude(
+            follower__confirmation_sent_at__gte=cutoff
+        ).delete()
         deleted, per_model = self.unconfirmed_since().delete()
         return per_model.get(Follower._meta.label, 0)
 
 
 class Follower(models.Model):
-    """An e-mail address (stored lower-cased, so that one person is one follower)."""
+    """An e-mail address, stored in its one form (follow/addresses.py: one mailbox, one
+    follower, however it was spelt), on every path: `save` normalises it or refuses it."""
 
     email = models.EmailField(_("adresse électronique"), max_length=254, unique=True)
+    # What the follower's links carry instead of its id (follow/tokens.py): random, so a link
+    # in an access log says nothing of who, how many, or in which order.
+    key = models.CharField(_("clé des liens"), max_length=32, unique=True, default=new_link_key, editable=False)
     created_at = models.DateTimeField(_("inscrite le"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmée le"), null=True, blank=True)
     confirmation_sent_at = models.DateTimeField(
@@ -54,9 +74,26 @@ class Follower(models.Model):
                 fields=["created_at"], condition=Q(confirmed_at__isnull=True), name="follow_unconfirmed_created"
             ),
         ]
+        constraints = [
+            # The part of the one form (follow/addresses.py) a database can check: lower case, a
+            # plain local part. Whatever writes around `save` (update, bulk_create) meets it.
+            models.CheckConstraint(
+                condition=Q(email=Lower("email")) & ~Q(email__contains='"') & ~Q(email__contains="\\"),
+                name="follow_follower_email_one_form",
+            ),
+        ]
 
     def __str__(self):
         return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = normalize_address(self.email)
+        super().save(*args, **kwargs)
+
+    @property
+    def display_email(self) -> str:
+        """The address as its owner reads it (the domain in Unicode)."""
+        return display_address(self.email)
 
     @property
     def is_confirmed(self) -> bool:
@@ -73,10 +110,24 @@ class Follower(models.Model):
         return bool(claimed)
 
     def confirm(self) -> None:
-        """The address is confirmed: it now follows what it asked to follow."""
+        """The address is confirmed (what it follows: `confirm_asked`)."""
         if self.confirmed_at is None:
             self.confirmed_at = timezone.now()
             self.save(update_fields=["confirmed_at"])
+
+    def asked_until(self, moment: datetime.datetime):
+        """What a confirmation link made at `moment` confirms: what was asked until then and is
+        not confirmed yet (and, for an address not confirmed yet, what it follows)."""
+        # A link's time is in whole seconds: what was asked within its second is before it
+        # (a message is sent at most once a day: nothing else is asked within that second).
+        asked = Q(pending=True, created_at__lt=moment + datetime.timedelta(seconds=1))
+        if not self.is_confirmed:
+            asked |= Q(pending=False)
+        return self.subscriptions.filter(asked).select_related("proposal", "axis").order_by("created_at", "pk")
+
+    def followed(self):
+        """What the address follows (confirmed), in the order it asked for it."""
+        return self.subscriptions.filter(pending=False).select_related("proposal", "axis").order_by("created_at", "pk")
 
 
 class Subscription(models.Model):
@@ -95,6 +146,14 @@ class Subscription(models.Model):
     )
     axis = models.ForeignKey(
         "proposals.Axis", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("axe")
+    )
+    pending = models.BooleanField(
+        _("à confirmer"),
+        default=False,
+        help_text=_(
+            "Demandé, annoncé par un message de confirmation, pas encore confirmé par son bouton : "
+            "rien n'est envoyé à son sujet."
+        ),
     )
     created_at = models.DateTimeField(_("depuis le"), auto_now_add=True)
 
@@ -139,16 +198,10 @@ class Subscription(models.Model):
             return _("les propositions de « %(axis)s »") % {"axis": self.axis.name}
         return _("tous les bilans")
 
-    def target_values(self) -> list:
-        """What is followed, as a confirmation link carries it (see `from_target_values`)."""
-        if self.proposal_id:
-            return ["proposal", self.proposal_id]
-        if self.axis_id:
-            return ["axis", self.axis_id]
-        return ["all"]
-
     @classmethod
     def from_target_values(cls, follower: Follower, values: list) -> "Subscription":
+        """What a confirmation link made before the upgrade carried: ["proposal", id],
+        ["axis", id] or ["all"]."""
         kind, *rest = values
         pk = rest[0] if rest else None
         return cls(
@@ -164,7 +217,83 @@ class Subscription(models.Model):
         return True
 
 
+# The limit on requests to follow per client: how many a client's network made in the last hour.
+
+# The limit's window: it slides (the last hour at every moment), so no hour boundary lets a
+# client send the limit twice in a row.
+CLIENT_WINDOW = datetime.timedelta(hours=1)
+
+
+def client_network(client: str) -> str:
+    """The part of a client's address that names one subscriber: an IPv4 address, or the /64 of
+    an IPv6 one (a subscriber's network: a host picks its last 64 bits at will)."""
+    try:
+        address = ipaddress.ip_address(client)
+    except ValueError:
+        return client
+    if address.version == 6:
+        if address.ipv4_mapped is not None:  # an IPv4 client seen through IPv6
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+class ClientRequestQuerySet(models.QuerySet):
+    def over_limit(self, client: str) -> bool:
+        """Count one request to follow from `client` (its network) and say whether it is over
+        FOLLOW_MAX_REQUESTS_PER_HOUR in the last CLIENT_WINDOW. Each step commits on its own
+        (outside any transaction), so every process sees the others' requests: a request
+        counts itself after its row is committed, and so never counts fewer requests than
+        were accepted before it; a refused request removes its row (a client that keeps
+        trying stores no more rows than the limit)."""
+        now = timezone.now()
+        key = ClientRequest.key_for(client)
+        self.filter(at__lte=now - CLIENT_WINDOW).delete()
+        request = self.create(client=key, at=now)
+        if self.filter(client=key, at__gt=now - CLIENT_WINDOW).count() <= settings.FOLLOW_MAX_REQUESTS_PER_HOUR:
+            return False
+        self.filter(pk=request.pk).delete()
+        return True
+
+
+class ClientRequest(models.Model):
+    """One request to follow, from one client's network, kept CLIENT_WINDOW only. In the
+    database, where every process of the site sees it and no cache can evict it. The address
+    itself is not kept: only a keyed hash of its network (SECRET_KEY), which cannot be traced
+    back to it without the key."""
+
+    client = models.CharField(_("client"), max_length=64)
+    at = models.DateTimeField(_("le"))
+
+    objects = ClientRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("demande d'abonnement")
+        verbose_name_plural = _("demandes d'abonnement")
+        indexes = [
+            # Counting one client's requests in the window; forgetting the old ones.
+            models.Index(fields=["client", "at"], name="follow_clientrequest_window"),
+            models.Index(fields=["at"], name="follow_clientrequest_at"),
+        ]
+
+    def __str__(self):
+        return self.client
+
+    @staticmethod
+    def key_for(client: str) -> str:
+        return salted_hmac("follow.client-limit", client_network(client), algorithm="sha256").hexdigest()
+
+
 # The outbox: what the site has to tell its followers, and each message's fate.
+
+
+class AnnouncementQuerySet(models.QuerySet):
+    def of_project(self, project_id: int):
+        """A project's announcement: `Announcement.project_key` (once, ever), or the keys used
+        before, which held the project's edit counter too («project-<id>-<version>»)."""
+        return self.filter(kind=Announcement.Kind.PROJECT).filter(
+            Q(key=Announcement.project_key(project_id)) | Q(key__startswith=f"project-{project_id}-")
+        )
 
 
 class Announcement(models.Model):
@@ -184,6 +313,8 @@ class Announcement(models.Model):
     news = models.JSONField(_("contenu"), default=dict)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
+    objects = AnnouncementQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("annonce")
@@ -191,6 +322,12 @@ class Announcement(models.Model):
 
     def __str__(self):
         return self.subject
+
+    @staticmethod
+    def project_key(project_id: int) -> str:
+        """A project's delivery is announced once, ever: switched back to «en cours» and
+        delivered again, it is not announced again."""
+        return f"project-{project_id}"
 
 
 class MessageQuerySet(models.QuerySet):

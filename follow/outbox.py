@@ -54,7 +54,7 @@ def plan_messages(announcement: Announcement) -> list[int]:
         wanted |= _everyone()
     concerns = defaultdict(lambda: {"proposals": [], "axes": [], "everything": False})
     rows = (
-        Subscription.objects.filter(wanted, follower__confirmed_at__isnull=False)
+        Subscription.objects.filter(wanted, pending=False, follower__confirmed_at__isnull=False)
         .order_by("follower_id", "pk")
         .values_list("follower_id", "proposal_id", "axis_id")
     )

@@ -18,6 +18,7 @@ from proposals.models import Project, ProjectState
 from publishing.signals import published
 from reports.models import ReviewVersion
 
+from .models import Announcement
 from .tasks import announce_committee, announce_project, announce_review
 
 
@@ -50,11 +51,14 @@ def remember_project_state(sender, instance, raw, **kwargs):
 
 @receiver(post_save, sender=Project)
 def announce_delivered_project(sender, instance, created, raw, **kwargs):
-    """A project becoming delivered (a transition: not every save of a delivered project). Its
-    proposals are read by the task, after the commit: those an admin form links after saving
-    the project itself are there too."""
+    """A project becoming delivered (a transition: not every save of a delivered project), for
+    the first time: its delivery is announced once, ever (switched back to «en cours» and
+    delivered again, it is not). Its proposals are read by the task, after the commit: those
+    an admin form links after saving the project itself are there too."""
     if raw or instance.state != ProjectState.DELIVERED:
         return
     if getattr(instance, "_state_before_save", None) == ProjectState.DELIVERED:
+        return
+    if Announcement.objects.of_project(instance.pk).exists():
         return
     queue(announce_project, instance.pk, instance.version)

@@ -1,76 +1,63 @@
 """Following by e-mail: asking to follow something, confirming, unfollowing."""
 
-import hashlib
 import logging
-import time
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
-from redis.exceptions import RedisError
 
 from proposals.models import Axis, Proposal
 
+from .addresses import normalize_address
 from .confirmation import send_confirmation
-from .models import Follower, Subscription
+from .models import ClientRequest, Follower, Subscription
 
 logger = logging.getLogger(__name__)
 
 
 def client_over_limit(client: str) -> bool:
     """Count one request to follow from this client address (as the site computes it behind its
-    trusted proxies), and say whether it is over FOLLOW_MAX_REQUESTS_PER_HOUR this hour. The
-    counter lives in the cache (shared by every worker when Redis is on); the address itself is
-    not kept, only its hash. A cache that does not answer counts nothing: the limit of one
-    message per address per day still holds (in the database)."""
-    hour = int(time.time() // 3600)
-    key = "follow:client:" + hashlib.sha256(f"{client}:{hour}".encode()).hexdigest()
-    try:
-        cache.add(key, 0, 3600)
-        count = cache.incr(key)
-    except (RedisError, ValueError) as error:
-        logger.warning("Follow limit per client not counted: %s", error)
-        return False
-    return count > settings.FOLLOW_MAX_REQUESTS_PER_HOUR
+    trusted proxies: core.site.client_ip), and say whether it is over the limit
+    (ClientRequest.objects.over_limit: in the database, a sliding hour, IPv6 per /64)."""
+    return ClientRequest.objects.over_limit(client)
 
 
 def follower_subscribe(*, email: str, proposal: Proposal | None = None, axis: Axis | None = None) -> None:
     """`email` asks to follow `proposal`, `axis` or (neither) every review. Nothing is followed
-    before the address confirms: an unknown or unconfirmed address keeps what it asks for until
-    it confirms (or is forgotten after UNCONFIRMED_DAYS); a confirmed one is asked to confirm
-    the addition, which is stored only then, or told that it follows it already (with the link
-    to its page). At most one such message per address per day, whoever asks; an unconfirmed
-    address keeps only what a message lists (anyone may type an address: what is asked for it
-    after its message of the day would be confirmed by a button its owner pressed for what the
-    message said). The caller answers the same thing in every case."""
+    before its confirmation (double opt-in): what is asked is kept as pending
+    (Subscription.pending) and listed in a confirmation message, whose button confirms what
+    was asked until the message was made, nothing asked later; a pending request is forgotten
+    after UNCONFIRMED_DAYS. A confirmed address asking for what it follows already is sent the
+    link to its page. At most one such message per address per day, whoever asks: what is
+    asked after the message of the day is not kept (anyone may type an address: it would be
+    confirmed by a button its owner pressed for what the message said). The caller answers the
+    same thing in every case. `email` is put in its one form first (a ValidationError if it
+    has none): one mailbox, however spelt, is one follower."""
     with transaction.atomic():
         Follower.objects.forget_unconfirmed()
-        follower, _ = Follower.objects.get_or_create(email=email.lower())
+        follower, _ = Follower.objects.get_or_create(email=normalize_address(email))
         claimed = follower.claim_confirmation_message()
-        if follower.is_confirmed:
-            # What it follows already (saved), or the addition to confirm (not saved).
-            asked = follower.subscriptions.filter(proposal=proposal, axis=axis).first() or Subscription(
-                follower=follower, proposal=proposal, axis=axis
-            )
-        else:
-            if claimed:  # the message sent below lists it
-                Subscription.objects.get_or_create(follower=follower, proposal=proposal, axis=axis)
-            asked = None
+        asked = follower.subscriptions.filter(proposal=proposal, axis=axis).first()
+        if claimed and asked is None:  # the message sent below lists it
+            asked = Subscription.objects.create(follower=follower, proposal=proposal, axis=axis, pending=True)
+        if not follower.is_confirmed:
+            asked = None  # the message lists everything the address asked for
     # Sent once the rows are committed, outside the transaction: SMTP can be slow.
     if claimed:
         send_confirmation(follower, addition=asked)
 
 
 @transaction.atomic
-def follower_confirm(*, follower: Follower, addition: list | None = None) -> None:
-    """The address confirmed by its link: it follows what it asked for (or the addition the
-    link carries, when what it names still exists)."""
+def follower_confirm(*, follower: Follower, issued_at, addition: list | None = None) -> None:
+    """The address confirmed by a link made at `issued_at`: it follows what it had asked for
+    until then (Follower.asked_until), nothing asked later; a link made before the upgrade may
+    carry a confirmed address's addition, followed when what it names still exists."""
+    asked = list(follower.asked_until(issued_at).values_list("pk", flat=True))
     follower.confirm()
+    Subscription.objects.filter(pk__in=asked).update(pending=False)
     if addition:
         wanted = Subscription.from_target_values(follower, addition)
         if wanted.target_exists():
-            Subscription.objects.get_or_create(
-                follower=follower, proposal_id=wanted.proposal_id, axis_id=wanted.axis_id
+            Subscription.objects.update_or_create(
+                follower=follower, proposal_id=wanted.proposal_id, axis_id=wanted.axis_id, defaults={"pending": False}
             )
 
 
@@ -79,7 +66,7 @@ def follower_unfollow(*, follower: Follower, subscription: Subscription) -> bool
     address was forgotten."""
     with transaction.atomic():
         subscription.delete()
-        if follower.subscriptions.exists():
+        if follower.followed().exists():
             return False
         follower.delete()
     return True

@@ -50,13 +50,15 @@ def announce_committee(version_id: int, previous_id: int | None) -> int:
 
 @task()
 def announce_project(project_id: int, version: int) -> int:
-    """A project marked delivered (`version`: its edit counter then, so that a project delivered
-    again later is announced again, and a task run twice only once)."""
+    """A project marked delivered: announced once, ever (Announcement.project_key; a task run
+    twice plans nothing more). `version`, its edit counter then, is no longer used: kept for
+    the tasks queued before."""
     project = Project.objects.filter(pk=project_id, state=ProjectState.DELIVERED).first()
-    if project is None:  # changed back before the worker came to it
-        return 0
+    key = Announcement.project_key(project_id)
+    if project is None or Announcement.objects.of_project(project_id).exclude(key=key).exists():
+        return 0  # changed back before the worker came to it, or announced before the upgrade
     news = news_of.project_news(project)
-    return _announce(Announcement.Kind.PROJECT, f"project-{project_id}-{version}", news_of.project_subject(news), news)
+    return _announce(Announcement.Kind.PROJECT, key, news_of.project_subject(news), news)
 
 
 @task()

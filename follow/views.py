@@ -18,7 +18,7 @@ from core.site import client_ip
 
 from .forms import FollowForm
 from .links import manage_url
-from .models import UNCONFIRMED_DAYS
+from .models import UNCONFIRMED_DAYS, Subscription
 from .services import (
     client_over_limit,
     follower_confirm,
@@ -26,7 +26,7 @@ from .services import (
     follower_subscribe,
     follower_unfollow,
 )
-from .tokens import CONFIRM, MANAGE, UNSUBSCRIBE, follower_of, read_signed, read_token
+from .tokens import CONFIRM, MANAGE, UNSUBSCRIBE, read_link
 
 ONE_CLICK = "One-Click"
 
@@ -59,16 +59,23 @@ def _invalid_link(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token):
-    """GET shows a button, POST confirms: a mail scanner that opens the link confirms nothing."""
-    values = read_signed(token, CONFIRM)
-    follower = follower_of(values)
-    if follower is None:
+    """GET shows what the button confirms (what was asked until the link was made) and the
+    button; POST confirms it: a mail scanner that opens the link confirms nothing."""
+    link = read_link(token, CONFIRM)
+    if link is None or link.follower is None:
         return _invalid_link(request)
+    follower = link.follower
     if request.method == "POST":
-        follower_confirm(follower=follower, addition=values[1:])
+        follower_confirm(follower=follower, issued_at=link.issued_at, addition=link.addition)
         context = {"subscriptions": _followed(follower), "manage_url": manage_url(follower)}
         return render(request, "follow/confirmed.html", context)
-    return render(request, "follow/confirm.html", {"follower": follower})
+    asked = list(follower.asked_until(link.issued_at))
+    if link.addition:  # a link made before the upgrade: the addition it carries
+        addition = Subscription.from_target_values(follower, link.addition)
+        if addition.target_exists():
+            asked.append(addition)
+    context = {"follower": follower, "asked": asked, "manage_url": manage_url(follower)}
+    return render(request, "follow/confirm.html", context)
 
 
 @csrf_exempt
@@ -76,10 +83,10 @@ def confirm(request, token):
 def unsubscribe(request, token):
     """One click: a POST with `List-Unsubscribe=One-Click` (from a mail client, RFC 8058, or
     the page's button) forgets the address. GET shows the button only."""
-    values = read_signed(token, UNSUBSCRIBE)
-    if values is None:
+    link = read_link(token, UNSUBSCRIBE)
+    if link is None:
         return _invalid_link(request)
-    follower = follower_of(values)
+    follower = link.follower
     if request.method == "POST":
         if request.POST.get("List-Unsubscribe") != ONE_CLICK:
             return render(request, "follow/unsubscribe.html", {"follower": follower, "invalid": True}, status=400)
@@ -95,7 +102,8 @@ def unsubscribe(request, token):
 def manage(request, token):
     """What the address follows; stop following one thing, or everything (the address is then
     forgotten)."""
-    follower = read_token(token, MANAGE)
+    link = read_link(token, MANAGE)
+    follower = link.follower if link is not None else None
     if follower is None:
         return _invalid_link(request)
     removed = None
@@ -104,9 +112,7 @@ def manage(request, token):
             follower_forget(follower=follower)
             return render(request, "follow/unsubscribed.html")
         chosen = request.POST.get("abonnement", "")
-        subscription = (
-            follower.subscriptions.filter(pk=chosen).first() if chosen.isascii() and chosen.isdigit() else None
-        )
+        subscription = follower.followed().filter(pk=chosen).first() if chosen.isascii() and chosen.isdigit() else None
         if subscription is None:
             context = {"follower": follower, "subscriptions": _followed(follower), "invalid": True}
             return render(request, "follow/manage.html", context, status=400)
@@ -118,11 +124,11 @@ def manage(request, token):
 
 
 def _followed(follower):
-    return list(follower.subscriptions.select_related("proposal", "axis").order_by("created_at", "pk"))
+    return list(follower.followed())
 
 
 @cache_public_page()
 def privacy(request):
     """The privacy notice: what is kept about a follower, why, how long, whom to ask."""
-    context = {"days": UNCONFIRMED_DAYS, "contact": settings.PRIVACY_CONTACT}
+    context = {"days": UNCONFIRMED_DAYS, "contact": settings.PRIVACY_CONTACT, "log_days": settings.ACCESS_LOG_DAYS}
     return render(request, "pages/privacy.html", context)

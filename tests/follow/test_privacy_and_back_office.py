@@ -88,6 +88,18 @@ def test_superusers_list_and_search_followers(superuser_client, followers):
     assert superuser_client.get("/admin/follow/follower/add/").status_code == 403
 
 
+def test_a_superuser_finds_an_address_however_the_person_spells_it(superuser_client, db):
+    """A person asking to be erased writes their address as they read it: «bücher.de»."""
+    lea = Follower.objects.create(email="lea@bücher.de")
+    Subscription.objects.create(follower=lea, axis=make_axis(name="Transition Écologie"))
+
+    for typed in ("Lea@Bücher.de", "lea@xn--bcher-kva.de", "bücher"):
+        page = superuser_client.get("/admin/follow/follower/", {"q": typed}).content.decode()
+        assert "lea@xn--bcher-kva.de" in page, typed
+    page = superuser_client.get("/admin/follow/subscription/", {"q": "Écologie"}).content.decode()
+    assert "Transition Écologie" in page  # an axis's name is still found as typed
+
+
 @pytest.mark.parametrize("role", ["editor_client", "clerk_client"])
 def test_nobody_else_sees_them(request, role, followers):
     client = request.getfixturevalue(role)
@@ -96,3 +108,20 @@ def test_nobody_else_sees_them(request, role, followers):
     assert client.get("/admin/follow/subscription/").status_code == 403
     assert client.get(f"/admin/follow/follower/{followers.pk}/change/").status_code == 403
     assert "/admin/follow/" not in client.get("/admin/").content.decode()
+
+
+def test_the_privacy_notice_says_exactly_what_the_logs_keep(citizen, settings):
+    """It said no IP address was associated with the address, while the access log paired the
+    links of the messages (then carrying the follower's id) with client addresses."""
+    settings.ACCESS_LOG_DAYS = 30
+
+    page = unescape(citizen.get("/donnees-personnelles/").content.decode())
+
+    assert "<h2>Ce que gardent les journaux du serveur</h2>" in page
+    assert "l'adresse IP de l'appareil qui la demande" in page
+    assert "Ce journal est conservé 30 jours, puis effacé" in page
+    assert "le journal garde donc ce lien avec l'adresse IP de votre appareil" in page
+    assert "ne contiennent ni votre adresse électronique ni votre numéro d'abonné" in page
+    assert "jamais son adresse électronique" in page
+    assert "64 premiers bits" in page and "effacée au bout d'une heure" in page
+    assert "ni adresse IP associée à votre adresse" not in page

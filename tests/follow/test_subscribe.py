@@ -115,7 +115,7 @@ def test_a_confirmed_address_confirms_what_it_adds(citizen, proposal, follower):
 
     follow(citizen, "lea@example.org", axe="sociale")
 
-    assert list(follower.subscriptions.values_list("proposal__key", flat=True)) == ["eco-arbres"]
+    assert list(follower.followed().values_list("proposal__key", flat=True)) == ["eco-arbres"]
     [message] = mail.outbox
     assert "ajouter à vos abonnements" in message.body
     assert "« Transition sociale »" in message.body
