@@ -270,8 +270,6 @@ class ProposalQuerySet(models.QuerySet):
         is, from what the version froze. A proposal added after publication is not among them;
         with `counted_only=False` it is kept, «Non évaluée»."""
         entry = FilteredRelation("review_entries", condition=Q(review_entries__version_id=version_id))
-        entries = self.model._meta.get_field("review_entries").related_model.objects
-        axis_first = entries.filter(version_id=version_id, axis_slug=OuterRef("entry__axis_slug")).order_by("position")
         queryset = self.annotate(entry=entry)
         if counted_only:
             queryset = queryset.filter(entry__isnull=False)
@@ -288,8 +286,8 @@ class ProposalQuerySet(models.QuerySet):
             # The convention's order at publication (axes in their published order, then the
             # proposals of each): it ranks the frozen axes too, at no extra query.
             position_as_of=Coalesce(F("entry__position"), Value(2**31 - 1)),
-            # An axis ranks where its first proposal stood in the published order.
-            axis_rank_as_of=Coalesce(Subquery(axis_first.values("position")[:1]), Value(2**31 - 1)),
+            # An axis ranks where its first proposal stood in the published order (stored).
+            axis_rank_as_of=Coalesce(F("entry__axis_rank"), Value(2**31 - 1)),
         )
 
     def with_live_axis(self):
