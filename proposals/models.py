@@ -14,6 +14,8 @@ from simple_history.models import HistoricalRecords
 from core.text import CleanTextModel
 from publishing.models import CitedSource, YearLockedRow
 
+from .search import SearchDocumentField, build_search_documents
+
 
 class InstitutionQuerySet(models.QuerySet):
     def codes(self) -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
@@ -551,3 +553,25 @@ class KeyFigure(CleanTextModel):
 
     def __str__(self):
         return f"{self.label} : {self.value} {self.unit}".strip()
+
+
+class SearchDocument(models.Model):
+    """A proposal's words as a search reads them (`search.build_search_documents`): rebuilt when
+    the proposal or one of its projects changes (`receivers`), never edited. Kept apart from the
+    proposal so that reading or saving a proposal never carries it. On PostgreSQL a GIN index
+    serves it (created by the migration: SQLite has no such index)."""
+
+    proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, primary_key=True, related_name="search")
+    document = SearchDocumentField(default="")
+
+    class Meta:
+        verbose_name = _("document de recherche")
+        verbose_name_plural = _("documents de recherche")
+
+    def __str__(self):
+        return str(self.proposal_id)
+
+    @classmethod
+    def rebuild(cls, proposal_ids=None) -> None:
+        """Store the documents of `proposal_ids` (of every proposal when None)."""
+        build_search_documents(cls, Proposal, Project, proposal_ids)
