@@ -3,7 +3,8 @@
 Run by `make bench` inside bin/with-postgres (DATABASE_URL points at a throwaway cluster):
 for the Clermont data and for a generated convention of 4,000 proposals, with the page cache
 on and off, gunicorn on 127.0.0.1 serves the site and wrk (Debian's) measures each page for a
-few seconds. Prints one line per page:
+few seconds (the table, filtered, and three searches: a word found everywhere, one found
+nowhere, eight words). Prints one line per page:
 
     ratio <page>/static: X.XX (N req/s, p99 M ms)
 
@@ -38,6 +39,11 @@ def pages(dataset: str) -> dict[str, str]:
         "home": "/",
         "table": "/propositions/",
         "filtered": "/propositions/?axe=ecologique&statut=implemented",
+        # Three searches: a word in every generated proposal, a word in none, eight words.
+        "search-everywhere": "/propositions/?q=proposition",
+        "search-nowhere": "/propositions/?q=ornithorynque",
+        "search-8-words": "/propositions/?q=proposition+g%C3%A9n%C3%A9r%C3%A9e+num%C3%A9ro+mesurer+site+"
+        "r%C3%A9sum%C3%A9+langage+clair",
         "proposal": f"/propositions/{proposal}/",
         "review": "/bilans/2025/",
         "pdf": "/bilans/2025.pdf",

@@ -7,4 +7,4 @@ class ProposalsConfig(AppConfig):
     verbose_name = _("Propositions et projets")
 
     def ready(self):
-        from . import search  # noqa: F401  (registers the SQLite unaccent function)
+        from . import receivers, search  # noqa: F401  (search documents rebuilt; SQLite's functions)

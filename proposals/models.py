@@ -14,6 +14,8 @@ from simple_history.models import HistoricalRecords
 from core.text import CleanTextModel
 from publishing.models import CitedSource, YearLockedRow
 
+from .search import SearchDocumentField, build_search_documents
+
 
 class InstitutionQuerySet(models.QuerySet):
     def codes(self) -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
@@ -270,8 +272,6 @@ class ProposalQuerySet(models.QuerySet):
         is, from what the version froze. A proposal added after publication is not among them;
         with `counted_only=False` it is kept, «Non évaluée»."""
         entry = FilteredRelation("review_entries", condition=Q(review_entries__version_id=version_id))
-        entries = self.model._meta.get_field("review_entries").related_model.objects
-        axis_first = entries.filter(version_id=version_id, axis_slug=OuterRef("entry__axis_slug")).order_by("position")
         queryset = self.annotate(entry=entry)
         if counted_only:
             queryset = queryset.filter(entry__isnull=False)
@@ -288,8 +288,8 @@ class ProposalQuerySet(models.QuerySet):
             # The convention's order at publication (axes in their published order, then the
             # proposals of each): it ranks the frozen axes too, at no extra query.
             position_as_of=Coalesce(F("entry__position"), Value(2**31 - 1)),
-            # An axis ranks where its first proposal stood in the published order.
-            axis_rank_as_of=Coalesce(Subquery(axis_first.values("position")[:1]), Value(2**31 - 1)),
+            # An axis ranks where its first proposal stood in the published order (stored).
+            axis_rank_as_of=Coalesce(F("entry__axis_rank"), Value(2**31 - 1)),
         )
 
     def with_live_axis(self):
@@ -553,3 +553,25 @@ class KeyFigure(CleanTextModel):
 
     def __str__(self):
         return f"{self.label} : {self.value} {self.unit}".strip()
+
+
+class SearchDocument(models.Model):
+    """A proposal's words as a search reads them (`search.build_search_documents`): rebuilt when
+    the proposal or one of its projects changes (`receivers`), never edited. Kept apart from the
+    proposal so that reading or saving a proposal never carries it. On PostgreSQL a GIN index
+    serves it (created by the migration: SQLite has no such index)."""
+
+    proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, primary_key=True, related_name="search")
+    document = SearchDocumentField(default="")
+
+    class Meta:
+        verbose_name = _("document de recherche")
+        verbose_name_plural = _("documents de recherche")
+
+    def __str__(self):
+        return str(self.proposal_id)
+
+    @classmethod
+    def rebuild(cls, proposal_ids=None) -> None:
+        """Store the documents of `proposal_ids` (of every proposal when None)."""
+        build_search_documents(cls, Proposal, Project, proposal_ids)

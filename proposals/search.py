@@ -5,9 +5,13 @@ algorithm («Végétalisation» and «végétaliser» → «vegetalis»), the Fr
 out. A search finds the proposals whose words include every word of the query: whole words
 only, never a fragment inside a word («velo» does not find «développement»).
 
-PostgreSQL does it with its own text search (`to_tsvector('french', unaccent(…))`, the
-`unaccent` extension is created by a migration); SQLite gets Python functions of the same
-behaviour on every new connection (the `snowballstemmer` package is Snowball's own French
+Each proposal's lexemes are stored, weighted by where they stand (A: its titles, B: its
+summary, D: its key, its text and its projects' titles), in its `SearchDocument`, rebuilt
+whenever the proposal or one of its projects changes: a search reads the stored words and
+never stems a row. PostgreSQL stores a `tsvector` of the `french_unaccent` text-search
+configuration (French with `unaccent` first, created by a migration) under a GIN index;
+SQLite stores the same lexemes as text («␣A:vegetalis␣D:urban␣»), made by Python functions
+registered on every new connection (the `snowballstemmer` package is Snowball's own French
 stemmer, the one PostgreSQL's `french_stem` is built from; checked word for word against it).
 `normalize` also serves accent-insensitive sorting.
 """
@@ -16,11 +20,25 @@ import re
 import unicodedata
 from bisect import bisect_left
 from functools import lru_cache
+from html import escape as html_escape
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.backends.signals import connection_created
-from django.db.models import BooleanField, Case, CharField, Func, TextField, Value, When
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import (
+    Aggregate,
+    BooleanField,
+    Case,
+    CharField,
+    F,
+    Func,
+    OuterRef,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat, Lower
 from django.dispatch import receiver
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -63,9 +81,11 @@ def stem(word: str) -> str:
     return stemmer("french").stemWord(word)
 
 
+@lru_cache(maxsize=65536)
 def lexeme(word: str) -> str:
     """The lexeme of one normalized word; "" for a stop word. Words with digits are kept as
-    they are («2025», «co2»), as PostgreSQL's French configuration does."""
+    they are («2025», «co2»), as PostgreSQL's French configuration does. Cached: a convention
+    has a few thousand words, and stemming one costs as much as rendering a table row."""
     if word in STOP_WORDS:
         return ""
     if any(char.isdigit() for char in word):
@@ -73,9 +93,8 @@ def lexeme(word: str) -> str:
     return stem(word)
 
 
-@lru_cache(maxsize=4096)
 def lexemes(text: str) -> tuple[str, ...]:
-    """The lexemes of a text, sorted, once each (cached: the same texts are searched again and again)."""
+    """The lexemes of a text, sorted, once each."""
     return tuple(sorted(set(filter(None, (lexeme(word) for word in WORD.findall(normalize(text)))))))
 
 
@@ -112,11 +131,15 @@ def _patterns(words: list[str]) -> str:
     )
 
 
-def _tsquery(words: list[str], operator: str) -> str:
-    """The same for PostgreSQL's to_tsquery, which stems the forms itself: «(velo:* | velos:*)»."""
+def _tsquery(words: list[str], operator: str, weight: str = "") -> str:
+    """The same for PostgreSQL's to_tsquery, which stems the forms itself: «(velo:* | velos:*)»;
+    `weight` restricts them to the lexemes of that weight («velo:*A»)."""
+
+    def term(form: str, prefix: bool) -> str:
+        return form + (":*" if prefix else ":" if weight else "") + weight
+
     return f" {operator} ".join(
-        "(" + " | ".join(form + (":*" if prefix else "") for form, _lexeme, prefix in word_forms(word)) + ")"
-        for word in words
+        "(" + " | ".join(term(form, prefix) for form, _lexeme, prefix in word_forms(word)) + ")" for word in words
     )
 
 
@@ -152,37 +175,132 @@ def searchable(expression):
     return Lower(Unaccent(expression))
 
 
+# The stored document: weights of the places a word stands, as PostgreSQL's `setweight` names them.
+TITLES, SUMMARY, OTHERS = "A", "B", "D"
+SEARCH_CONFIG = "french_unaccent"  # created by proposals' migration `search_documents`
+
+
+class SearchDocumentField(models.TextField):
+    """A proposal's weighted lexemes: a `tsvector` on PostgreSQL, text on SQLite (see above)."""
+
+    def db_type(self, connection):
+        return "tsvector" if connection.vendor == "postgresql" else "text"
+
+
+class Document(Func):
+    """The search document of three texts: the titles, the summary, the rest."""
+
+    output_field = SearchDocumentField()
+
+    def as_sql(self, compiler, connection, **extra_context):  # SQLite: the Python function below
+        compiled = [compiler.compile(expression) for expression in self.source_expressions]
+        return (
+            f"search_document({', '.join(sql for sql, _params in compiled)})",
+            tuple(param for _sql, params in compiled for param in params),
+        )
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        compiled = [compiler.compile(expression) for expression in self.source_expressions]
+        vectors = [
+            f"setweight(to_tsvector('{SEARCH_CONFIG}'::regconfig, {sql}), '{weight}')"
+            for (sql, _params), weight in zip(compiled, (TITLES, SUMMARY, OTHERS), strict=True)
+        ]
+        return "(" + " || ".join(vectors) + ")", tuple(param for _sql, params in compiled for param in params)
+
+
+def _document(titles: str | None, summary: str | None, others: str | None) -> str:
+    """SQLite's stored document: « A:lexeme … B:lexeme … D:lexeme … », a space on each side."""
+    words = [
+        f"{weight}:{found}"
+        for weight, text in ((TITLES, titles), (SUMMARY, summary), (OTHERS, others))
+        for found in lexemes(text or "")
+    ]
+    return " " + " ".join(words) + " "
+
+
+class JoinedText(Aggregate):
+    """The values of a group joined by spaces (GROUP_CONCAT on SQLite, STRING_AGG on PostgreSQL)."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s, ' ')"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="STRING_AGG", **extra_context)
+
+
+def document_of(project_model) -> Document:
+    """The search document of a proposal (an expression over `Proposal`): a word found in its
+    titles ranks it first, then one in its summary; its key (its public identifier), the
+    convention's text and the titles of its projects (`project_model`'s) are searched too."""
+    links = project_model.proposals.through.objects.filter(proposal=OuterRef("pk")).values("proposal")
+    project_titles = Subquery(links.annotate(titles=JoinedText("project__title")).values("titles"))
+
+    def text(*parts):
+        joined = []
+        for part in parts:
+            joined += [Coalesce(part, Value(""), output_field=TextField()), Value(" ")]
+        return Concat(*joined, output_field=TextField())
+
+    return Document(text(F("title"), F("short_title")), text(F("summary")), text(F("key"), F("text"), project_titles))
+
+
+def build_search_documents(document_model, proposal_model, project_model, proposal_ids=None) -> None:
+    """Store the search documents of `proposal_ids` (every proposal when None): two queries a
+    thousand proposals. The models are given so that a migration uses its own."""
+    if proposal_ids is None:
+        proposal_ids = list(proposal_model.objects.values_list("pk", flat=True))
+    proposal_ids = sorted(set(proposal_ids))
+    document = document_of(project_model)
+    for start in range(0, len(proposal_ids), 1000):
+        batch = proposal_ids[start : start + 1000]
+        document_model.objects.bulk_create([document_model(proposal_id=pk) for pk in batch], ignore_conflicts=True)
+        built = proposal_model.objects.filter(pk=OuterRef("proposal_id")).annotate(built=document).values("built")
+        document_model.objects.filter(proposal_id__in=batch).update(document=Subquery(built))
+
+
 class Matches(Func):
-    """True when the words of `document` include every one of `words` (or any, `every=False`):
-    `words` are `search_words(query)`."""
+    """True when the stored `document` holds every one of `words` (or any, `every=False`),
+    anywhere or only with `weight`: `words` are `search_words(query)`."""
 
     output_field = BooleanField()
 
-    def __init__(self, document, words: list[str], *, every: bool = True):
-        super().__init__(Coalesce(document, Value(""), output_field=TextField()))
+    def __init__(self, document, words: list[str], *, every: bool = True, weight: str = ""):
+        super().__init__(document)
         self.words = tuple(words)
         self.every = every
+        self.weight = weight
 
-    def as_sql(self, compiler, connection, **extra_context):  # SQLite: the Python function below
+    def as_sql(self, compiler, connection, **extra_context):  # SQLite: the stored text
         sql, params = compiler.compile(self.source_expressions[0])
-        return f"search_match({sql}, %s, %s)", (*params, _patterns(self.words), int(self.every))
+        # « A:velo» begins a lexeme of the titles, «:velo » is a whole lexeme anywhere.
+        start = f" {self.weight}:" if self.weight else ":"
+        words, found_params = [], []
+        for word in self.words:
+            forms = []
+            for _form, form_lexeme, prefix in word_forms(word):
+                forms.append(f"instr({sql}, %s) > 0")
+                found_params += [*params, start + form_lexeme + ("" if prefix else " ")]
+            words.append("(" + " OR ".join(forms) + ")")
+        return "(" + (" AND " if self.every else " OR ").join(words) + ")", tuple(found_params)
 
     def as_postgresql(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.source_expressions[0])
         # The words are made of letters and digits only (WORD): no tsquery operator in them.
-        query = _tsquery(self.words, "&" if self.every else "|")
-        return (
-            f"(to_tsvector('french'::regconfig, unaccent({sql})) @@ to_tsquery('french'::regconfig, %s))",
-            (*params, query),
-        )
+        query = _tsquery(self.words, "&" if self.every else "|", self.weight)
+        return f"({sql} @@ to_tsquery('{SEARCH_CONFIG}'::regconfig, %s))", (*params, query)
 
 
-def rank(fields: list[tuple[object, int]], words: list[str]):
-    """The sum of the weights of the `fields` (expression, weight) where a word is found."""
+def rank(document, words: list[str]):
+    """2 when a word is found in the titles, plus 1 when one is found in the summary."""
     total = Value(0)
-    for field, weight in fields:
-        total = total + Case(When(Matches(field, words, every=False), then=Value(weight)), default=Value(0))
+    for weight, points in ((TITLES, 2), (SUMMARY, 1)):
+        found = Matches(document, words, every=False, weight=weight)
+        total = total + Case(When(found, then=Value(points)), default=Value(0))
     return total
+
+
+_normalized_word = lru_cache(maxsize=65536)(normalize)
 
 
 def highlight(text: str, words: list[str]) -> SafeString:
@@ -190,25 +308,25 @@ def highlight(text: str, words: list[str]) -> SafeString:
     if not words:
         return escape(text)
     patterns = _patterns(words).replace(" ", "|")
+    # Snowball changes only a word's end (its regions begin after the second letter): a word
+    # whose first two letters begin no searched lexeme is not stemmed at all.
+    beginnings = {pattern.rstrip("*")[:2] for pattern in patterns.split("|")}
+    every_word = any(len(beginning) < 2 for beginning in beginnings)
     html = []
     position = 0
     for match in WORD.finditer(text):
-        html.append(escape(text[position : match.start()]))
-        word = escape(match.group())
-        found = _word_found((lexeme(normalize(match.group())),), patterns)
+        html.append(html_escape(text[position : match.start()]))
+        word = html_escape(match.group())
+        normalized = _normalized_word(match.group())
+        found = (every_word or normalized[:2] in beginnings) and _word_found((lexeme(normalized),), patterns)
         html.append(f"<mark>{word}</mark>" if found else word)
         position = match.end()
-    html.append(escape(text[position:]))
+    html.append(html_escape(text[position:]))
     return mark_safe("".join(html))
-
-
-def _search_match(text, patterns, every):
-    found = lexemes(text or "")
-    return (all if every else any)(_word_found(found, word) for word in patterns.split())
 
 
 @receiver(connection_created)
 def register_sqlite_functions(sender, connection, **kwargs):
     if connection.vendor == "sqlite":
         connection.connection.create_function("unaccent", 1, normalize, deterministic=True)
-        connection.connection.create_function("search_match", 3, _search_match, deterministic=True)
+        connection.connection.create_function("search_document", 3, _document, deterministic=True)

@@ -10,12 +10,11 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
-from django.db.models import Aggregate, Case, F, IntegerField, OuterRef, Q, Subquery, TextField, Value, When
-from django.db.models.functions import Concat
+from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from proposals.models import Institution, Project, Proposal, Status
+from proposals.models import Institution, Proposal, Status
 from proposals.search import SEARCH_MAX_LENGTH, Matches, rank, search_words, searchable, validate_search
 from reports.years import ReviewYear, live_axes, proposals_as_of
 
@@ -34,34 +33,8 @@ def _first_lead(field: str) -> Subquery:
     return Subquery(leads.order_by("institution__order", "institution__name").values(f"institution__{field}")[:1])
 
 
-class JoinedText(Aggregate):
-    """The values of a group joined by spaces (GROUP_CONCAT on SQLite, STRING_AGG on PostgreSQL)."""
-
-    function = "GROUP_CONCAT"
-    template = "%(function)s(%(expressions)s, ' ')"
-    output_field = TextField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, function="STRING_AGG", **extra_context)
-
-
-def _project_titles() -> Subquery:
-    titles = Project.proposals.through.objects.filter(proposal=OuterRef("pk")).values("proposal")
-    return Subquery(titles.annotate(titles=JoinedText("project__title")).values("titles"))
-
-
-# What a search reads: a proposal's key (its public identifier), titles, texts and the titles of
-# its projects. A word found in a title ranks a proposal first, then one in the summary, then the
-# others (the convention's text, the longest, is not read twice: it costs most on PostgreSQL).
-SEARCHED = ["key", "title", "short_title", "summary", "text"]
-RANKED = [(Concat("title", Value(" "), "short_title"), 2), (F("summary"), 1)]
-
-
-def _searched_document():
-    parts = []
-    for name in SEARCHED:
-        parts += [F(name), Value(" ")]
-    return Concat(*parts, _project_titles(), output_field=TextField())
+# A search reads each proposal's stored search document (`proposals.search`).
+SEARCH_DOCUMENT = F("search__document")
 
 
 # Institutions sort in their display order (then by name); unknown ones last.
@@ -215,7 +188,7 @@ class ProposalFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         words = self.search_words
-        return queryset.filter(Matches(_searched_document(), words)) if words else queryset
+        return queryset.filter(Matches(SEARCH_DOCUMENT, words)) if words else queryset
 
     def filter_queryset(self, queryset):
         # The status filter and sort read `status_as_of`, which depends on the chosen year.
@@ -229,7 +202,7 @@ class ProposalFilter(django_filters.FilterSet):
         sort = self.cleaned("tri")
         if not sort:
             words = self.search_words
-            return [rank(RANKED, words).desc(), *DEFAULT_ORDER] if words else DEFAULT_ORDER
+            return [rank(SEARCH_DOCUMENT, words).desc(), *DEFAULT_ORDER] if words else DEFAULT_ORDER
         name = sort.lstrip("-")
         if name == "avis" and not self.committee_version:
             return DEFAULT_ORDER

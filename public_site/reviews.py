@@ -15,6 +15,10 @@ from reports.years import public_years
 
 from .exports import export_review, review_context
 
+# A published review's page lists this many proposals of each status not implemented (the first,
+# in the convention's order) and links to the table for the others; its documents list them all.
+REVIEW_PAGE_LISTED = 50
+
 
 def get_review_for_user(request, year: int) -> AnnualReview:
     """The review of `year` if this user may see it: 404 for an unpublished year,
@@ -55,7 +59,7 @@ def review_detail(request, year: int):
     # Staff preview a rectificatif in preparation with ?apercu=rectificatif; everyone else, and
     # by default, reads the published record.
     preview_correction = request.GET.get("apercu") == "rectificatif" and review.shows_correction_to(request.user)
-    report = review_report(review, live=preview_correction)
+    report = review_report(review, live=preview_correction, listed=REVIEW_PAGE_LISTED)
     context = review_context(report)
     if report.is_draft:
         context["documents"] = [

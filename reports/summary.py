@@ -9,8 +9,11 @@ counted from the live rows. The query count never depends on the number of propo
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
+from urllib.parse import urlencode
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch, Window
+from django.db.models.functions import RowNumber
+from django.urls import reverse
 
 from proposals.models import Axis, Project, Proposal, Status
 
@@ -202,18 +205,39 @@ def frozen_proposals(version_id: int):
 @dataclass
 class PendingGroup:
     status: Status
-    proposals: list[Proposal]
+    proposals: list[Proposal]  # those listed: every one, or the first ones on a large review's page
+    count: int | None = None  # how many the group holds (None: as many as listed)
+    table_url: str = ""  # the table of the year filtered by this status, for those not listed
+
+    @property
+    def total(self) -> int:
+        return len(self.proposals) if self.count is None else self.count
+
+    @property
+    def more(self) -> int:
+        """How many the group holds beyond those listed."""
+        return self.total - len(self.proposals)
 
 
-def pending_groups(proposals) -> list[PendingGroup]:
+def pending_groups(proposals, counts: dict[str, int] | None = None, table_url=None) -> list[PendingGroup]:
     """The proposals not implemented, grouped by status in the order of `PENDING_STATUSES`;
-    empty groups are left out. `proposals` carry `status_as_of` (see `review_proposals`)."""
-    groups = {status: PendingGroup(status=status, proposals=[]) for status in PENDING_STATUSES}
+    empty groups are left out. `proposals` carry `status_as_of` (see `review_proposals`);
+    `counts`: each group's size when `proposals` are only the first of each; `table_url(status)`
+    then links to the rest."""
+    groups = {
+        status: PendingGroup(
+            status=status,
+            proposals=[],
+            count=counts.get(status.value, 0) if counts is not None else None,
+            table_url=table_url(status) if table_url else "",
+        )
+        for status in PENDING_STATUSES
+    }
     for proposal in proposals:
         group = groups.get(Status(proposal.status_as_of))
         if group is not None:
             group.proposals.append(proposal)
-    return [group for group in groups.values() if group.proposals]
+    return [group for group in groups.values() if group.total]
 
 
 # A whole review: everything its page and its documents show.
@@ -240,6 +264,10 @@ class ReviewReport:
     comparison: Comparison | None
     versions: list[ReviewVersion] = field(default_factory=list)  # published ones, newest first
     proposals: list | None = None  # every proposal (or frozen entry), only when a document lists them
+    # How many proposals of each status the page lists (the first ones, in the convention's
+    # order; the table lists them all): a published review's page then costs the same at any
+    # size. None: every one (the documents, a draft).
+    listed: int | None = None
 
     @property
     def year(self) -> int:
@@ -272,17 +300,45 @@ class ReviewReport:
         if self.proposals is not None:
             return [proposal for proposal in self.proposals if proposal.status_as_of != Status.IMPLEMENTED]
         if self.version is not None:
-            entries = frozen_proposals(self.version.pk).prefetch_related(None)
-            return list(entries.exclude(status=Status.IMPLEMENTED))
+            entries = frozen_proposals(self.version.pk).prefetch_related(None).exclude(status=Status.IMPLEMENTED)
+            if self.listed is not None:
+                in_status = Window(RowNumber(), partition_by=[F("status")], order_by=F("position").asc())
+                entries = entries.annotate(rank_in_status=in_status).filter(rank_in_status__lte=self.listed)
+            return list(entries.order_by("position"))
         return list(live_proposals(self.year).exclude(status_as_of=Status.IMPLEMENTED).prefetch_related(None))
+
+    @property
+    def _limited(self) -> bool:
+        return self.listed is not None and self.version is not None and self.proposals is None
+
+    def table_url(self, status: Status) -> str:
+        """The table of the year's proposals of `status` (where a large review's page sends for the rest)."""
+        return reverse("proposals:proposal-list") + "?" + urlencode({"annee": self.year, "statut": status.value})
 
     @cached_property
     def pending(self) -> list[PendingGroup]:
+        if self._limited:
+            return pending_groups(self.unimplemented, self.summary.totals.by_status, self.table_url)
         return pending_groups(self.unimplemented)
 
     @cached_property
     def not_assessed(self) -> list[Proposal]:
         return [proposal for proposal in self.unimplemented if proposal.status_as_of == Status.NOT_ASSESSED]
+
+    @property
+    def not_assessed_count(self) -> int:
+        if self._limited:
+            return self.summary.totals.by_status[Status.NOT_ASSESSED]
+        return len(self.not_assessed)
+
+    @property
+    def not_assessed_more(self) -> int:
+        """How many proposals not assessed the page does not list."""
+        return self.not_assessed_count - len(self.not_assessed)
+
+    @property
+    def not_assessed_url(self) -> str:
+        return self.table_url(Status.NOT_ASSESSED)
 
     @cached_property
     def deliberations(self) -> list:
@@ -318,11 +374,14 @@ class ReviewReport:
         return data
 
 
-def review_report(review: AnnualReview, *, with_proposals: bool = False, live: bool = False) -> ReviewReport:
+def review_report(
+    review: AnnualReview, *, with_proposals: bool = False, live: bool = False, listed: int | None = None
+) -> ReviewReport:
     """Gather what `review` says: its latest published version (or the live rows of a draft),
     its summary, and the earlier published years with the change since the latest of them;
     every proposal too when `with_proposals` (the PDF lists them all). `live` reads the live
-    rows even of a published review: the preview of a rectificatif in preparation."""
+    rows even of a published review: the preview of a rectificatif in preparation. `listed`: how
+    many proposals of each status a published review's page lists (see `ReviewReport.listed`)."""
     # Every published version, newest first, with their documents' sizes and fingerprints.
     documents = Prefetch("documents", queryset=ReviewDocument.objects.defer("content").order_by("pk"))
     versions = (
@@ -345,4 +404,5 @@ def review_report(review: AnnualReview, *, with_proposals: bool = False, live: b
         comparison=compare(summary, summaries[earlier[-1].year]) if earlier else None,
         versions=versions,
         proposals=proposals,
+        listed=listed,
     )

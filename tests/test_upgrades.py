@@ -41,6 +41,14 @@ RELEASES = {
         "assessments": "0002_committee_role",
         "core": None,
     },
+    # Stop 29: before the stored search documents and the entries' axis rank.
+    "aab5ee4": {
+        "convention": "0003_models_move_to_core",
+        "proposals": "0015_merge_wording_and_joint_institutions",
+        "reports": "0007_review_on_the_publication_base",
+        "assessments": "0003_committee_on_the_publication_base",
+        "core": "0001_initial",
+    },
 }
 # Just before the site's own rows moved from `convention` to `core` (same tables).
 BEFORE_CORE = {"convention": "0002_pending_import", "core": None}
@@ -220,6 +228,49 @@ def test_an_upgrade_from_586fad1_keeps_everything(release_database):
     assert list(version.entries.values_list("key", "status")) == [("velo", "implemented")]
     assert {bytes(d.content) for d in version.documents.all()} == {DOCUMENT}
     assert version.documents.count() == 5
+
+
+def test_an_upgrade_from_aab5ee4_builds_the_search_documents_and_ranks_the_axes(release_database, client):
+    apps = release_database("aab5ee4")
+    get = apps.get_model
+    get("proposals", "Convention").objects.create(pk=1, name="Convention citoyenne", introduction="Bienvenue.")
+    mobility = get("proposals", "Axis").objects.create(name="Mobilités", slug="mobilites", order=1)
+    nature = get("proposals", "Axis").objects.create(name="Nature", slug="nature", order=2)
+    bikes = get("proposals", "Proposal").objects.create(key="velo", axis=mobility, title="Plus de vélos", order=1)
+    buses = get("proposals", "Proposal").objects.create(key="bus", axis=mobility, title="Des bus", order=2)
+    trees = get("proposals", "Proposal").objects.create(key="arbres", axis=nature, title="Des arbres", order=1)
+    project = get("proposals", "Project").objects.create(slug="permis", title="Permis de végétaliser")
+    project.proposals.add(trees)
+    review = get("reports", "AnnualReview").objects.create(
+        year=2025, situation_date=datetime.date(2025, 12, 1), published_at=WHEN
+    )
+    version = get("reports", "ReviewVersion").objects.create(
+        review=review, number=1, published_at=WHEN, situation_date=review.situation_date, figures={"axes": []}
+    )
+    for position, proposal in enumerate([bikes, buses, trees]):
+        get("reports", "ReviewEntry").objects.create(
+            version=version,
+            proposal=proposal,
+            position=position,
+            key=proposal.key,
+            axis_slug=proposal.axis.slug,
+            axis_name=proposal.axis.name,
+            status="implemented",
+            status_year=2025,
+        )
+
+    upgrade()
+
+    version = ReviewVersion.objects.get(review__year=2025)
+    assert list(version.entries.values_list("key", "axis_rank")) == [("velo", 0), ("bus", 0), ("arbres", 2)]
+    found = client.get("/propositions/", {"q": "vegetalisation"}, headers={"x-forwarded-proto": "https"})
+    assert [row.url for row in found.context["rows"]] == ["/propositions/arbres/"]
+    by_axis = client.get("/propositions/", {"tri": "-axe"}, headers={"x-forwarded-proto": "https"})
+    assert [row.url for row in by_axis.context["rows"]] == [
+        "/propositions/arbres/",
+        "/propositions/velo/",
+        "/propositions/bus/",
+    ]
 
 
 def test_the_move_to_core_keeps_the_content_version_the_pending_imports_and_their_permissions(release_database):

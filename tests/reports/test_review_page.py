@@ -278,3 +278,25 @@ def test_a_previewer_query_count_is_bounded(django_assert_max_num_queries, clerk
 
     with django_assert_max_num_queries(13):  # one more: the committee's published assessments
         assert client.get("/bilans/2025/").status_code == 200
+
+
+def test_a_large_review_lists_the_first_of_each_group_and_links_to_the_table_for_the_rest(citizen, monkeypatch):
+    monkeypatch.setattr("public_site.reviews.REVIEW_PAGE_LISTED", 2)
+    axis = make_axis(name="Climat")
+    for i in range(1, 5):
+        set_status(make_proposal(axis=axis, key=f"en-cours-{i}", title=f"En cours n° {i}", order=i), 2025, "underway")
+    for i in range(1, 4):
+        make_proposal(axis=axis, key=f"sans-statut-{i}", title=f"Sans statut n° {i}", order=10 + i)
+    set_status(make_proposal(axis=axis, key="hors", title="Hors de la ville", order=20), 2025, "out_of_scope")
+    make_review(2025)
+
+    _, html = page(citizen)
+
+    assert "En cours (4)" in html and "Hors compétences (1)" in html
+    assert "En cours n° 1" in html and "En cours n° 2" in html
+    assert "En cours n° 3" not in html and "En cours n° 4" not in html
+    assert '<a href="/propositions/?annee=2025&amp;statut=underway">Et 2 autres : toutes dans le tableau' in html
+    assert "Propositions pas encore évaluées (3)" in html
+    assert "Sans statut n° 2" in html and "Sans statut n° 3" not in html
+    assert '<a href="/propositions/?annee=2025&amp;statut=not_assessed">Et 1 autre : toutes dans le tableau' in html
+    assert html.count("toutes dans le tableau") == 2  # nothing more to see of «Hors compétences»

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from core.cache import bump_version
-from proposals.models import Axis, Institution, Project, Proposal, Source, Status, YearlyStatus
+from proposals.models import Axis, Institution, Project, Proposal, SearchDocument, Source, Status, YearlyStatus
 from reports.models import AnnualReview, ReviewVersion
 
 AXES = [
@@ -68,7 +68,8 @@ class Command(BaseCommand):
             Project.proposals.through(project=projects[i // 10], proposal=p) for i, p in enumerate(created)
         )
         AnnualReview.objects.create(year=year, situation_date=datetime.date(year, 12, 1), is_final=True)
-        transaction.on_commit(bump_version)  # bulk writes send no signal
+        SearchDocument.rebuild()  # bulk writes send no signal
+        transaction.on_commit(bump_version)
         self.stdout.write(
             f"{proposals} propositions générées, bilan {year} en brouillon : "
             f"publiez-le avec « manage.py publish_review {year} »."

@@ -25,6 +25,7 @@ from proposals.models import (
     Project,
     ProjectState,
     Proposal,
+    SearchDocument,
     Source,
     Status,
     YearlyStatus,
@@ -184,6 +185,7 @@ def build_demo() -> int:
             )
             leads.append(rng.choice(lead_choices))
     proposals = Proposal.objects.bulk_create(proposals)
+    SearchDocument.rebuild([proposal.pk for proposal in proposals])  # bulk writes send no signal
     Proposal.leads.through.objects.bulk_create(
         Proposal.leads.through(proposal=proposal, institution=institution)
         for proposal, chosen in zip(proposals, leads, strict=True)
