@@ -15,7 +15,7 @@ def rank_existing_entries(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0007_review_on_the_publication_base"),
+        ("reports", "0008_clean_rectificatif_reasons"),
     ]
 
     operations = [
