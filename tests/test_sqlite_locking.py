@@ -54,7 +54,8 @@ def test_the_server_and_the_worker_write_to_one_sqlite_file_without_a_locked_err
 
     def shell(code):
         command = [sys.executable, str(ROOT / "manage.py"), "shell", "-v0", "-c", code]
-        return subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        pipe = subprocess.PIPE
+        return subprocess.Popen(command, cwd=tmp_path, env=env, stdout=pipe, stderr=pipe, text=True)
 
     holder = shell(HOLDER.format(held=held, ready=ready))
     while holder.poll() is None and not (tmp_path / "held").exists():
