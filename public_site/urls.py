@@ -48,6 +48,16 @@ proposal_urls = [
 review_urls = [
     path("", reviews.review_list, name="review-list"),
     path("<natural:year>/", reviews.review_detail, name="review-detail"),
+    # Every deliberation of a published review, those recorded after its publication included.
+    *[
+        path(
+            f"<natural:year>/deliberations.{fmt}",
+            reviews.review_deliberations,
+            {"data_format": fmt},
+            name=f"review-deliberations-{fmt}",
+        )
+        for fmt in ("json", "csv")
+    ],
     # One document per format: `reports:review-pdf`, `reports:review-xlsx`, … `reports:review-json`
     # (the latest published version), and each version's own: `reports:review-version-pdf`…
     *[path(f"<natural:year>.{fmt}", reviews.review_document, {"fmt": fmt}, name=f"review-{fmt}") for fmt in FORMATS],

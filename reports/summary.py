@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 
 from proposals.models import Axis, Project, Proposal, Status
 
-from .models import AnnualReview, FrozenAxis, ReviewDocument, ReviewEntry, ReviewVersion, VersionIdentity
+from .models import AnnualReview, Deliberation, FrozenAxis, ReviewDocument, ReviewEntry, ReviewVersion, VersionIdentity
 from .years import ReviewYear, public_years
 
 ONE_DECIMAL = Decimal("0.1")
@@ -290,6 +290,14 @@ class ReviewReport:
             return self.version.frozen_deliberations()
         return list(self.review.deliberations.select_related("body"))
 
+    @cached_property
+    def additions(self) -> list:
+        """The deliberations recorded after the latest version was published (its page shows
+        them; its stored documents never do)."""
+        if self.version is None or not getattr(self.version, "has_additions", True):
+            return []
+        return self.version.added_deliberations()
+
     def rows(self, total_label: str) -> list[Row]:
         """The axes, then the whole convention, each with its change when there is one."""
         comparison = self.comparison
@@ -326,7 +334,14 @@ def review_report(review: AnnualReview, *, with_proposals: bool = False, live: b
     # Every published version, newest first, with their documents' sizes and fingerprints.
     documents = Prefetch("documents", queryset=ReviewDocument.objects.defer("content").order_by("pk"))
     versions = (
-        [] if live else list(review.versions.select_related("review").order_by("-number").prefetch_related(documents))
+        []
+        if live
+        else list(
+            review.versions.select_related("review")
+            .annotate(has_additions=Exists(Deliberation.objects.filter(added_to=OuterRef("pk"))))
+            .order_by("-number")
+            .prefetch_related(documents)
+        )
     )
     version = versions[0] if versions else None
     this_year = ReviewYear(review.year, version.pk if version else None)
