@@ -13,7 +13,7 @@ from proposals.models import Proposal
 from publishing.admin import PublishedRecordAdmin, YearLockedRowAdmin
 
 from .models import AnnualReview, Assembly, Deliberation, ReviewVersion
-from .publication import ADMIN_PUBLISH_MAX_PROPOSALS
+from .publication import ADMIN_PUBLISH_MAX_PROPOSALS, PublishReviewForm
 
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
@@ -92,6 +92,9 @@ class AnnualReviewAdmin(PublishedRecordAdmin, HistoryAdmin):
         page = format_html('<a href="{}">{}</a>', review.get_absolute_url(), _("page"))
         files = format_html_join(" · ", '<a href="{1}">{0}</a>', review.document_links())
         return format_html("{} · {}", page, files)
+
+    def publish_form(self, review, data):
+        return PublishReviewForm(review, data)
 
     def publish_refusal(self, review) -> str:
         if Proposal.objects.count() <= ADMIN_PUBLISH_MAX_PROPOSALS:
