@@ -502,6 +502,55 @@ class ReviewEntry(FrozenEntry):
         return self.proposal.projects if self.proposal is not None else Project.objects.none()
 
 
+@dataclass(frozen=True)
+class StatusCorrection:
+    """The rectificatif that last changed a frozen status: its date, its reason, its number and
+    the status the version before it said."""
+
+    date: datetime.date
+    reason: str
+    number: int
+    previous_status: str
+
+    @property
+    def previous_label(self) -> str:
+        return Status.of(self.previous_status).label
+
+
+def mark_corrections(entries: list["ReviewEntry"]) -> None:
+    """Set `correction` on each entry (its `version` loaded): the rectificatif that last changed
+    its status, or None. One query, for every rectificatif among the entries' versions."""
+    for entry in entries:
+        entry.correction = None
+    corrected = [entry for entry in entries if entry.version.number > 1]
+    if not corrected:
+        return
+    condition = models.Q()
+    for (review_id, number), keys in _keys_by_version(corrected).items():
+        condition |= models.Q(version__review_id=review_id, version__number__lte=number, key__in=keys)
+    history: dict[tuple[int, str], list] = {}
+    rows = ReviewEntry.objects.filter(condition).order_by("version__number")
+    for review_id, key, status, number, published_at, reason in rows.values_list(
+        "version__review_id", "key", "status", "version__number", "version__published_at", "version__reason"
+    ):
+        history.setdefault((review_id, key), []).append((status, number, published_at, reason))
+    for entry in corrected:
+        previous = None
+        for status, number, published_at, reason in history.get((entry.version.review_id, entry.key), []):
+            if number > entry.version.number:
+                break
+            if previous is not None and status != previous and number > 1:
+                entry.correction = StatusCorrection(timezone.localdate(published_at), reason, number, previous)
+            previous = status
+
+
+def _keys_by_version(entries) -> dict[tuple[int, int], list[str]]:
+    keys: dict[tuple[int, int], list[str]] = {}
+    for entry in entries:
+        keys.setdefault((entry.version.review_id, entry.version.number), []).append(entry.key)
+    return keys
+
+
 class ReviewDocument(models.Model):
     """A document of a published version (PDF, XLSX, ODS, CSV, JSON), stored in the database so
     that every app server serves the same bytes; `sha256` lets anyone check a copy."""

@@ -240,6 +240,8 @@ class ReviewReport:
     comparison: Comparison | None
     versions: list[ReviewVersion] = field(default_factory=list)  # published ones, newest first
     proposals: list | None = None  # every proposal (or frozen entry), only when a document lists them
+    # The preview of a rectificatif in preparation: the number of the version that stays published.
+    published_number: int | None = None
 
     @property
     def year(self) -> int:
@@ -353,7 +355,11 @@ def review_report(review: AnnualReview, *, with_proposals: bool = False, live: b
     proposals = None
     if with_proposals:
         proposals = list(frozen_proposals(version.pk) if version else live_proposals(review.year))
+    published_number = None
+    if live and review.correction_is_open:
+        published_number = review.next_version_number() - 1
     return ReviewReport(
+        published_number=published_number,
         review=review,
         summary=summary,
         history=list(summaries.values()),
