@@ -150,6 +150,18 @@ class Convention(CleanTextModel):
         default="axes de transition",
         help_text=_("Au pluriel : « axes de transition », « thèmes », « objectifs »."),
     )
+    proposal_name = models.CharField(
+        _("nom d'une proposition"),
+        max_length=60,
+        default="proposition",
+        help_text=_("Au singulier : « proposition », « mesure »."),
+    )
+    proposal_name_plural = models.CharField(
+        _("nom des propositions"),
+        max_length=60,
+        default="propositions",
+        help_text=_("Au pluriel : « propositions », « mesures »."),
+    )
     decision_name = models.CharField(
         _("nom d'une décision des assemblées"),
         max_length=60,
@@ -182,6 +194,8 @@ class Convention(CleanTextModel):
         "is_demo",
         "axis_name",
         "axis_name_plural",
+        "proposal_name",
+        "proposal_name_plural",
         "decision_name",
         "decisions_title",
         "document_name",

@@ -35,6 +35,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from proposals.models import Convention
 from reports.models import ReviewDocument
 
 from .sitemaps import SITEMAPS
@@ -253,6 +254,7 @@ def _write(archive: Archive) -> None:
     readme = render_to_string(
         "reports/archive_readme.html",
         {
+            "convention": Convention.current(),
             "made_at": archive.made_at,
             "site_url": settings.SITE_URL,
             "release": source_release(),

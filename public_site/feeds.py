@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core.text import printable
 from proposals.models import Status
@@ -121,8 +120,11 @@ class PrintableRssFeed(Printable, Rss201rev2Feed):
 
 class StatusFeed(Feed):
     feed_type = PrintableRssFeed
-    description = gettext_lazy("Chaque changement de statut publié d'une proposition de la Convention citoyenne.")
     language = "fr"
+
+    def description(self, obj):
+        convention = getattr(obj, "convention", obj)  # a followed proposal or axis names its convention
+        return _("Chaque changement de statut publié — %(name)s.") % {"name": convention.name}
 
     def get_object(self, request, *args, **kwargs):
         return current_convention(request)  # the feed's title and rights name the convention
