@@ -85,6 +85,19 @@ class AnnualReviewAdmin(PublishedRecordAdmin, HistoryAdmin):
         "Rectificatif ouvert : les statuts %(year)s peuvent être corrigés, puis le rectificatif publié."
     )
 
+    view_on_site = False  # the template's «Voir la page» (or «Prévisualiser la page») says it once
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.is_locked:
+            # Nothing of a locked review changes here but a deliberation voted after its
+            # publication: one «Enregistrer» for whoever may record one, none otherwise.
+            context.update(
+                show_save=request.user.has_perm("reports.add_deliberation"),
+                show_save_and_continue=False,
+                show_save_and_add_another=False,
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     @admin.display(description=_("aperçu et documents"))
     def documents(self, review):
         if not review.pk:

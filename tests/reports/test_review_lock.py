@@ -140,3 +140,16 @@ def test_a_locked_reviews_deliberation_is_read_only_in_the_back_office(clerk_cli
     clerk_client.post(reverse("admin:reports_deliberation_delete", args=[deliberation.pk]), {"post": "yes"})
 
     assert Deliberation.objects.get().reference == "DEL-1"
+
+
+def test_a_locked_reviews_form_offers_one_save_button_for_a_late_deliberation_and_one_link_to_its_page(
+    clerk_client, editor_client, published
+):
+    url = reverse("admin:reports_annualreview_change", args=[published.pk])
+    clerk_page = clerk_client.get(url).content.decode()
+    editor_page = editor_client.get(url).content.decode()
+
+    assert clerk_page.count('name="_save"') == 1
+    assert 'name="_continue"' not in clerk_page and 'name="_addanother"' not in clerk_page
+    assert "Voir sur le site" not in clerk_page and "Voir la page" in clerk_page
+    assert 'name="_save"' not in editor_page
