@@ -253,6 +253,11 @@ class ReviewReport:
         return self.versions[0] if self.versions else None
 
     @property
+    def has_history(self) -> bool:
+        """Whether there is more than this year to compare: a chart of one bar says nothing."""
+        return len(self.history) > 1
+
+    @property
     def is_draft(self) -> bool:
         return self.version is None
 
