@@ -31,3 +31,14 @@ def test_a_second_review_draws_the_chart(citizen, proposal):
     page = citizen.get("/bilans/2025/").content.decode()
 
     assert 'aria-labelledby="graphique-annees-titre' in page
+
+
+def test_the_fingerprints_are_folded_under_their_documents(citizen, proposal):
+    set_status(proposal, 2025, "implemented")
+    review = make_review(2025, documents=True)
+    pdf = review.latest_version().documents.get(fmt="pdf")
+
+    page = citizen.get("/bilans/2025/").content.decode()
+
+    folded = page.index('<details class="fingerprint"><summary>Empreinte SHA-256')
+    assert folded < page.index(pdf.sha256) < page.index("</details>", folded)
