@@ -3,8 +3,8 @@ under /bilans/), the feeds and cards of a proposal or an axis (`embeds:…`), th
 sitemap. The root urls include them at the top."""
 
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path, register_converter
 from django.templatetags.static import static
+from django.urls import include, path, register_converter
 from django.utils.functional import lazy
 from django.views.decorators.http import require_safe
 from django.views.generic import RedirectView
