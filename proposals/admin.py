@@ -244,7 +244,7 @@ class AxisAdmin(SpreadsheetAdmin):
     Their list is titled with the convention's own word («Thèmes»)."""
 
     def changelist_view(self, request, extra_context=None):
-        title = capfirst(Convention.current().axis_name_plural)
+        title = capfirst(Convention.of_request(request).axis_name_plural)
         return super().changelist_view(request, {"title": title, **(extra_context or {})})
 
     resource_classes = [AxisResource]
@@ -545,7 +545,7 @@ def _axes_named_by_the_convention(get_app_list):
         for app in apps:
             for model in app["models"]:
                 if model["model"] is Axis:
-                    model["name"] = capfirst(Convention.current().axis_name_plural)
+                    model["name"] = capfirst(Convention.of_request(request).axis_name_plural)
         return apps
 
     return app_list

@@ -224,6 +224,14 @@ class Convention(CleanTextModel):
             setattr(self, field, getattr(stored, field))
 
     @classmethod
+    def of_request(cls, request) -> "Convention":
+        """The site's convention, read at most once per request (the public pages' context
+        processor keeps it in the same place)."""
+        if not hasattr(request, "_convention"):
+            request._convention = cls.current()
+        return request._convention
+
+    @classmethod
     def current(cls) -> "Convention":
         """The site's convention (one query), or an unsaved neutral one while none is entered."""
         return cls.objects.first() or cls(name=str(DEFAULT_CONVENTION_NAME), introduction="")
