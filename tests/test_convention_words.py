@@ -60,3 +60,16 @@ def test_a_convention_without_its_words_keeps_clermonts():
     convention = Convention.objects.create(pk=1, name="Convention", introduction=".")
 
     assert (convention.proposal_name, convention.proposal_name_plural) == ("proposition", "propositions")
+
+
+def test_the_review_pages_say_the_conventions_word_for_a_proposal(citizen, lyon):
+    from tests.factory import make_review, set_status
+
+    set_status(make_proposal(make_axis()), 2025, "implemented")
+    make_review(2025)
+
+    page = citizen.get("/bilans/2025/").content.decode()
+    listing = citizen.get("/bilans/").content.decode()
+
+    assert "Où en sont les mesures" in page and "Où en sont les propositions" not in page
+    assert "des mesures mises en œuvre" in listing
