@@ -16,14 +16,22 @@ $(VENV)/.installed: requirements.lock requirements-dev.lock
 
 install: $(VENV)/.installed
 
-## Serve the site with the Clermont data on http://127.0.0.1:$(PORT) (SQLite unless DATABASE_URL is set),
-## with the worker that sends the followers' messages beside it (stopped with the server).
+## Serve the site on http://127.0.0.1:$(PORT), with the worker that sends the followers' messages
+## beside it (stopped with the server; in development it prints them in this terminal).
+## The Clermont data is loaded only into the default embedded database (db.sqlite3, when
+## DATABASE_URL is not set): `DATABASE_URL=sqlite:////path/to/new.sqlite3 make run` serves that
+## database as it is (an empty convention after `migrate`). SEED names what to load: `make run
+## SEED=` loads nothing, `make run SEED=clermont` loads Clermont into an empty database.
+## SITE_URL (the address in the messages' links) is this server's, unless set.
+SEED ?= $(if $(DATABASE_URL),,clermont)
+SITE_URL ?= http://127.0.0.1:$(PORT)
+RUN_ENV := DJANGO_DEBUG=true SITE_URL=$(SITE_URL)
 run: install .env
-	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
-	DJANGO_DEBUG=true $(PY) manage.py seed clermont
-	DJANGO_DEBUG=true $(PY) manage.py db_worker --no-reload --interval 2 & worker=$$!; \
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(if $(SEED),$(RUN_ENV) $(PY) manage.py seed $(SEED))
+	$(RUN_ENV) $(PY) manage.py db_worker --no-reload --interval 2 & worker=$$!; \
 	  trap 'kill $$worker' EXIT INT TERM; \
-	  DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	  $(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## The development settings that local commands read (manage.py ...): written once, never overwritten.
 .env:

@@ -186,6 +186,19 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast when PostgreSQL is down: the outage page answers instead of a hung worker.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = envint("DJANGO_DB_CONNECT_TIMEOUT", 3)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The server and the worker write to the same file (`make run`, `bin/start`). WAL lets pages be
+    # read while one of them writes; a write waits for the lock (timeout, in seconds) instead of
+    # failing; and each transaction takes the write lock when it begins (IMMEDIATE): one that read
+    # first and wrote next would otherwise fail at once with «database is locked», whatever the
+    # timeout. synchronous=NORMAL is WAL's safe setting (a commit survives a crash of the process).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": envint("DJANGO_SQLITE_TIMEOUT", 20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

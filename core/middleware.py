@@ -150,7 +150,7 @@ class DatabaseUnavailableMiddleware:
             return self.disk_response(problem)
         if isinstance(exception, OperationalError | InterfaceError):
             logger.warning("Database unavailable: %s", exception)
-            return self.maintenance_response()
+            return self.maintenance_response(input_lost=request.method not in ("GET", "HEAD", "OPTIONS"))
         return None
 
     @staticmethod
@@ -162,9 +162,10 @@ class DatabaseUnavailableMiddleware:
         return response
 
     @staticmethod
-    def maintenance_response() -> HttpResponse:
-        # Rendered without a request: no context processor may touch the database.
-        response = HttpResponse(render_to_string("503.html"), status=503)
+    def maintenance_response(*, input_lost: bool = False) -> HttpResponse:
+        # Rendered without a request: no context processor may touch the database. A sent form
+        # (input_lost) was not saved, and the page must not say that nothing is lost.
+        response = HttpResponse(render_to_string("503.html", {"input_lost": input_lost}), status=503)
         response["Retry-After"] = "30"
         response["Cache-Control"] = "no-store"
         return response

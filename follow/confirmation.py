@@ -41,7 +41,7 @@ def send_confirmation(follower: Follower, *, addition: Subscription | None = Non
     }
     subject = _("Vos abonnements — %(site)s") if already else _("Confirmez votre abonnement — %(site)s")
     message = EmailMultiAlternatives(
-        subject=subject % {"site": convention.title},
+        subject=subject % {"site": convention.name},  # the full name says which convention
         body=render_to_string("follow/email/confirmation.txt", context),
         to=[follower.email],
     )

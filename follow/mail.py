@@ -149,7 +149,7 @@ def plain_text(context: dict) -> str:
 def compose(message: Message, convention: Convention, connection=None) -> EmailMultiAlternatives:
     context = message_context(message, convention)
     email = EmailMultiAlternatives(
-        subject=f"{convention.title} : {message.announcement.subject}",
+        subject=f"{convention.name} : {message.announcement.subject}",  # the full name: which convention
         body=plain_text(context),
         to=[message.follower.email],
         headers={**list_unsubscribe_headers(message.follower), "Message-ID": message_id(message)},

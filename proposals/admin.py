@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -201,7 +201,17 @@ class ConventionAdmin(HistoryAdmin):
         (None, {"fields": ["name", "short_name", "addressed_to", "introduction", "is_demo"]}),
         (
             _("Les mots de la convention"),
-            {"fields": ["axis_name", "axis_name_plural", "decision_name", "decisions_title", "document_name"]},
+            {
+                "fields": [
+                    "axis_name",
+                    "axis_name_plural",
+                    "proposal_name",
+                    "proposal_name_plural",
+                    "decision_name",
+                    "decisions_title",
+                    "document_name",
+                ]
+            },
         ),
     ]
 
@@ -230,7 +240,12 @@ class InstitutionAdmin(SpreadsheetAdmin):
 
 @admin.register(Axis)
 class AxisAdmin(SpreadsheetAdmin):
-    """The convention's axes; importable (`identifiant`, `nom`, `description`, `ordre`) before its proposals."""
+    """The convention's axes; importable (`identifiant`, `nom`, `description`, `ordre`) before its proposals.
+    Their list is titled with the convention's own word («Thèmes»)."""
+
+    def changelist_view(self, request, extra_context=None):
+        title = capfirst(Convention.of_request(request).axis_name_plural)
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
 
     resource_classes = [AxisResource]
     list_display = ["name", "slug", "order"]
@@ -519,3 +534,21 @@ class KeyFigureAdmin(HistoryAdmin):
     list_select_related = ["project"]
     list_filter = ["project"]
     search_fields = ["label", "project__title"]
+
+
+def _axes_named_by_the_convention(get_app_list):
+    """The back office's index and menu name the axes with the convention's word («Thèmes»),
+    not the model's fixed one."""
+
+    def app_list(request, app_label=None):
+        apps = get_app_list(request, app_label)
+        for app in apps:
+            for model in app["models"]:
+                if model["model"] is Axis:
+                    model["name"] = capfirst(Convention.of_request(request).axis_name_plural)
+        return apps
+
+    return app_list
+
+
+admin.site.get_app_list = _axes_named_by_the_convention(admin.site.get_app_list)

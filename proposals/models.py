@@ -152,6 +152,18 @@ class Convention(CleanTextModel):
         default="axes de transition",
         help_text=_("Au pluriel : « axes de transition », « thèmes », « objectifs »."),
     )
+    proposal_name = models.CharField(
+        _("nom d'une proposition"),
+        max_length=60,
+        default="proposition",
+        help_text=_("Au singulier : « proposition », « mesure »."),
+    )
+    proposal_name_plural = models.CharField(
+        _("nom des propositions"),
+        max_length=60,
+        default="propositions",
+        help_text=_("Au pluriel : « propositions », « mesures »."),
+    )
     decision_name = models.CharField(
         _("nom d'une décision des assemblées"),
         max_length=60,
@@ -184,6 +196,8 @@ class Convention(CleanTextModel):
         "is_demo",
         "axis_name",
         "axis_name_plural",
+        "proposal_name",
+        "proposal_name_plural",
         "decision_name",
         "decisions_title",
         "document_name",
@@ -210,6 +224,14 @@ class Convention(CleanTextModel):
         presentation saves (a form, or a history page's revert, which brings every field back)."""
         for field in self.NAMING_FIELDS:
             setattr(self, field, getattr(stored, field))
+
+    @classmethod
+    def of_request(cls, request) -> "Convention":
+        """The site's convention, read at most once per request (the public pages' context
+        processor keeps it in the same place)."""
+        if not hasattr(request, "_convention"):
+            request._convention = cls.current()
+        return request._convention
 
     @classmethod
     def current(cls) -> "Convention":

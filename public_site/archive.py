@@ -39,6 +39,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from proposals.models import Convention
 from reports.models import ReviewDocument
 
 from .sitemaps import SITEMAPS
@@ -331,6 +332,7 @@ def _write(archive: Archive, directory: Path) -> None:
     readme = render_to_string(
         "reports/archive_readme.html",
         {
+            "convention": Convention.current(),
             "made_at": archive.made_at,
             "site_url": settings.SITE_URL,
             "release": source_release(),

@@ -41,7 +41,7 @@ class FollowedFeed(StatusFeed):
         return followed.title
 
     def subtitle(self, followed):
-        return self.description
+        return self.description(followed)
 
     def link(self, followed):
         return settings.SITE_URL + followed.path

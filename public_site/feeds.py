@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core.text import printable
 from proposals.models import Status
-from reports.models import ReviewEntry, ReviewVersion
+from reports.formatting import fr_date
+from reports.models import ReviewEntry, ReviewVersion, mark_corrections
 from reports.years import public_years
 
 from .context_processors import current_convention
@@ -37,6 +37,19 @@ def _short_title(entry) -> str:
     return entry.proposal.short_display_title if entry.proposal is not None else entry.display_title
 
 
+def _correction_note(entry) -> str:
+    """«Statut rectifié le 20 janvier 2026 (version 2 du bilan) : <reason> (auparavant : En cours). »"""
+    correction = entry.correction
+    if correction is None:
+        return ""
+    return _("Statut rectifié le %(date)s (version %(number)s du bilan) : %(reason)s (auparavant : %(previous)s). ") % {
+        "date": fr_date(correction.date),
+        "number": correction.number,
+        "reason": correction.reason,
+        "previous": correction.previous_label,
+    }
+
+
 def status_changes(years, **only) -> list[FeedItem]:
     """Each status a published review counts that differs from what the previous published
     review said of the proposal (or its first one), under the year of its yearly status.
@@ -48,6 +61,8 @@ def status_changes(years, **only) -> list[FeedItem]:
         .select_related("proposal", "version")
         .order_by("key", "version__review__year")
     )
+    entries = list(entries)
+    mark_corrections(entries)
     items = []
     previous: dict[str, str] = {}
     for entry in entries:
@@ -61,9 +76,10 @@ def status_changes(years, **only) -> list[FeedItem]:
             FeedItem(
                 title=_("%(year)s · %(proposal)s : %(status)s")
                 % {"year": year, "proposal": _short_title(entry), "status": status},
-                description=entry.explanation or str(status),
+                description=_correction_note(entry) + (entry.explanation or str(status)),
                 link=f"{entry.get_absolute_url()}#suivi-{year}",
-                guid=f"{entry.key}-{year}",
+                # A corrected status is a new item: a feed reader shows it again.
+                guid=f"{entry.key}-{year}" + (f"-v{entry.correction.number}" if entry.correction else ""),
                 published_at=entry.version.published_at,
                 position=entry.position,
             )
@@ -104,8 +120,11 @@ class PrintableRssFeed(Printable, Rss201rev2Feed):
 
 class StatusFeed(Feed):
     feed_type = PrintableRssFeed
-    description = gettext_lazy("Chaque changement de statut publié d'une proposition de la Convention citoyenne.")
     language = "fr"
+
+    def description(self, obj):
+        convention = getattr(obj, "convention", obj)  # a followed proposal or axis names its convention
+        return _("Chaque changement de statut publié — %(name)s.") % {"name": convention.name}
 
     def get_object(self, request, *args, **kwargs):
         return current_convention(request)  # the feed's title and rights name the convention

@@ -1,3 +1,6 @@
+import json
+
+import tablib
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -7,6 +10,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from core.cache import cache_public_page
+from proposals.spreadsheet import neutralise_row
 from reports.documents import INLINE_FORMATS, document_response, filename, stored_document
 from reports.formats import FORMATS
 from reports.models import AnnualReview
@@ -61,6 +65,9 @@ def review_detail(request, year: int):
     preview_correction = request.GET.get("apercu") == "rectificatif" and review.shows_correction_to(request.user)
     report = review_report(review, live=preview_correction, listed=REVIEW_PAGE_LISTED)
     context = review_context(report)
+    if report.additions:
+        context["deliberations_json"] = reverse("reports:review-deliberations-json", args=[year])
+        context["deliberations_csv"] = reverse("reports:review-deliberations-csv", args=[year])
     if report.is_draft:
         context["documents"] = [
             (fmt, reverse(f"reports:review-{fmt}", args=[year]), filename(year, fmt, draft=True)) for fmt in FORMATS
@@ -100,3 +107,32 @@ def review_version_document(request, year: int, number: int, fmt: str):
     if document is None:
         return review_not_found(request, year)
     return document_response(document, by_version=True)
+
+
+DELIBERATION_COLUMNS = ["body", "date", "reference", "url", "recorded_on", "addition"]
+
+
+@cache_public_page()
+@require_safe
+def review_deliberations(request, year: int, data_format: str):
+    """Every deliberation of a published review's latest version, served live: those it
+    published, then those recorded after it (`addition`), each with the date it was recorded
+    (`recorded_on`). The stored documents never change; this is where the additions are."""
+    review = AnnualReview.objects.published().filter(year=year).first()
+    if review is None:
+        return review_not_found(request, year)
+    version = review.latest_version()
+    records = version.deliberation_records()
+    if data_format == "json":
+        data = {"year": year, "version": version.number, "deliberations": records}
+        return HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
+    dataset = tablib.Dataset(headers=DELIBERATION_COLUMNS)
+    for record in records:
+        dataset.append(
+            neutralise_row(
+                str(record[name]).lower() if name == "addition" else record[name] for name in DELIBERATION_COLUMNS
+            )
+        )
+    response = HttpResponse("\ufeff" + dataset.export("csv"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(False, f"deliberations-{year}.csv")
+    return response

@@ -3,8 +3,11 @@ under /bilans/), the feeds and cards of a proposal or an axis (`embeds:…`), th
 sitemap. The root urls include them at the top."""
 
 from django.contrib.sitemaps.views import sitemap
+from django.templatetags.static import static
 from django.urls import include, path, register_converter
+from django.utils.functional import lazy
 from django.views.decorators.http import require_safe
+from django.views.generic import RedirectView
 
 from core.cache import cache_public_page
 from reports.formats import FORMATS
@@ -30,6 +33,8 @@ class CanonicalNumber:
 
 register_converter(CanonicalNumber, "natural")
 
+static_lazy = lazy(static, str)
+
 
 proposal_urls = [
     path("", views.home, name="home"),
@@ -48,6 +53,16 @@ proposal_urls = [
 review_urls = [
     path("", reviews.review_list, name="review-list"),
     path("<natural:year>/", reviews.review_detail, name="review-detail"),
+    # Every deliberation of a published review, those recorded after its publication included.
+    *[
+        path(
+            f"<natural:year>/deliberations.{fmt}",
+            reviews.review_deliberations,
+            {"data_format": fmt},
+            name=f"review-deliberations-{fmt}",
+        )
+        for fmt in ("json", "csv")
+    ],
     # One document per format: `reports:review-pdf`, `reports:review-xlsx`, … `reports:review-json`
     # (the latest published version), and each version's own: `reports:review-version-pdf`…
     *[path(f"<natural:year>.{fmt}", reviews.review_document, {"fmt": fmt}, name=f"review-{fmt}") for fmt in FORMATS],
@@ -76,5 +91,7 @@ urlpatterns = [
     path("bilans/", include((review_urls, "reports"))),
     # GET and HEAD only, as every other public page.
     path("flux/", require_safe(cache_public_page()(StatusFeed())), name="feed"),
+    # Browsers ask for /favicon.ico whatever the page says: the site's icon, among the static files.
+    path("favicon.ico", require_safe(RedirectView.as_view(url=static_lazy("favicon.ico"), permanent=True))),
     path("sitemap.xml", require_safe(cache_public_page("p")(sitemap)), {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

@@ -17,7 +17,7 @@ from core.cache import cache_public_page
 from core.site import base_url
 from proposals.models import Axis, Institution, KeyFigure, Project, Proposal, Status
 from proposals.spreadsheet import neutralise
-from reports.models import ReviewEntry
+from reports.models import ReviewEntry, mark_corrections
 from reports.rows import PROPOSAL_COLUMNS
 from reports.summary import year_summary
 from reports.years import latest_public_year, public_years
@@ -182,6 +182,7 @@ def proposal_detail(request, key: str):
     # Only published reviews, as their latest version froze them: a draft year is never public.
     entries = ReviewEntry.objects.filter(proposal=proposal, version_id__in=[year.version_id for year in years])
     entries = sorted(entries.select_related("version__review"), key=lambda entry: entry.version.review.year)
+    mark_corrections(entries)  # a status a rectificatif changed says so, with its date and reason
     current = entries[-1] if entries and entries[-1].version.review.year == years[0].year else None
     previous, following = _neighbours(proposal)
     # The committee's voice, beside (never merged with) the institutions' status of each year.

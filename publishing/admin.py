@@ -116,7 +116,8 @@ class PublishedRecordAdmin:
         if refusal:
             self.message_user(request, refusal, messages.ERROR)
             return redirect(change_url)
-        if "confirm" in request.POST:
+        form = self.publish_form(record, request.POST if "confirm" in request.POST else None)
+        if "confirm" in request.POST and (form is None or form.is_valid()):
             try:
                 version = publish_record(record, user=request.user)
             except PublicationError as error:
@@ -133,8 +134,14 @@ class PublishedRecordAdmin:
             "record": record,
             "number": record.next_version_number(),
             "change_url": change_url,
+            "publish_form": form,
         }
         return TemplateResponse(request, self.publish_confirm_template, context)
+
+    def publish_form(self, record, data):
+        """The confirmation's own questions (a form of the record's app, bound to `data` when
+        confirmed), or None: the publication waits until it is valid."""
+        return None
 
     @method_decorator(require_POST)
     def correction_view(self, request, object_id):

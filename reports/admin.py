@@ -1,6 +1,7 @@
 """The back office for the annual reviews: the clerks record the council deliberations,
 preview every document and publish the year."""
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.utils.html import format_html, format_html_join
@@ -13,21 +14,51 @@ from publishing.admin import PublishedRecordAdmin, YearLockedRowAdmin
 from publishing.correction_admin import OpenCorrectionAdmin
 
 from .models import AnnualReview, Assembly, Deliberation, ReviewVersion
-from .publication import ADMIN_PUBLISH_MAX_PROPOSALS
+from .publication import ADMIN_PUBLISH_MAX_PROPOSALS, PublishReviewForm
 
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
+class DeliberationForm(forms.ModelForm):
+    """A deliberation of a published review is recorded as a dated addition to its published
+    version, when the user may record deliberations (`Deliberation.prepare_addition`); the
+    review's lock refuses it otherwise."""
+
+    user = None  # set by the admin for each request
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("review") is not None:
+            self.instance.review = cleaned["review"]
+        if self.user is not None:
+            self.instance.prepare_addition(self.user)
+        return cleaned
+
+
+def form_for(request, form):
+    return type(form.__name__, (form,), {"user": request.user})
+
+
 class DeliberationInline(admin.TabularInline):
-    """A locked review's deliberations are part of its record: shown, not editable."""
+    """A locked review's deliberations are part of its record: shown, not editable; the clerks
+    may add one voted after the publication (a dated addition)."""
 
     model = Deliberation
+    form = DeliberationForm
     formfield_overrides = URL_FIELDS
-    fields = ["body", "date", "reference", "url"]
+    fields = ["body", "date", "reference", "url", "added_at"]
+    readonly_fields = ["added_at"]
     extra = 1  # an empty row: a deliberation can be recorded without JavaScript
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = form_for(request, formset.form)
+        return formset
+
     def has_add_permission(self, request, obj=None):
-        return not (obj and obj.is_locked) and super().has_add_permission(request, obj)
+        if obj and obj.is_locked:
+            return request.user.has_perm("reports.add_deliberation")
+        return super().has_add_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
         return not (obj and obj.is_locked) and super().has_change_permission(request, obj)
@@ -55,6 +86,19 @@ class AnnualReviewAdmin(OpenCorrectionAdmin, PublishedRecordAdmin, HistoryAdmin)
         "Rectificatif ouvert : les statuts %(year)s peuvent être corrigés, puis le rectificatif publié."
     )
 
+    view_on_site = False  # the template's «Voir la page» (or «Prévisualiser la page») says it once
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.is_locked:
+            # Nothing of a locked review changes here but a deliberation voted after its
+            # publication: one «Enregistrer» for whoever may record one, none otherwise.
+            context.update(
+                show_save=request.user.has_perm("reports.add_deliberation"),
+                show_save_and_continue=False,
+                show_save_and_add_another=False,
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     @admin.display(description=_("aperçu et documents"))
     def documents(self, review):
         if not review.pk:
@@ -62,6 +106,9 @@ class AnnualReviewAdmin(OpenCorrectionAdmin, PublishedRecordAdmin, HistoryAdmin)
         page = format_html('<a href="{}">{}</a>', review.get_absolute_url(), _("page"))
         files = format_html_join(" · ", '<a href="{1}">{0}</a>', review.document_links())
         return format_html("{} · {}", page, files)
+
+    def publish_form(self, review, data):
+        return PublishReviewForm(review, data)
 
     def publish_refusal(self, review) -> str:
         if Proposal.objects.count() <= ADMIN_PUBLISH_MAX_PROPOSALS:
@@ -83,11 +130,16 @@ class AssemblyAdmin(HistoryAdmin):
 
 @admin.register(Deliberation)
 class DeliberationAdmin(YearLockedRowAdmin, HistoryAdmin):
-    list_display = ["review", "body", "date", "reference"]
+    list_display = ["review", "body", "date", "reference", "added_at"]
     list_filter = ["body", "review"]
     list_select_related = ["review", "body"]
     search_fields = ["reference"]
     formfield_overrides = URL_FIELDS
+    form = DeliberationForm
+    readonly_fields = ["added_to", "added_at"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return form_for(request, super().get_form(request, obj, change, **kwargs))
 
 
 @admin.register(ReviewVersion)

@@ -12,7 +12,8 @@ import datetime
 import hashlib
 from dataclasses import dataclass
 
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -149,8 +150,15 @@ class Assembly(CleanTextModel):
 
 
 class Deliberation(YearLockedRow, CleanTextModel):
-    """A deliberation a review was presented in: part of the review's record, so none is added,
-    changed or deleted while the review is locked."""
+    """A deliberation a review was presented in: part of the review's record, so none is changed
+    or deleted while the review is locked.
+
+    An assembly often votes on a review after its publication: such a deliberation is recorded
+    as a dated addition to the published version (`added_to`, `added_at`), by whoever may record
+    deliberations (`reports.add_deliberation`, the clerks). It is shown on the review's page and
+    in its live open data as recorded on that date; the version's record and stored documents
+    are never changed by it, and once recorded it is neither changed nor deleted (a rectificatif
+    may, and then records it in its own version)."""
 
     locked_by = "reports.AnnualReview"
 
@@ -163,8 +171,22 @@ class Deliberation(YearLockedRow, CleanTextModel):
     date = models.DateField(_("date de la séance"))
     reference = models.CharField(_("numéro de la délibération"), max_length=100)
     url = models.URLField(_("lien"), max_length=500, blank=True)
+    added_to = models.ForeignKey(
+        "ReviewVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="additions",
+        verbose_name=_("ajoutée à la version publiée"),
+    )
+    added_at = models.DateTimeField(_("ajoutée le"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
+
+    addition_refused_message = _(
+        "Seule la Greffe peut ajouter une délibération à un bilan publié, et seulement à sa dernière version."
+    )
 
     class Meta:
         ordering = ["review", "body", "date"]
@@ -180,6 +202,54 @@ class Deliberation(YearLockedRow, CleanTextModel):
     def record_years(self) -> set[int]:
         """The year of its review, and of the review it leaves if it moves."""
         return self.parent_years("review")
+
+    @property
+    def is_addition(self) -> bool:
+        return self.added_to_id is not None
+
+    @property
+    def added_on(self) -> datetime.date | None:
+        return timezone.localdate(self.added_at) if self.added_at else None
+
+    def prepare_addition(self, user) -> None:
+        """Make this new deliberation of a locked review a dated addition to its latest published
+        version, if `user` may record deliberations; otherwise leave it, so that the review's
+        lock refuses it. Every path that records one for a user (the back office) calls this."""
+        if self.pk is not None or self.review_id is None or not user.has_perm("reports.add_deliberation"):
+            return
+        review = self.review
+        if not review.is_locked:
+            return
+        self.added_to = review.latest_version()
+        self.added_at = timezone.now()
+
+    def check_addition(self) -> None:
+        """An addition is new, and goes to the latest version of a locked review."""
+        version = ReviewVersion.objects.filter(pk=self.added_to_id).select_related("review").first()
+        if (
+            self.pk is not None
+            or version is None
+            or version.review_id != self.review_id
+            or not version.review.is_locked
+            or version.review.latest_version() != version
+        ):
+            raise ValidationError(self.addition_refused_message, code="addition_refused")
+
+    def clean(self):
+        if self.is_addition:
+            CleanTextModel.clean(self)
+            self.check_addition()
+            return
+        super().clean()
+
+    def save(self, *args, **kwargs):
+        if not self.is_addition or self.pk is not None:
+            return super().save(*args, **kwargs)  # the lock refuses a change to an addition
+        with transaction.atomic():
+            # Waits for a publication of the year in progress, like every write of its rows.
+            AnnualReview.objects.locked_years(self.record_years(), for_writing=True)
+            self.check_addition()
+            return super(YearLockedRow, self).save(*args, **kwargs)
 
 
 class ReviewVersion(PublishedVersion):
@@ -220,6 +290,28 @@ class ReviewVersion(PublishedVersion):
 
     def frozen_deliberations(self) -> list["FrozenDeliberation"]:
         return [FrozenDeliberation.from_dict(item) for item in self.deliberations]
+
+    def added_deliberations(self) -> list["Deliberation"]:
+        """The deliberations recorded after this version was published, oldest first."""
+        return list(self.additions.select_related("body").order_by("added_at", "pk"))
+
+    def deliberation_records(self) -> list[dict]:
+        """Every deliberation of this version as open data: those it published (recorded on its
+        publication date), then the additions, each on the date it was recorded."""
+        published_on = timezone.localdate(self.published_at).isoformat()
+        records = [{**item, "recorded_on": published_on, "addition": False} for item in self.deliberations]
+        for deliberation in self.added_deliberations():
+            records.append(
+                {
+                    "body": deliberation.body.name,
+                    "date": deliberation.date.isoformat(),
+                    "reference": deliberation.reference,
+                    "url": deliberation.url,
+                    "recorded_on": deliberation.added_on.isoformat(),
+                    "addition": True,
+                }
+            )
+        return records
 
     def identity(self, previous: "ReviewVersion | None") -> "VersionIdentity":
         """What each document of this version says about itself; `previous` is the version it
@@ -415,6 +507,55 @@ class ReviewEntry(FrozenEntry):
     @property
     def projects(self):
         return self.proposal.projects if self.proposal is not None else Project.objects.none()
+
+
+@dataclass(frozen=True)
+class StatusCorrection:
+    """The rectificatif that last changed a frozen status: its date, its reason, its number and
+    the status the version before it said."""
+
+    date: datetime.date
+    reason: str
+    number: int
+    previous_status: str
+
+    @property
+    def previous_label(self) -> str:
+        return Status.of(self.previous_status).label
+
+
+def mark_corrections(entries: list["ReviewEntry"]) -> None:
+    """Set `correction` on each entry (its `version` loaded): the rectificatif that last changed
+    its status, or None. One query, for every rectificatif among the entries' versions."""
+    for entry in entries:
+        entry.correction = None
+    corrected = [entry for entry in entries if entry.version.number > 1]
+    if not corrected:
+        return
+    condition = models.Q()
+    for (review_id, number), keys in _keys_by_version(corrected).items():
+        condition |= models.Q(version__review_id=review_id, version__number__lte=number, key__in=keys)
+    history: dict[tuple[int, str], list] = {}
+    rows = ReviewEntry.objects.filter(condition).order_by("version__number")
+    for review_id, key, status, number, published_at, reason in rows.values_list(
+        "version__review_id", "key", "status", "version__number", "version__published_at", "version__reason"
+    ):
+        history.setdefault((review_id, key), []).append((status, number, published_at, reason))
+    for entry in corrected:
+        previous = None
+        for status, number, published_at, reason in history.get((entry.version.review_id, entry.key), []):
+            if number > entry.version.number:
+                break
+            if previous is not None and status != previous and number > 1:
+                entry.correction = StatusCorrection(timezone.localdate(published_at), reason, number, previous)
+            previous = status
+
+
+def _keys_by_version(entries) -> dict[tuple[int, int], list[str]]:
+    keys: dict[tuple[int, int], list[str]] = {}
+    for entry in entries:
+        keys.setdefault((entry.version.review_id, entry.version.number), []).append(entry.key)
+    return keys
 
 
 class ReviewDocument(models.Model):

@@ -11,13 +11,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Prefetch, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 
 from proposals.models import Axis, Project, Proposal, Status
 
-from .models import AnnualReview, FrozenAxis, ReviewDocument, ReviewEntry, ReviewVersion, VersionIdentity
+from .models import AnnualReview, Deliberation, FrozenAxis, ReviewDocument, ReviewEntry, ReviewVersion, VersionIdentity
 from .years import ReviewYear, public_years
 
 ONE_DECIMAL = Decimal("0.1")
@@ -268,6 +268,8 @@ class ReviewReport:
     # order; the table lists them all): a published review's page then costs the same at any
     # size. None: every one (the documents, a draft).
     listed: int | None = None
+    # The preview of a rectificatif in preparation: the number of the version that stays published.
+    published_number: int | None = None
 
     @property
     def year(self) -> int:
@@ -277,6 +279,11 @@ class ReviewReport:
     def version(self) -> ReviewVersion | None:
         """The latest published version; None for a draft."""
         return self.versions[0] if self.versions else None
+
+    @property
+    def has_history(self) -> bool:
+        """Whether there is more than this year to compare: a chart of one bar says nothing."""
+        return len(self.history) > 1
 
     @property
     def is_draft(self) -> bool:
@@ -346,6 +353,14 @@ class ReviewReport:
             return self.version.frozen_deliberations()
         return list(self.review.deliberations.select_related("body"))
 
+    @cached_property
+    def additions(self) -> list:
+        """The deliberations recorded after the latest version was published (its page shows
+        them; its stored documents never do)."""
+        if self.version is None or not getattr(self.version, "has_additions", True):
+            return []
+        return self.version.added_deliberations()
+
     def rows(self, total_label: str) -> list[Row]:
         """The axes, then the whole convention, each with its change when there is one."""
         comparison = self.comparison
@@ -385,7 +400,14 @@ def review_report(
     # Every published version, newest first, with their documents' sizes and fingerprints.
     documents = Prefetch("documents", queryset=ReviewDocument.objects.defer("content").order_by("pk"))
     versions = (
-        [] if live else list(review.versions.select_related("review").order_by("-number").prefetch_related(documents))
+        []
+        if live
+        else list(
+            review.versions.select_related("review")
+            .annotate(has_additions=Exists(Deliberation.objects.filter(added_to=OuterRef("pk"))))
+            .order_by("-number")
+            .prefetch_related(documents)
+        )
     )
     version = versions[0] if versions else None
     this_year = ReviewYear(review.year, version.pk if version else None)
@@ -397,7 +419,11 @@ def review_report(
     proposals = None
     if with_proposals:
         proposals = list(frozen_proposals(version.pk) if version else live_proposals(review.year))
+    published_number = None
+    if live and review.correction_is_open:
+        published_number = review.next_version_number() - 1
     return ReviewReport(
+        published_number=published_number,
         review=review,
         summary=summary,
         history=list(summaries.values()),

@@ -91,3 +91,67 @@ def test_the_test_run_ignores_a_developers_env_file(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert "DEBUG False" in result.stdout
+
+
+def make_plan(env, *args) -> list[str]:
+    """The commands `make run` would run (a dry run), those of `manage.py` only."""
+    result = run(ROOT, env, "make", "-n", "--no-print-directory", "run", *args)
+    assert result.returncode == 0, result.stderr
+    return [line for line in result.stdout.splitlines() if "manage.py" in line]
+
+
+def test_make_run_loads_clermont_into_the_default_database_only(tmp_path):
+    default = make_plan(clean_env())
+    other = make_plan(clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'ville.sqlite3'}"))
+    asked = make_plan(clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'ville.sqlite3'}"), "SEED=clermont")
+
+    assert any("manage.py seed clermont" in line for line in default)
+    assert not any("manage.py seed" in line for line in other)
+    assert any("manage.py seed clermont" in line for line in asked)
+    # Messages carry full links to the development server.
+    assert all("SITE_URL=http://127.0.0.1:8000" in line for line in default + other)
+
+
+def test_starting_another_convention_as_the_readme_says_serves_an_empty_convention(tmp_path):
+    """README «Starting another convention»: the development settings, then `migrate` and
+    `createsuperuser` on a new SQLite file, then `make run` in the same shell."""
+    made = run(tmp_path, clean_env(), "make", "--no-print-directory", "-f", str(ROOT / "Makefile"), ".env")
+    assert made.returncode == 0, made.stderr
+    env = clean_env(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'ville.sqlite3'}",
+        DJANGO_SUPERUSER_USERNAME="admin",
+        DJANGO_SUPERUSER_EMAIL="admin@example.org",
+        DJANGO_SUPERUSER_PASSWORD="un mot de passe assez long",
+    )
+    for command in (["migrate", "--noinput", "-v0"], ["createsuperuser", "--noinput"]):
+        result = manage(tmp_path, env, *command)
+        assert result.returncode == 0, result.stderr
+
+    # What `make run` runs before serving, on that database.
+    for line in make_plan(env):
+        if "runserver" in line or "db_worker" in line:
+            continue
+        result = subprocess.run(line, shell=True, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        assert "Installed" not in result.stdout
+
+    home = manage(
+        tmp_path,
+        env,
+        "shell",
+        "-c",
+        "from django.test import Client; r = Client().get('/', HTTP_HOST='127.0.0.1'); "
+        "print(r.status_code); print(r.content.decode())",
+    )
+    assert home.returncode == 0, home.stderr
+    assert "\n200\n" in home.stdout
+    assert "Clermont" not in home.stdout
+    counts = manage(
+        tmp_path,
+        env,
+        "shell",
+        "-c",
+        "from proposals.models import Proposal; from reports.models import AnnualReview; "
+        "print(Proposal.objects.count(), AnnualReview.objects.count())",
+    )
+    assert counts.stdout.split()[-2:] == ["0", "0"]

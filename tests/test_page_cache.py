@@ -211,3 +211,22 @@ def test_a_publication_is_kept_when_its_pages_cannot_be_warmed(page_cache, setti
 
     assert review.versions.count() == 1
     assert cache.warm_public_pages(["/"]) == {}
+
+
+def test_a_database_failure_on_a_sent_form_says_that_its_input_was_not_saved(citizen, monkeypatch):
+    database_down(monkeypatch)
+
+    response = citizen.post("/admin/login/", {"username": "redaction", "password": "un mot de passe"})
+
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "Aucune donnée n'est perdue" not in page
+    assert "n’a pas été enregistré" in page
+
+
+def test_a_database_failure_on_a_page_says_that_nothing_is_lost(citizen, monkeypatch):
+    database_down(monkeypatch)
+
+    response = citizen.get("/propositions/")
+
+    assert "Aucune donnée n'est perdue" in response.content.decode()

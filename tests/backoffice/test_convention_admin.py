@@ -28,6 +28,8 @@ def form_data(**changes):
         "introduction": "Avant.",
         "axis_name": "axe de transition",
         "axis_name_plural": "axes de transition",
+        "proposal_name": "proposition",
+        "proposal_name_plural": "propositions",
         "decision_name": "délibération",
         "decisions_title": "Les délibérations des conseils",
         "document_name": "le document présenté aux conseils",

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from reports.models import AnnualReview
-from tests.factory import make_review
+from tests.factory import make_axis, make_proposal, make_review, set_status
 from tests.snapshots import replayed
 
 pytestmark = pytest.mark.django_db
@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def build_draft():
     make_review(2024)
+    set_status(make_proposal(make_axis()), 2025, "implemented")  # a year with a status of its own
     return make_review(2025, published=False)
 
 

@@ -33,7 +33,7 @@ def correction(clerk):
 def test_editors_and_clerks_see_the_rectificatif_in_preparation(request, correction, actor):
     page = logged_in(request.getfixturevalue(actor)).get("/bilans/2025/?apercu=rectificatif").content.decode()
 
-    assert "Aperçu du rectificatif en préparation" in page
+    assert "Rectificatif en préparation : la version 1 reste publiée" in page
     assert "2 sur 2" in page
 
 

@@ -61,7 +61,7 @@ def other_site(clermont_live):
 def test_a_page_of_another_site_frames_the_card_it_copied(page, clermont_live, other_site, settings):
     settings.SITE_URL = clermont_live.url  # the snippet's address: the site's own
     page.goto(clermont_live.url + "/propositions/eco-plu/")
-    page.get_by_text("Intégrer une carte de suivi sur un autre site").click()
+    page.get_by_text("Afficher ce suivi sur un autre site internet").click()
     snippet = page.get_by_label("Code HTML de la carte à copier").input_value()
     assert snippet.startswith(f'<iframe src="{clermont_live.url}/propositions/eco-plu/carte/"')
 
@@ -134,7 +134,7 @@ def test_cards_have_no_axe_violations(page, axe, clermont_live, viewport, path):
 def test_the_pages_with_a_snippet_have_no_axe_violations(page, axe, clermont_live, viewport, path):
     page.set_viewport_size(viewport)
     page.goto(clermont_live.url + path)
-    page.get_by_text("Intégrer une carte de suivi sur un autre site").click()  # opened: the code shows
+    page.get_by_text("Afficher ce suivi sur un autre site internet").click()  # opened: the code shows
 
     assert page.get_by_label("Code HTML de la carte à copier").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]

@@ -10,7 +10,7 @@ def test_the_2025_review_is_accessible(page, axe, clermont_live, width):
 
     assert page.locator("h1").inner_text().startswith("Bilan 2025")
     assert "34 sur 40 · 85,0\u00a0%" in page.locator("main").inner_text()
-    assert page.locator('svg[role="img"]').count() == 2
+    assert page.locator('svg[role="img"]').count() == 1  # the first review: no year-to-year chart
     assert_no_axe_violations(axe, page)
 
 

@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from follow import outbox
 from follow.models import Announcement, Message
 from follow.outbox import claim, requeue_stale
-from proposals.models import ProjectState, Status
+from proposals.models import Convention, ProjectState, Status
 from reports.formatting import NBSP
 from tests.factory import (
     make_assessment,
@@ -360,3 +360,19 @@ def test_a_refused_message_whose_retry_was_lost_is_queued_again_by_the_watchdog(
 
     assert smtp.recipients() == ["alice@example.org"]
     assert Message.objects.get().state == Message.State.SENT
+
+
+def test_a_messages_subject_names_the_convention_in_full(smtp, city):
+    Convention.objects.create(
+        name="Convention citoyenne pour le climat de Clermont-Ferrand",
+        short_name="Convention citoyenne",
+        introduction=".",
+    )
+    make_follower("alice@example.org", city["bike"])
+    make_review(2025, documents=False)
+    run_worker()
+
+    [message] = smtp.received
+    assert (
+        str(message["Subject"]).strip() == "Convention citoyenne pour le climat de Clermont-Ferrand : Bilan 2025 publié"
+    )

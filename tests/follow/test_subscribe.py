@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from follow.models import Follower, Subscription
+from proposals.models import Convention
 from tests.factory import make_axis
 
 pytestmark = pytest.mark.django_db
@@ -275,3 +276,16 @@ def test_the_confirmation_link_confirms_only_what_a_message_listed(citizen, prop
     assert follower.is_confirmed
     assert [str(subscription) for subscription in follower.subscriptions.all()] == ["eco-arbres — Planter"]
     assert "tous les bilans" not in page
+
+
+def test_the_confirmations_subject_names_the_convention_in_full(citizen, proposal):
+    Convention.objects.create(
+        name="Convention citoyenne pour le climat de Clermont-Ferrand",
+        short_name="Convention citoyenne",
+        introduction=".",
+    )
+
+    follow(citizen, "lea@example.org", proposition="eco-arbres")
+
+    [message] = mail.outbox
+    assert message.subject == "Confirmez votre abonnement — Convention citoyenne pour le climat de Clermont-Ferrand"

@@ -149,7 +149,7 @@ def test_the_proposal_page_gives_the_snippet_to_copy(citizen, small_world):
     page = citizen.get("/propositions/eco-vegetalisation/").content.decode()
 
     details = re.search(r"<details>(.*?)</details>", page, re.S).group(1)
-    assert "<summary>Intégrer une carte de suivi sur un autre site</summary>" in details
+    assert "<summary>Afficher ce suivi sur un autre site internet</summary>" in details
     assert '<label for="code-carte">Code HTML de la carte à copier</label>' in details
     assert snippet(page) == (
         '<iframe src="http://testserver/propositions/eco-vegetalisation/carte/" '
@@ -180,3 +180,13 @@ def test_the_table_of_one_axis_gives_its_snippet(citizen, small_world):
     )
     assert '<a href="/axes/sociale/flux/" type="application/atom+xml">' in page
     assert "code-carte" not in citizen.get("/propositions/").content.decode()
+
+
+def test_the_feed_and_the_card_are_offered_in_plain_words(citizen):
+    proposal = make_proposal(make_axis(), key="plain")
+
+    page = citizen.get(f"/propositions/{proposal.key}/").content.decode()
+
+    assert "flux Atom" not in page and "Intégrer" not in page
+    assert "application de lecture d'actualités" in page
+    assert "<summary>Afficher ce suivi sur un autre site internet</summary>" in page

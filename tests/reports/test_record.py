@@ -298,7 +298,10 @@ def test_staff_preview_a_rectificatif_before_it_is_published(citizen, published,
     preview = previewer_client.get("/bilans/2025/?apercu=rectificatif")
     public = citizen.get("/bilans/2025/?apercu=rectificatif")
 
-    assert "4 sur 4" in preview.content.decode() and "Aperçu du rectificatif en préparation" in preview.content.decode()
+    assert (
+        "4 sur 4" in preview.content.decode()
+        and "Rectificatif en préparation : la version 1 reste publiée" in preview.content.decode()
+    )
     assert "no-store" in preview["Cache-Control"]
     assert "3 sur 4" in public.content.decode() and "Aperçu" not in public.content.decode()
     assert "3 sur 4" in previewer_client.get("/bilans/2025/").content.decode()  # by default, the record

@@ -119,14 +119,15 @@ def test_under_a_rectificatif_deliberations_are_recorded(published):
     assert published.deliberations.count() == 2
 
 
-def test_a_clerk_cannot_add_a_deliberation_to_a_locked_review_in_the_back_office(clerk_client, published):
+def test_a_clerk_adds_a_deliberation_to_a_locked_review_only_as_a_dated_addition(clerk_client, published):
     data = {"review": published.pk, "body": make_assembly("ville").pk, "date": "2026-12-20", "reference": "DEL-2"}
+    recorded = published.latest_version().deliberations
 
     response = clerk_client.post(reverse("admin:reports_deliberation_add"), data)
 
-    assert response.status_code == 200
-    assert "ne peuvent plus être modifiés" in response.content.decode()
-    assert published.deliberations.count() == 1
+    assert response.status_code == 302
+    assert published.deliberations.get(reference="DEL-2").added_to == published.latest_version()
+    assert published.latest_version().deliberations == recorded  # the record is unchanged
 
 
 def test_a_locked_reviews_deliberation_is_read_only_in_the_back_office(clerk_client, published):
@@ -139,3 +140,16 @@ def test_a_locked_reviews_deliberation_is_read_only_in_the_back_office(clerk_cli
     clerk_client.post(reverse("admin:reports_deliberation_delete", args=[deliberation.pk]), {"post": "yes"})
 
     assert Deliberation.objects.get().reference == "DEL-1"
+
+
+def test_a_locked_reviews_form_offers_one_save_button_for_a_late_deliberation_and_one_link_to_its_page(
+    clerk_client, editor_client, published
+):
+    url = reverse("admin:reports_annualreview_change", args=[published.pk])
+    clerk_page = clerk_client.get(url).content.decode()
+    editor_page = editor_client.get(url).content.decode()
+
+    assert clerk_page.count('name="_save"') == 1
+    assert 'name="_continue"' not in clerk_page and 'name="_addanother"' not in clerk_page
+    assert "Voir sur le site" not in clerk_page and "Voir la page" in clerk_page
+    assert 'name="_save"' not in editor_page

@@ -157,6 +157,8 @@ def build_demo() -> int:
         addressed_to="le Gouvernement et le Parlement",
         introduction=INTRODUCTION,
         is_demo=True,
+        proposal_name="mesure",
+        proposal_name_plural="mesures",
     )
     institutions = [
         Institution.objects.create(code=code, name=name, order=order)

@@ -21,8 +21,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("year", type=int, help="Année du bilan, par exemple 2025.")
+        parser.add_argument(
+            "--no-status-acknowledged",
+            action="store_true",
+            help="Publier même si aucun statut n'a été saisi pour cette année (sinon refusé).",
+        )
 
-    def handle(self, *args, year, verbosity, **options):
+    def handle(self, *args, year, verbosity, no_status_acknowledged=False, **options):
         review = AnnualReview.objects.filter(year=year).first()
         if review is None:
             raise CommandError(_("Aucun bilan pour l'année %(year)s.") % {"year": year})
@@ -35,7 +40,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"[{bar}] {step} ({time.monotonic() - started:.1f} s)")
 
         try:
-            version = review_publish(review, progress=progress)
+            version = review_publish(review, progress=progress, no_status_acknowledged=no_status_acknowledged)
         except PublicationError as error:
             raise CommandError(str(error)) from error
         except (OSError, DatabaseError) as error:
