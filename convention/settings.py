@@ -96,6 +96,12 @@ INSTALLED_APPS = [
     "assessments",
     "public_site",
     "follow",
+    # Staff accounts: invitations, password reset, the second factor (accounts/).
+    "accounts",
+    # One-time passwords (django-otp): authenticator apps (TOTP) and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # The task queue (Django's Tasks API, backported) and its database backend: the worker
     # `manage.py db_worker` sends the followers' messages.
     "django_tasks",
@@ -123,6 +129,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which second factor, if any, verified this session (request.user.is_verified()); then
+    # staff sessions idle too long are ended, and staff who must verify a second factor (or
+    # enrol one) reach nothing else (accounts/middleware.py).
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -218,6 +229,26 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Staff accounts (accounts/). An invitation link is valid ACCOUNTS_INVITATION_HOURS; a password
+# reset link PASSWORD_RESET_TIMEOUT seconds. Reset requests: at most so many per e-mail address and
+# per client address an hour (beyond: the same answer, no message).
+ACCOUNTS_INVITATION_HOURS = envint("ACCOUNTS_INVITATION_HOURS", 72)
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT_SECONDS", 3600)
+ACCOUNTS_RESETS_PER_ADDRESS_PER_HOUR = envint("ACCOUNTS_RESETS_PER_ADDRESS_PER_HOUR", 3)
+ACCOUNTS_RESETS_PER_CLIENT_PER_HOUR = envint("ACCOUNTS_RESETS_PER_CLIENT_PER_HOUR", 10)
+# The second factor: always required of superusers and of the groups SECOND_FACTOR_GROUPS (those
+# who publish), and of every staff account when STAFF_REQUIRE_SECOND_FACTOR is true; anyone else
+# on the staff may turn it on. SECOND_FACTOR_TOTP: authenticator apps (the way to enrol one; the
+# production check refuses to start without a way to enrol a required second factor).
+SECOND_FACTOR_GROUPS = envlist("SECOND_FACTOR_GROUPS", "Greffe")
+STAFF_REQUIRE_SECOND_FACTOR = envbool("STAFF_REQUIRE_SECOND_FACTOR", False)
+SECOND_FACTOR_TOTP = envbool("SECOND_FACTOR_TOTP", True)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Suivi de la convention")
+# Recovery codes given at enrolment (each works once).
+SECOND_FACTOR_RECOVERY_CODES = 10
+# A staff session ends after this many minutes without a request (0: never, beyond the cookie's age).
+STAFF_SESSION_IDLE_MINUTES = envint("STAFF_SESSION_IDLE_MINUTES", 60)
+
 AXES_FAILURE_LIMIT = envint("DJANGO_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

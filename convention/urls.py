@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import PasswordResetView
 from follow.views import privacy
 
 from . import views
@@ -12,6 +13,10 @@ urlpatterns = [
     path("donnees-personnelles/", privacy, name="privacy"),
     path("sante/", views.health, name="health"),
     path(".well-known/security.txt", views.security_txt, name="security-txt"),
+    # Staff accounts: invitations, password reset, the second factor. The reset form's name is
+    # the one the admin's log-in page links to («Mot de passe oublié ?»).
+    path("comptes/mot-de-passe/", PasswordResetView.as_view(), name="admin_password_reset"),
+    path("comptes/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]
 
