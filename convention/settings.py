@@ -129,12 +129,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Which second factor, if any, verified this session (request.user.is_verified()); then
-    # staff sessions idle too long are ended, and staff who must verify a second factor (or
-    # enrol one) reach nothing else (accounts/middleware.py).
+    # Which second factor, if any, verified this session (request.user.is_verified()).
     "django_otp.middleware.OTPMiddleware",
-    "accounts.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff sessions idle too long are ended, and staff who must verify a second factor (or
+    # enrol one) reach nothing else (accounts/middleware.py).
+    "accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
