@@ -10,12 +10,12 @@ MIDDLEWARE = ("django_otp.middleware.OTPMiddleware", "accounts.middleware.StaffS
 @register(Tags.security, deploy=True)
 def second_factor_can_be_enrolled(app_configs, **kwargs):
     errors = []
-    if not settings.SECOND_FACTOR_TOTP:
+    if not (settings.SECOND_FACTOR_TOTP or settings.SECOND_FACTOR_PASSKEYS):
         errors.append(
             Error(
                 "A second factor is required (superusers, SECOND_FACTOR_GROUPS, STAFF_REQUIRE_SECOND_FACTOR) "
                 "but no way to enrol one is on.",
-                hint="Set SECOND_FACTOR_TOTP=true.",
+                hint="Set SECOND_FACTOR_TOTP=true or SECOND_FACTOR_PASSKEYS=true.",
                 id="accounts.E001",
             )
         )

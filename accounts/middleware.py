@@ -18,8 +18,22 @@ from .services import has_second_factor, second_factor_required
 LAST_SEEN_KEY = "accounts_last_seen"
 # What a staff member reaches before the second factor: signing out, and the pages that verify
 # one, or enrol one (only when no factor exists yet: see `StaffSessionMiddleware`).
-ALWAYS_OPEN = {"admin:logout", "admin:login", "accounts:verify"}
-ENROLMENT = {"accounts:factors", "accounts:totp-add", "accounts:totp-confirm", "accounts:recovery-codes"}
+ALWAYS_OPEN = {
+    "admin:logout",
+    "admin:login",
+    "accounts:verify",
+    "otp_webauthn:credential-authentication-begin",
+    "otp_webauthn:credential-authentication-complete",
+    "otp_webauthn:js-i18n-catalog",
+}
+ENROLMENT = {
+    "accounts:factors",
+    "accounts:totp-add",
+    "accounts:totp-confirm",
+    "accounts:recovery-codes",
+    "otp_webauthn:credential-registration-begin",
+    "otp_webauthn:credential-registration-complete",
+}
 
 
 class StaffSessionMiddleware:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from .models import Invitation, ResetRequest, address_digest
 from .tasks import send_invitation, send_password_reset
@@ -167,7 +168,7 @@ def factors_reset(*, user, by) -> int:
     """Every second factor of `user` removed (the person enrols again at next sign-in), written in
     the account's history. The number of devices removed."""
     removed = 0
-    for model in (TOTPDevice, StaticDevice):
+    for model in (TOTPDevice, StaticDevice, WebAuthnCredential):
         removed += model.objects.filter(user=user).delete()[1].get(model._meta.label, 0)
     LogEntry.objects.log_actions(
         user_id=by.pk,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("double-authentification/application/", views.totp_add, name="totp-add"),
     path("double-authentification/application/confirmer/", views.totp_confirm, name="totp-confirm"),
     path("double-authentification/application/<int:pk>/retirer/", views.totp_remove, name="totp-remove"),
+    path("double-authentification/cle/<int:pk>/retirer/", views.passkey_remove, name="passkey-remove"),
     path("double-authentification/codes-de-secours/", views.recovery_codes, name="recovery-codes"),
     path("verification/", views.verify, name="verify"),
 ]

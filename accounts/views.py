@@ -18,6 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from core.site import client_ip
 
@@ -137,6 +138,8 @@ def factors(request):
         _("Double authentification"),
         required=services.second_factor_required(user),
         devices=TOTPDevice.objects.filter(user=user, confirmed=True).order_by("created_at"),
+        passkeys=WebAuthnCredential.objects.filter(user=user).order_by("created_at"),
+        passkeys_enabled=settings.SECOND_FACTOR_PASSKEYS,
         recovery_left=services.recovery_codes_left(user),
         verified=user.is_verified(),
         totp_enabled=settings.SECOND_FACTOR_TOTP,
@@ -210,6 +213,16 @@ def recovery_codes(request):
 
 @require_POST
 @_staff_required
+def passkey_remove(request, pk: int):
+    if not request.user.is_verified():
+        return redirect("accounts:factors")
+    WebAuthnCredential.objects.filter(user=request.user, pk=pk).delete()
+    messages.success(request, _("La clé d'accès est retirée."))
+    return redirect("accounts:factors")
+
+
+@require_POST
+@_staff_required
 def totp_remove(request, pk: int):
     if not request.user.is_verified():
         return redirect("accounts:factors")
@@ -242,5 +255,11 @@ def verify(request):
                 )
             return redirect(_next_url(request))
         form.add_error("code", _("Ce code ne convient pas. Réessayez dans quelques secondes."))
-    context = _context(request, _("Vérification en deux étapes"), form=form, next=_next_url(request))
+    context = _context(
+        request,
+        _("Vérification en deux étapes"),
+        form=form,
+        next=_next_url(request),
+        passkeys=settings.SECOND_FACTOR_PASSKEYS and WebAuthnCredential.objects.filter(user=request.user).exists(),
+    )
     return render(request, "accounts/verify.html", context)

@@ -9,6 +9,7 @@ variables must be set, or the start stops with a clear message.
 import datetime
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -102,6 +103,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Passkeys (WebAuthn) as a second factor (django-otp-webauthn).
+    "django_otp_webauthn",
     # The task queue (Django's Tasks API, backported) and its database backend: the worker
     # `manage.py db_worker` sends the followers' messages.
     "django_tasks",
@@ -368,6 +371,15 @@ CONTENT_SECURITY_POLICY = {
 SITE_URL = os.environ.get("SITE_URL", "http://testserver" if TESTING else "").rstrip("/")
 if not (SITE_URL or DEBUG or TESTING):
     raise ImproperlyConfigured("SITE_URL is required when DJANGO_DEBUG is not true (see .env.example).")
+# Passkeys (WebAuthn, django-otp-webauthn), as a second factor only (never instead of the
+# password). A passkey is bound to its relying party id: the site's host name (SITE_URL's by
+# default); changing it later makes every registered passkey useless. The origins allowed to use
+# them: SITE_URL's by default.
+SECOND_FACTOR_PASSKEYS = envbool("SECOND_FACTOR_PASSKEYS", True)
+OTP_WEBAUTHN_RP_ID = os.environ.get("OTP_WEBAUTHN_RP_ID") or urlsplit(SITE_URL).hostname or "localhost"
+OTP_WEBAUTHN_RP_NAME = os.environ.get("OTP_WEBAUTHN_RP_NAME") or OTP_TOTP_ISSUER
+OTP_WEBAUTHN_ALLOWED_ORIGINS = envlist("OTP_WEBAUTHN_ALLOWED_ORIGINS", SITE_URL or "http://localhost:8000")
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # The licence of the open data and the published documents, as the data package and the
 # catalogue (/donnees/) declare it: Licence Ouverte 2.0 (Etalab) by default, the licence French
 # public bodies publish under; set both to the convention's own licence.

@@ -17,6 +17,8 @@ urlpatterns = [
     # the one the admin's log-in page links to («Mot de passe oublié ?»).
     path("comptes/mot-de-passe/", PasswordResetView.as_view(), name="admin_password_reset"),
     path("comptes/", include("accounts.urls")),
+    # Passkeys (django-otp-webauthn): the JSON steps its script calls, and its messages.
+    path("comptes/webauthn/", include("accounts.webauthn_urls", namespace="otp_webauthn")),
     path("admin/", admin.site.urls),
 ]
 

@@ -173,10 +173,12 @@ def test_no_other_role_resets_or_sees_someone_s_factors(clerk, editor, committee
 def test_the_device_pages_of_django_otp_are_not_in_the_back_office(superuser_client):
     assert superuser_client.get("/admin/otp_totp/totpdevice/").status_code == 404
     assert superuser_client.get("/admin/otp_static/staticdevice/").status_code == 404
+    assert superuser_client.get("/admin/django_otp_webauthn/webauthncredential/").status_code == 404
 
 
 def test_the_production_check_refuses_a_second_factor_with_no_way_to_enrol(settings, capsys):
     settings.SECOND_FACTOR_TOTP = False
+    settings.SECOND_FACTOR_PASSKEYS = False
 
     with pytest.raises(SystemCheckError, match="accounts.E001"):
         call_command("check", "--deploy", "--tag", "security")
