@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import oidc, views
 
 app_name = "accounts"
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("double-authentification/cle/<int:pk>/retirer/", views.passkey_remove, name="passkey-remove"),
     path("double-authentification/codes-de-secours/", views.recovery_codes, name="recovery-codes"),
     path("verification/", views.verify, name="verify"),
+    path("sso/", oidc.authenticate, name="oidc-authenticate"),
+    path("sso/retour/", oidc.callback, name="oidc-callback"),
 ]

@@ -160,6 +160,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "public_site.context_processors.site",
+                "accounts.context_processors.single_sign_on",
             ],
         },
     },
@@ -231,6 +232,8 @@ LOGIN_REDIRECT_URL = "admin:index"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on (OIDC_ENABLED): it answers only the provider's callback.
+    "accounts.oidc.StaffOIDCBackend",
 ]
 # Staff accounts (accounts/). An invitation link is valid ACCOUNTS_INVITATION_HOURS; a password
 # reset link PASSWORD_RESET_TIMEOUT seconds. Reset requests: at most so many per e-mail address and
@@ -251,6 +254,32 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Suivi de la convention")
 SECOND_FACTOR_RECOVERY_CODES = 10
 # A staff session ends after this many minutes without a request (0: never, beyond the cookie's age).
 STAFF_SESSION_IDLE_MINUTES = envint("STAFF_SESSION_IDLE_MINUTES", 60)
+
+# Single sign-on through the city's OpenID Connect provider (mozilla-django-oidc): off unless
+# OIDC_ENABLED. The provider's endpoints and this site's client id and secret (registered there
+# with the redirect address SITE_URL + /comptes/sso/retour/). OIDC_LOCAL_PASSWORDS=false: staff
+# who sign in this way lose their local password. Roles stay granted here (accounts/oidc.py).
+OIDC_ENABLED = envbool("OIDC_ENABLED", False)
+OIDC_LOCAL_PASSWORDS = envbool("OIDC_LOCAL_PASSWORDS", True)
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = envint("OIDC_TIMEOUT", 10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc-callback"
+LOGIN_REDIRECT_URL_FAILURE = "admin:login"
+if OIDC_ENABLED and not all(
+    (OIDC_RP_CLIENT_ID, OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_USER_ENDPOINT)
+):
+    raise ImproperlyConfigured(
+        "OIDC_ENABLED needs OIDC_RP_CLIENT_ID, OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT "
+        "and OIDC_OP_USER_ENDPOINT (see .env.example)."
+    )
 
 AXES_FAILURE_LIMIT = envint("DJANGO_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
