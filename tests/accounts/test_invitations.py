@@ -12,6 +12,10 @@ from accounts.models import Invitation
 from tests.accounts.helpers import link_in, sent_messages, text
 from tests.conftest import EDITORS, _ensure_roles
 
+# Real commits: the worker (tests/follow/mailing.py) closes a connection left inside a
+# transaction, as after a request, and shares the test's database connection.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 PASSWORD = "un-Mot-de-passe-choisi-2026"
 ADD = "/admin/accounts/invitation/add/"
 

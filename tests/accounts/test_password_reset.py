@@ -11,7 +11,9 @@ from accounts.models import ResetRequest
 from tests.accounts.helpers import link_in, sent_messages, text
 from tests.conftest import logged_in
 
-pytestmark = pytest.mark.django_db
+# Real commits: the worker (tests/follow/mailing.py) closes a connection left inside a
+# transaction, as after a request, and shares the test's database connection.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 RESET = "/comptes/mot-de-passe/"
 NEW = "Nouveau-mot-de-passe-2026"
