@@ -10,6 +10,7 @@ import datetime
 import ipaddress
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -112,6 +113,14 @@ INSTALLED_APPS = [
     "assessments",
     "public_site",
     "follow",
+    # Staff accounts: invitations, password reset, the second factor (accounts/).
+    "accounts",
+    # One-time passwords (django-otp): authenticator apps (TOTP) and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # Passkeys (WebAuthn) as a second factor (django-otp-webauthn).
+    "django_otp_webauthn",
     # The task queue (Django's Tasks API, backported) and its database backend: the worker
     # `manage.py db_worker` sends the followers' messages.
     "django_tasks",
@@ -141,7 +150,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which second factor, if any, verified this session (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff sessions idle too long are ended, and staff who must verify a second factor (or
+    # enrol one) reach nothing else (accounts/middleware.py).
+    "accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
@@ -164,6 +178,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "public_site.context_processors.site",
+                "accounts.context_processors.single_sign_on",
             ],
         },
     },
@@ -248,7 +263,55 @@ LOGIN_REDIRECT_URL = "admin:index"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on (OIDC_ENABLED): it answers only the provider's callback.
+    "accounts.oidc.StaffOIDCBackend",
 ]
+# Staff accounts (accounts/). An invitation link is valid ACCOUNTS_INVITATION_HOURS; a password
+# reset link PASSWORD_RESET_TIMEOUT seconds. Reset requests: at most so many per e-mail address and
+# per client address an hour (beyond: the same answer, no message).
+ACCOUNTS_INVITATION_HOURS = envint("ACCOUNTS_INVITATION_HOURS", 72)
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT_SECONDS", 3600)
+ACCOUNTS_RESETS_PER_ADDRESS_PER_HOUR = envint("ACCOUNTS_RESETS_PER_ADDRESS_PER_HOUR", 3)
+ACCOUNTS_RESETS_PER_CLIENT_PER_HOUR = envint("ACCOUNTS_RESETS_PER_CLIENT_PER_HOUR", 10)
+# The second factor: always required of superusers and of the groups SECOND_FACTOR_GROUPS (those
+# who publish), and of every staff account when STAFF_REQUIRE_SECOND_FACTOR is true; anyone else
+# on the staff may turn it on. SECOND_FACTOR_TOTP: authenticator apps (the way to enrol one; the
+# production check refuses to start without a way to enrol a required second factor).
+SECOND_FACTOR_GROUPS = envlist("SECOND_FACTOR_GROUPS", "Greffe")
+STAFF_REQUIRE_SECOND_FACTOR = envbool("STAFF_REQUIRE_SECOND_FACTOR", False)
+SECOND_FACTOR_TOTP = envbool("SECOND_FACTOR_TOTP", True)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Suivi de la convention")
+# Recovery codes given at enrolment (each works once).
+SECOND_FACTOR_RECOVERY_CODES = 10
+# A staff session ends after this many minutes without a request (0: never, beyond the cookie's age).
+STAFF_SESSION_IDLE_MINUTES = envint("STAFF_SESSION_IDLE_MINUTES", 60)
+
+# Single sign-on through the city's OpenID Connect provider (mozilla-django-oidc): off unless
+# OIDC_ENABLED. The provider's endpoints and this site's client id and secret (registered there
+# with the redirect address SITE_URL + /comptes/sso/retour/). OIDC_LOCAL_PASSWORDS=false: staff
+# who sign in this way lose their local password. Roles stay granted here (accounts/oidc.py).
+OIDC_ENABLED = envbool("OIDC_ENABLED", False)
+OIDC_LOCAL_PASSWORDS = envbool("OIDC_LOCAL_PASSWORDS", True)
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = envint("OIDC_TIMEOUT", 10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc-callback"
+LOGIN_REDIRECT_URL_FAILURE = "admin:login"
+if OIDC_ENABLED and not all(
+    (OIDC_RP_CLIENT_ID, OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_USER_ENDPOINT)
+):
+    raise ImproperlyConfigured(
+        "OIDC_ENABLED needs OIDC_RP_CLIENT_ID, OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT "
+        "and OIDC_OP_USER_ENDPOINT (see .env.example)."
+    )
+
 AXES_FAILURE_LIMIT = envint("DJANGO_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -378,6 +441,15 @@ CONTENT_SECURITY_POLICY = {
 SITE_URL = os.environ.get("SITE_URL", "http://testserver" if TESTING else "").rstrip("/")
 if not (SITE_URL or DEBUG or TESTING):
     raise ImproperlyConfigured("SITE_URL is required when DJANGO_DEBUG is not true (see .env.example).")
+# Passkeys (WebAuthn, django-otp-webauthn), as a second factor only (never instead of the
+# password). A passkey is bound to its relying party id: the site's host name (SITE_URL's by
+# default); changing it later makes every registered passkey useless. The origins allowed to use
+# them: SITE_URL's by default.
+SECOND_FACTOR_PASSKEYS = envbool("SECOND_FACTOR_PASSKEYS", True)
+OTP_WEBAUTHN_RP_ID = os.environ.get("OTP_WEBAUTHN_RP_ID") or urlsplit(SITE_URL).hostname or "localhost"
+OTP_WEBAUTHN_RP_NAME = os.environ.get("OTP_WEBAUTHN_RP_NAME") or OTP_TOTP_ISSUER
+OTP_WEBAUTHN_ALLOWED_ORIGINS = envlist("OTP_WEBAUTHN_ALLOWED_ORIGINS", SITE_URL or "http://localhost:8000")
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # The licence of the open data and the published documents, as the data package and the
 # catalogue (/donnees/) declare it: Licence Ouverte 2.0 (Etalab) by default, the licence French
 # public bodies publish under; set both to the convention's own licence.

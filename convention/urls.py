@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import PasswordResetView
 from follow.views import privacy
 
 from . import views
@@ -15,6 +16,12 @@ urlpatterns = [
     path(".well-known/security.txt", views.security_txt, name="security-txt"),
     # Before the admin's own: its «view on site» shortcut, for what the user may view only.
     path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
+    # Staff accounts: invitations, password reset, the second factor. The reset form's name is
+    # the one the admin's log-in page links to («Mot de passe oublié ?»).
+    path("comptes/mot-de-passe/", PasswordResetView.as_view(), name="admin_password_reset"),
+    path("comptes/", include("accounts.urls")),
+    # Passkeys (django-otp-webauthn): the JSON steps its script calls, and its messages.
+    path("comptes/webauthn/", include("accounts.webauthn_urls", namespace="otp_webauthn")),
     path("admin/", admin.site.urls),
 ]
 

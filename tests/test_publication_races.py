@@ -14,7 +14,6 @@ import time
 
 import pytest
 from django.db import connection, connections, transaction
-from django.test import Client
 from django.urls import reverse
 
 from assessments.models import Assessment, CommitteeReview, CommitteeVersion
@@ -22,6 +21,7 @@ from assessments.publication import committee_publish
 from proposals.models import YearlyStatus
 from reports.models import AnnualReview, Deliberation, ReviewEntry
 from reports.publication import review_open_correction, review_publish
+from tests.conftest import logged_in
 from tests.factory import make_assembly, make_assessment, make_proposal, make_review, set_status
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -76,12 +76,6 @@ def race(publish, write):
         if "error" in box:
             raise box["error"]
     return write_box["result"]
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

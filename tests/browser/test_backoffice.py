@@ -2,10 +2,14 @@
 a clerk publishes that year, and the public table shows the new status."""
 
 import pytest
+from django.contrib.auth.models import User
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.services import second_factor_required
 from proposals.models import Proposal
 from proposals.services import last_allowed_year
 from reports.models import AnnualReview
+from tests.accounts.helpers import totp_code
 from tests.factory import make_review
 
 PASSWORD = "motdepasse-test"
@@ -24,7 +28,12 @@ def log_in(browser, clermont_live):
         page.goto(f"{clermont_live.url}/admin/")
         page.fill("#id_username", username)
         page.fill("#id_password", PASSWORD)
+        user = User.objects.get(username=username)
+        device = TOTPDevice.objects.create(user=user, name="Téléphone") if second_factor_required(user) else None
         page.click("input[type=submit]")
+        if device is not None:  # the second step, with the authenticator app's code
+            page.fill("#id_code", totp_code(device.bin_key))
+            page.click("input[type=submit]")
         page.wait_for_selector("#user-tools")
         return page
 

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 
 from proposals.models import Axis, Proposal, Status
+from tests.conftest import logged_in
 from tests.factory import make_axis, make_proposal, make_review, set_status
 from tests.snapshots import replayed
 
@@ -20,9 +21,7 @@ def grant_preview(user):
 @pytest.fixture
 def previewer_client(clerk) -> Client:
     """A clerk allowed to preview draft reviews."""
-    client = Client()
-    client.force_login(grant_preview(clerk))
-    return client
+    return logged_in(grant_preview(clerk))
 
 
 @dataclass

@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.urls import NoReverseMatch, reverse
 
+from accounts.services import invitation_create
 from assessments.models import Assessment, AssessmentSource, AxisStatement, CommitteeReview
 from proposals.models import Convention
 from reports.models import AnnualReview, Deliberation
@@ -87,6 +88,9 @@ SUPERUSER_EXCEPTIONS = {
     "follow.message": "",
     "follow.announcement": "",
     "django_tasks_database.dbtaskresult": "",
+    # Invitations are added (their own form: an address and a role), sent again or revoked from
+    # their page, never changed; superusers only (accounts/admin.py).
+    "accounts.invitation": "ad",
 }
 
 
@@ -150,6 +154,7 @@ def world(db):
     AccessAttempt.objects.create(**attempt, get_data="", post_data="", failures_since_start=1)
     AccessLog.objects.create(**attempt)
     AccessFailureLog.objects.create(**attempt, locked_out=False)
+    invitation_create(email="invitee@example.org", role=Group.objects.get(name="Rédaction"), invited_by=None)
 
 
 def admin_url(model_admin, view: str, *args) -> str | None:
