@@ -4,15 +4,12 @@ preview every document and publish the year."""
 from django.contrib import admin
 from django.db import models
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import HistoryAdmin, ReadOnlyAdminMixin
-from proposals.models import Proposal
 from publishing.admin import PublishedRecordAdmin, YearLockedRowAdmin
 
 from .models import AnnualReview, Assembly, Deliberation, ReviewVersion
-from .publication import ADMIN_PUBLISH_MAX_PROPOSALS
 
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
@@ -61,15 +58,6 @@ class AnnualReviewAdmin(PublishedRecordAdmin, HistoryAdmin):
         page = format_html('<a href="{}">{}</a>', review.get_absolute_url(), _("page"))
         files = format_html_join(" · ", '<a href="{1}">{0}</a>', review.document_links())
         return format_html("{} · {}", page, files)
-
-    def publish_refusal(self, review) -> str:
-        if Proposal.objects.count() <= ADMIN_PUBLISH_MAX_PROPOSALS:
-            return ""
-        return gettext(
-            "Ce bilan compte plus de %(max)s propositions : sa publication (documents compris) "
-            "dépasse la durée d'une requête web. Publiez-le depuis le serveur avec la commande "
-            "« python manage.py publish_review %(year)s »."
-        ) % {"max": ADMIN_PUBLISH_MAX_PROPOSALS, "year": review.year}
 
 
 @admin.register(Assembly)
