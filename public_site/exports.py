@@ -31,6 +31,7 @@ from proposals.spreadsheet import neutralise, neutralise_row
 from reports.charts import rate_chart, status_chart
 from reports.documents import filename, forget_documents
 from reports.formats import FORMATS
+from reports.models import ReviewDocument
 from reports.rows import PROPOSAL_COLUMNS, proposal_rows
 from reports.summary import ReviewReport, review_report
 
@@ -320,9 +321,14 @@ def _attachments(report: ReviewReport, base_url: str) -> list:
     when = report.identity.published_at if report.identity else _situation_time(report.review)
     when = when.astimezone(datetime.UTC) if when.tzinfo else when
     number = report.identity.number if report.identity else None
+    stored = {}
+    if report.identity is not None and base_url == settings.SITE_URL:
+        # A publication stores the CSV and the JSON before the PDF: the very bytes, not rendered twice.
+        documents = ReviewDocument.objects.filter(version_id=report.review_year.version_id, fmt__in=["csv", "json"])
+        stored = {fmt: bytes(content) for fmt, content in documents.values_list("fmt", "content")}
     return [
         Attachment(
-            file_obj=io.BytesIO(render(report, base_url)),
+            file_obj=io.BytesIO(stored[fmt] if fmt in stored else render(report, base_url)),
             name=filename(report.year, fmt, number=number, draft=report.is_draft),
             description=str(FORMATS[fmt].label_for(Convention.current())),
             created=when,

@@ -17,7 +17,14 @@ from publishing.models import Publication
 from publishing.workflow import publication_request, publication_run
 from reports import formats
 from reports.models import AnnualReview, ReviewDocument, ReviewEntry, ReviewVersion
-from tests.factory import make_assessment, make_proposal, make_review, run_queued_publications, set_status
+from tests.factory import (
+    make_assessment,
+    make_convention,
+    make_proposal,
+    make_review,
+    run_queued_publications,
+    set_status,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -313,3 +320,23 @@ def test_the_real_worker_runs_the_publication(clerk):
     assert AnnualReview.objects.get(pk=review.pk).is_published
     assert Publication.objects.get().state == "done"
     assert DBTaskResult.objects.get(task_path="publishing.workflow.run_publication").status == "SUCCESSFUL"
+
+
+# Freezing, the five documents (their proposal rows above all) and the announcement read and
+# write in bulk: the same queries whatever the convention's size.
+PUBLICATION_QUERIES = 81
+
+
+@pytest.mark.parametrize("size", [10, 40])
+def test_a_publication_takes_as_many_queries_at_any_size(db, size):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_convention(size)
+    review = make_review(2025, published=False)
+    publication, _created = publication_request(review, queue=False)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert publication_run(publication.pk).state == "done"
+
+    assert len(queries) == PUBLICATION_QUERIES, "\n".join(query["sql"][:150] for query in queries)
