@@ -323,8 +323,9 @@ def test_the_real_worker_runs_the_publication(clerk):
 
 
 # Freezing, the five documents (their proposal rows above all) and the announcement read and
-# write in bulk: the same queries whatever the convention's size.
-PUBLICATION_QUERIES = 81
+# write in bulk: the same queries whatever the convention's size (PostgreSQL writes the progress
+# from a connection of its own, not counted here).
+PUBLICATION_QUERIES = {"sqlite": 81, "postgresql": 74}
 
 
 @pytest.mark.parametrize("size", [10, 40])
@@ -339,4 +340,4 @@ def test_a_publication_takes_as_many_queries_at_any_size(db, size):
     with CaptureQueriesContext(connection) as queries:
         assert publication_run(publication.pk).state == "done"
 
-    assert len(queries) == PUBLICATION_QUERIES, "\n".join(query["sql"][:150] for query in queries)
+    assert len(queries) == PUBLICATION_QUERIES[connection.vendor], "\n".join(query["sql"][:150] for query in queries)
