@@ -172,8 +172,11 @@ class _Progress:
             )
 
     def close(self) -> None:
+        """Close the second connection; a step told afterwards (the warming, when the
+        publication ran inside an outer transaction) is written on the main one."""
         if self.side is not None:
             self.side.close()
+            self.side = None
 
 
 def _failure_message(error: Exception, publication: Publication, step: str) -> str:
