@@ -13,11 +13,14 @@ class PublicSiteConfig(AppConfig):
 
     def ready(self):
         from core.cache import warm_published_pages
+        from reports.formats import render_documents_with
         from reports.models import AnnualReview
 
-        from .exports import store_published_documents
+        from .exports import forget_published_documents, render_stored_document
 
+        # A review's publication stores its five documents, rendered here (its own step each).
+        render_documents_with(render_stored_document)
         # Publication day: the pages a published record changes are rendered before visitors ask.
         published.connect(warm_published_pages, dispatch_uid="public_site.warm_published_pages")
-        # A review's five documents are rendered once, at publication, and stored with its version.
-        published.connect(store_published_documents, sender=AnnualReview, dispatch_uid="public_site.store_documents")
+        # This process's copies of the earlier documents are forgotten.
+        published.connect(forget_published_documents, sender=AnnualReview, dispatch_uid="public_site.forget_documents")

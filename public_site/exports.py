@@ -1,4 +1,4 @@
-"""The review as documents: PDF, XLSX, ODS, CSV and JSON, as bytes, and their storing at publication.
+"""The review as documents: PDF, XLSX, ODS, CSV and JSON, as bytes (stored by each publication).
 
 The views and the `export_report` command both call `export_review`, so a document
 downloaded from the site and one written by the command are the same bytes. Documents are
@@ -13,7 +13,6 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import pydyf  # WeasyPrint's PDF writer: the PDF's objects, in a finisher
@@ -32,7 +31,7 @@ from proposals.spreadsheet import neutralise, neutralise_row
 from reports.charts import rate_chart, status_chart
 from reports.documents import filename, forget_documents
 from reports.formats import FORMATS
-from reports.models import ReviewDocument, ReviewVersion
+from reports.models import ReviewDocument
 from reports.rows import PROPOSAL_COLUMNS, proposal_rows
 from reports.summary import ReviewReport, review_report
 
@@ -334,9 +333,14 @@ def _attachments(report: ReviewReport, base_url: str) -> list:
     when = report.identity.published_at if report.identity else _situation_time(report.review)
     when = when.astimezone(datetime.UTC) if when.tzinfo else when
     number = report.identity.number if report.identity else None
+    stored = {}
+    if report.identity is not None and base_url == settings.SITE_URL:
+        # A publication stores the CSV and the JSON before the PDF: the very bytes, not rendered twice.
+        documents = ReviewDocument.objects.filter(version_id=report.review_year.version_id, fmt__in=["csv", "json"])
+        stored = {fmt: bytes(content) for fmt, content in documents.values_list("fmt", "content")}
     return [
         Attachment(
-            file_obj=io.BytesIO(render(report, base_url)),
+            file_obj=io.BytesIO(stored[fmt] if fmt in stored else render(report, base_url)),
             name=filename(report.year, fmt, number=number, draft=report.is_draft),
             description=str(FORMATS[fmt].label_for(Convention.current())),
             created=when,
@@ -373,20 +377,14 @@ RENDERERS = {
 }
 
 
-def store_documents(version: ReviewVersion, progress: Callable[[str], None] | None = None) -> None:
-    """Render the five documents of `version` from its record and store them."""
-    for fmt in FORMATS:
-        if progress:
-            progress(fmt)
-        content = export_review(version.review, fmt, base_url=settings.SITE_URL)
-        ReviewDocument.build(version, fmt, content).save()
+def render_stored_document(review, fmt: str) -> bytes:
+    """The document `fmt` of `review`'s latest published version, as its publication stores it
+    (`reports.formats.render_document`): the proposals' links absolute, under SITE_URL."""
+    return export_review(review, fmt, base_url=settings.SITE_URL)
 
 
-def store_published_documents(sender, version, documents: bool = True, progress=None, **kwargs) -> None:
-    """Receiver of `publishing.signals.published` for reviews, in the publication's transaction
-    (a failure leaves the review as it was): store the version's documents (unless
-    `documents=False`), and forget this process's copies of the earlier ones."""
-    if documents:
-        store_documents(version, progress)
+def forget_published_documents(sender, **kwargs) -> None:
+    """Receiver of `publishing.signals.published` for reviews: forget this process's copies of
+    the earlier documents, now and once the publication is committed."""
     forget_documents()
     transaction.on_commit(forget_documents)

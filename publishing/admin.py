@@ -7,22 +7,29 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from .models import PUBLICATION_FIELDS
-from .services import PublicationError, open_correction, publish_record
+from .services import PublicationError, open_correction
+from .workflow import latest_publication, publication_request
+
+# The progress page reloads itself this often while a publication is under way (no JavaScript).
+PROGRESS_REFRESH_SECONDS = 2
 
 
 class PublishedRecordAdmin:
     """The back office of a `PublishedRecord`: the change page lists the versions and offers
-    «Publier» (a confirmation page, then the publication) and «Ouvrir un rectificatif».
+    «Publier» (a confirmation page, then the publication, queued for the worker, and its
+    progress page) and «Ouvrir un rectificatif».
     Mixed before the model admin. Its wording: the messages below (with `%(year)s` and
     `%(number)s`) and the blocks of `admin/publishing/change_form.html` and
     `publish_confirm.html`, which each record's templates fill."""
 
     change_form_template = "admin/publishing/change_form.html"
     publish_confirm_template = "admin/publishing/publish_confirm.html"
+    publish_progress_template = "admin/publishing/publish_progress.html"
     shown_fields = []  # read-only fields the admin computes (e.g. links)
     publish_title = ""
     correction_publish_title = ""
@@ -80,6 +87,7 @@ class PublishedRecordAdmin:
             **(extra_context or {}),
             "can_publish": request.user.has_perm(self.publish_permission),
             "versions": record.versions.order_by("-number") if record else [],
+            "publication": latest_publication(record) if record else None,
         }
         return super().change_view(request, object_id, form_url, extra_context=extra_context)
 
@@ -88,6 +96,11 @@ class PublishedRecordAdmin:
         return [
             path("<int:object_id>/publier/", self.admin_site.admin_view(self.publish_view), name=f"{prefix}_publish"),
             path(
+                "<int:object_id>/publication/",
+                self.admin_site.admin_view(self.progress_view),
+                name=f"{prefix}_publication",
+            ),
+            path(
                 "<int:object_id>/rectifier/",
                 self.admin_site.admin_view(self.correction_view),
                 name=f"{prefix}_correct",
@@ -95,36 +108,33 @@ class PublishedRecordAdmin:
             *super().get_urls(),
         ]
 
-    def publish_refusal(self, record) -> str:
-        """Why the back office does not publish `record` itself (French), or ""."""
-        return ""
+    def _url(self, name: str, record) -> str:
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}", args=[record.pk])
 
     def publish_view(self, request, object_id):
-        """POST from the «Publier» button shows a confirmation; POST with `confirm` publishes
-        (the record, or its open rectificatif). Any other method (reloading the confirmation
-        page) goes back to the record."""
+        """POST from the «Publier» button shows a confirmation; POST with `confirm` queues the
+        publication (the record, or its open rectificatif) and answers with its progress page.
+        A publication already under way is shown rather than started again. Any other method
+        (reloading the confirmation page) goes back to the record."""
         if not request.user.has_perm(self.publish_permission):
             raise PermissionDenied
         record = get_object_or_404(self.model, pk=object_id)
-        change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[record.pk])
+        change_url = self._url("change", record)
         if request.method != "POST":
-            return redirect(change_url)
-        if record.is_locked:
-            self.message_user(request, record.already_published_message % {"year": record.year}, messages.WARNING)
-            return redirect(change_url)
-        refusal = self.publish_refusal(record)
-        if refusal:
-            self.message_user(request, refusal, messages.ERROR)
             return redirect(change_url)
         form = self.publish_form(record, request.POST if "confirm" in request.POST else None)
         if "confirm" in request.POST and (form is None or form.is_valid()):
             try:
-                version = publish_record(record, user=request.user)
+                publication_request(record, user=request.user)
             except PublicationError as error:
                 self.message_user(request, str(error), messages.ERROR)
                 return redirect(change_url)
-            message = self.correction_published_message if version.is_correction else self.published_message
-            self.message_user(request, message % {"year": record.year, "number": version.number}, messages.SUCCESS)
+            return redirect(self._url("publication", record))
+        publication = latest_publication(record)
+        if publication is not None and publication.is_under_way:
+            return redirect(self._url("publication", record))
+        if record.is_locked:
+            self.message_user(request, record.already_published_message % {"year": record.year}, messages.WARNING)
             return redirect(change_url)
         title = self.correction_publish_title if record.correction_is_open else self.publish_title
         context = {
@@ -142,6 +152,31 @@ class PublishedRecordAdmin:
         """The confirmation's own questions (a form of the record's app, bound to `data` when
         confirmed), or None: the publication waits until it is valid."""
         return None
+
+    def progress_view(self, request, object_id):
+        """The progress of the record's latest publication: its steps, a bar and what remains,
+        reloading itself while under way; the reason of a failure, with «Relancer»."""
+        if not request.user.has_perm(self.publish_permission):
+            raise PermissionDenied
+        record = get_object_or_404(self.model, pk=object_id)
+        publication = latest_publication(record)
+        if publication is None:
+            return redirect(self._url("change", record))
+        done_message = self.correction_published_message if publication.number > 1 else self.published_message
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Publication : %(record)s") % {"record": record},
+            "opts": self.opts,
+            "record": record,
+            "publication": publication,
+            "done_message": done_message % {"year": publication.year, "number": publication.number},
+            "refresh_seconds": PROGRESS_REFRESH_SECONDS
+            if publication.is_under_way or publication.state == publication.State.PUBLISHED
+            else None,
+            "change_url": self._url("change", record),
+            "publish_url": self._url("publish", record),
+        }
+        return TemplateResponse(request, self.publish_progress_template, context)
 
     @method_decorator(require_POST)
     def correction_view(self, request, object_id):

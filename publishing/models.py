@@ -10,6 +10,8 @@ and the committee's year are two uses of it (as wagtail's pages share `DraftStat
   when, by whom and why; rows are only ever added.
 - `YearLockedRow`: a row of a year that a published record locks (a status, a source, an
   assessment, a deliberation): the one lock rule, checked on every path (clean, save, delete).
+- `Publication`: one run of the publication workflow (queued by «Publier», run by the worker):
+  its steps, how far it went, and why it failed; at most one under way per record.
 - `CitedSource`: the fields of a source (label, URL, reference, date) and their one serialiser;
   `FrozenEntry`: a row as a version froze it, with its sources as they were (`FrozenSource`).
 
@@ -29,6 +31,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .services import publish_record
+
+# A publication under way tells its progress at each step; one that has not for this long was
+# abandoned (its worker was killed: its transaction rolled back, nothing was published).
+PUBLICATION_STALE_AFTER = datetime.timedelta(minutes=10)
 
 PUBLICATION_FIELDS = ["published_at", "correction_reason", "correction_opened_at"]
 
@@ -240,6 +246,25 @@ class PublishedRecord(models.Model):
         """The public pages a publication of this record changes."""
         return []
 
+    def document_steps(self) -> list[tuple[str, str]]:
+        """(key, French label) of each document a publication stores, in order."""
+        return []
+
+    def store_document(self, version, key: str) -> None:
+        """Render and store the document `key` of the new `version` (in its transaction)."""
+        raise NotImplementedError
+
+    freeze_label = _("Figer la version publiée")
+
+    def publication_steps(self, *, documents: bool = True) -> list[tuple[str, str]]:
+        """(key, French label) of every step of a publication, in order: what its progress shows."""
+        return [
+            ("freeze", str(self.freeze_label)),
+            *((key, str(label)) for key, label in (self.document_steps() if documents else [])),
+            ("announce", str(_("Annonce aux abonnés"))),
+            ("warm", str(_("Préparation des pages publiques"))),
+        ]
+
     # A published record's own fields change only through a rectificatif, and its year never.
     # Checked in clean() for the forms, and in save() for the paths that skip clean();
     # publication itself only writes the fields it manages (PUBLICATION_FIELDS), which stay free.
@@ -376,6 +401,118 @@ class YearLockedRow(models.Model):
     def clean(self):
         super().clean()
         self.check_years_open(self.record_years())
+
+
+class PublicationQuerySet(models.QuerySet):
+    def of(self, record):
+        """The publications of `record`, latest first."""
+        return self.filter(record_type=record._meta.label_lower, record_id=record.pk).order_by("-pk")
+
+    def under_way(self):
+        return self.filter(state__in=Publication.ACTIVE)
+
+
+class Publication(models.Model):
+    """One run of a record's publication: queued by «Publier» (or `publish_review`), run by the
+    worker (`services.publication_run`), step by step; the record becomes public with its last
+    stored step (one transaction), then its pages are warmed. Rows are kept as the history of
+    what was tried, failures included."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("en attente")
+        RUNNING = "running", _("en cours")
+        PUBLISHED = "published", _("publiée, pages en préparation")
+        DONE = "done", _("terminée")
+        FAILED = "failed", _("échouée")
+
+    ACTIVE = [State.QUEUED, State.RUNNING]
+
+    record_type = models.CharField(max_length=100)  # the record's model label: "reports.annualreview"
+    record_id = models.PositiveIntegerField()
+    year = models.PositiveSmallIntegerField(_("année"))
+    number = models.PositiveSmallIntegerField(_("version"))  # the version it publishes
+    state = models.CharField(_("état"), max_length=20, choices=State, default=State.QUEUED)
+    steps = models.JSONField(_("étapes"), default=list)  # their labels, in French, in order
+    done = models.PositiveSmallIntegerField(_("étapes faites"), default=0)
+    error = models.TextField(_("motif de l'échec"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("demandée par"),
+    )
+    requested_at = models.DateTimeField(_("demandée le"), default=timezone.now)
+    heartbeat_at = models.DateTimeField(_("dernière nouvelle"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finie le"), null=True, blank=True)
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        constraints = [
+            # Two clicks on «Publier» (two clerks, a double submit) make one publication: the
+            # second insert fails and gets the first one's page.
+            models.UniqueConstraint(
+                fields=["record_type", "record_id"],
+                condition=models.Q(state__in=["queued", "running"]),
+                name="publishing_publication_one_under_way",
+            ),
+        ]
+        indexes = [
+            # The record's change page and the progress page read its latest publication.
+            models.Index(fields=["record_type", "record_id", "-id"], name="publishing_pub_record_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.record_type} {self.year} v{self.number} ({self.state})"
+
+    @property
+    def is_under_way(self) -> bool:
+        return self.state in self.ACTIVE
+
+    @property
+    def is_published(self) -> bool:
+        return self.state in (self.State.PUBLISHED, self.State.DONE)
+
+    def is_stale(self, now=None) -> bool:
+        """Under way, yet without news for PUBLICATION_STALE_AFTER: its worker died (or none
+        ran it), and a new publication may replace it."""
+        return self.is_under_way and self.heartbeat_at < (now or timezone.now()) - PUBLICATION_STALE_AFTER
+
+    @property
+    def total(self) -> int:
+        return len(self.steps)
+
+    @property
+    def current_step(self) -> str:
+        """The step being done (or the one it failed at), "" when none."""
+        if self.state in (self.State.QUEUED, self.State.DONE) or self.done >= self.total:
+            return ""
+        return self.steps[self.done]
+
+    @property
+    def remaining_steps(self) -> list[str]:
+        """The steps after the current one."""
+        return self.steps[self.done + 1 :] if self.current_step else []
+
+    def step_list(self) -> list[tuple[str, str]]:
+        """(label, "done" | "current" | "failed" | "todo") of each step, for the progress page."""
+        states = []
+        for index, label in enumerate(self.steps):
+            if index < self.done or self.state == self.State.DONE:
+                state = "done"
+            elif index == self.done and self.state == self.State.FAILED:
+                state = "failed"
+            elif index == self.done and self.state in (self.State.RUNNING, self.State.PUBLISHED):
+                state = "current"
+            else:
+                state = "todo"
+            states.append((label, state))
+        return states
 
 
 class CitedSource(models.Model):

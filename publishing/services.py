@@ -1,10 +1,14 @@
 """Publishing a record, and correcting it in the open: one workflow for every kind of record
-(the record's model says what it checks and freezes, `models.PublishedRecord`).
+(the record's model says what it checks, freezes and stores, `models.PublishedRecord`).
 
-`publish_record` freezes the record into a new version and sends `signals.published` inside
-its transaction: what follows a publication (storing documents, warming pages, mailing
-followers) listens to it. A failure anywhere leaves the record as it was.
+`publish_record` does the publication's steps in one transaction, each told to `progress`:
+it freezes the record into a new version («freeze»), stores its documents (one step each,
+`record.document_steps()`), then announces it («announce»: `signals.published`, which what
+follows a publication listens to: the page cache, the followers). A failure anywhere leaves
+the record as it was. The back office runs it in the worker (`workflow`).
 """
+
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,12 +21,23 @@ class PublicationError(Exception):
     """Why a record cannot be published or corrected now (a French message for the clerk)."""
 
 
-def publish_record(record, *, user=None, when=None, **announce):
+def publish_record(
+    record,
+    *,
+    user=None,
+    when=None,
+    documents: bool = True,
+    progress: Callable[[str], None] | None = None,
+    **announce,
+):
     """Publish `record` (version 1), or its open rectificatif (the next version), and return
-    the version. `announce`: more for the receivers of `published` (e.g. `documents=False`,
-    `progress`). Raises PublicationError when the record is published without an open
-    rectificatif, or refuses (`publication_refusal`)."""
+    the version. `progress(step)` is told each step as it starts («freeze», each document's key,
+    «announce»), once the record's row is locked. `documents=False` stores none (tests that
+    never read them). `announce`: more for the receivers of `published`. Raises
+    PublicationError when the record is published without an open rectificatif, or refuses
+    (`publication_refusal`); any error of a step leaves the record as it was."""
     model = type(record)
+    progress = progress or (lambda step: None)
     with transaction.atomic():
         record = model.objects.select_for_update().get(pk=record.pk)
         if record.is_locked:
@@ -30,6 +45,7 @@ def publish_record(record, *, user=None, when=None, **announce):
         refusal = record.publication_refusal()
         if refusal:
             raise PublicationError(refusal)
+        progress("freeze")
         previous = record.latest_version()
         when = when or timezone.now()
         version = record.versions.create(
@@ -46,6 +62,11 @@ def publish_record(record, *, user=None, when=None, **announce):
         record.correction_opened_at = None
         record._history_user = user
         record.save()
+        if documents:
+            for key, _label in record.document_steps():
+                progress(key)
+                record.store_document(version, key)
+        progress("announce")
         published.send(model, record=record, version=version, previous=previous, **announce)
     return version
 

@@ -5,16 +5,14 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import HistoryAdmin, ReadOnlyAdminMixin
-from proposals.models import Proposal
 from publishing.admin import PublishedRecordAdmin, YearLockedRowAdmin
 from publishing.correction_admin import OpenCorrectionAdmin
 
 from .models import AnnualReview, Assembly, Deliberation, ReviewVersion
-from .publication import ADMIN_PUBLISH_MAX_PROPOSALS, PublishReviewForm
+from .publication import PublishReviewForm
 
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
@@ -109,15 +107,6 @@ class AnnualReviewAdmin(OpenCorrectionAdmin, PublishedRecordAdmin, HistoryAdmin)
 
     def publish_form(self, review, data):
         return PublishReviewForm(review, data)
-
-    def publish_refusal(self, review) -> str:
-        if Proposal.objects.count() <= ADMIN_PUBLISH_MAX_PROPOSALS:
-            return ""
-        return gettext(
-            "Ce bilan compte plus de %(max)s propositions : sa publication (documents compris) "
-            "dépasse la durée d'une requête web. Publiez-le depuis le serveur avec la commande "
-            "« python manage.py publish_review %(year)s »."
-        ) % {"max": ADMIN_PUBLISH_MAX_PROPOSALS, "year": review.year}
 
 
 @admin.register(Assembly)

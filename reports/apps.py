@@ -20,3 +20,9 @@ class ReportsConfig(AppConfig):
     def ready(self):
         # Models and the modules that use them load once the app registry is ready.
         post_migrate.connect(freeze_after_migrate, sender=self)
+        # A publication stopped by a full or read-only disk says so (and what to do), in the
+        # back office's progress page as in `publish_review`.
+        from core.disk import ADVICE, disk_message
+        from publishing.workflow import failure_explainers
+
+        failure_explainers.append(lambda error: disk_message(error) and f"{disk_message(error)} {ADVICE}")

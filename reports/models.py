@@ -23,6 +23,7 @@ from core.text import CleanOnReadTextField, CleanTextModel
 from proposals.models import UNTITLED, Axis, Project, Proposal, Status, YearlyStatus
 from publishing.models import FrozenEntry, PublishedRecord, PublishedRecordQuerySet, PublishedVersion, YearLockedRow
 
+from .formats import render_document
 from .formatting import fr_date
 
 
@@ -83,6 +84,17 @@ class AnnualReview(PublishedRecord, CleanTextModel):
         tests that measure pages only: a version without stored documents renders them on
         request)."""
         return super().publish(user=user, when=when, documents=with_documents, progress=progress)
+
+    freeze_label = _("Figer le bilan : statuts, chiffres et textes")
+
+    def document_steps(self) -> list[tuple[str, str]]:
+        """The five documents, one step each; the PDF last, as it attaches the CSV and the JSON
+        stored before it."""
+        order = [fmt for fmt in DOCUMENT_FORMATS if fmt != "pdf"] + ["pdf"]
+        return [(fmt, _("Document %(format)s") % {"format": fmt.upper()}) for fmt in order]
+
+    def store_document(self, version: "ReviewVersion", key: str) -> None:
+        ReviewDocument.build(version, key, render_document(self, key)).save()
 
     def shows_correction_to(self, user) -> bool:
         """Whether `user` may read this review as its open rectificatif will make it (the

@@ -1,9 +1,10 @@
 """Publishing a review: the one publication (`publishing.services`) applied to reviews.
 
 A publication freezes what the review says as of its year into a new `ReviewVersion` (the
-review's hooks, `AnnualReview.freeze`); the public layer, a receiver of
-`publishing.signals.published`, then renders the five documents from that record and stores
-them in the same transaction (`public_site.exports.store_published_documents`).
+review's hooks, `AnnualReview.freeze`), then renders the five documents from that record and
+stores them, one step each, in the same transaction (`AnnualReview.store_document`). The back
+office runs it in the worker, with its progress (`publishing.workflow`); `publish_review` runs
+the same workflow in its own process.
 """
 
 from collections.abc import Callable
@@ -18,7 +19,6 @@ from publishing.services import PublicationError, open_correction, publish_recor
 from .models import AnnualReview, ReviewVersion
 
 __all__ = [
-    "ADMIN_PUBLISH_MAX_PROPOSALS",
     "PublicationError",
     "PublishReviewForm",
     "check_statuses_entered",
@@ -26,10 +26,6 @@ __all__ = [
     "review_open_correction",
     "review_publish",
 ]
-
-# Above this many proposals, publishing takes longer than a web request may (the PDF lists
-# every proposal): the back office points to `manage.py publish_review` instead.
-ADMIN_PUBLISH_MAX_PROPOSALS = 1000
 
 
 def statuses_entered(year: int) -> int:
@@ -88,12 +84,10 @@ def review_publish(
     with_documents: bool = True,
     no_status_acknowledged: bool = False,
 ) -> ReviewVersion:
-    """Publish `review` (version 1), or its open rectificatif (the next version); see
-    `AnnualReview.publish`. `progress(step)` is told each step (the command shows it). A year
+    """Publish `review` (version 1), or its open rectificatif (the next version), here and now;
+    see `AnnualReview.publish`. `progress(step)` is told each step's key as it starts. A year
     without a status of its own is refused unless `no_status_acknowledged`."""
     check_statuses_entered(review, no_status_acknowledged=no_status_acknowledged)
-    if progress:
-        progress("statuts")
     return publish_record(review, user=user, when=when, documents=with_documents, progress=progress)
 
 

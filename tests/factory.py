@@ -176,3 +176,31 @@ def publish_committee(year: int, statement: str = "", **kwargs):
 
     review, _ = CommitteeReview.objects.get_or_create(year=year, defaults={"statement": statement})
     return committee_publish(review, **kwargs)
+
+
+def run_queued_publications() -> int:
+    """Run the publications «Publier» queued, as the worker (`manage.py db_worker`) runs a task,
+    here, in the test's transaction (the worker's own loop reconnects, which a rolled-back test
+    cannot). Returns how many ran."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    from publishing.workflow import run_publication
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="tests",
+        excluded_queue_names=[],
+    )
+    queued = list(DBTaskResult.objects.ready().filter(task_path=run_publication.module_path))
+    for result in queued:
+        result.claim(worker.worker_id)
+        worker.run_task(result)
+        result.refresh_from_db()
+        assert result.status == "SUCCESSFUL", result.traceback
+    return len(queued)

@@ -11,7 +11,7 @@ from assessments.publication import PublicationError, committee_open_correction,
 from reports.models import ReviewDocument
 from reports.publication import review_open_correction, review_publish
 from tests.assessments.conftest import build_two_voices
-from tests.factory import make_assessment, make_proposal
+from tests.factory import make_assessment, make_proposal, run_queued_publications
 from tests.pdf_checks import conformance_failures
 from tests.reports.test_review_documents import pdf_text
 
@@ -37,6 +37,7 @@ def test_the_committee_publishes_from_the_back_office(committee_client, db):
 
     assert "Oui, publier l'avis 2025" in confirmation.content.decode()
     assert response.status_code == 302
+    assert run_queued_publications() == 1
     version = CommitteeVersion.objects.get()
     assert (version.number, version.published_by.username) == (1, "comite")
     assert version.entries.count() == 6
@@ -99,6 +100,7 @@ def test_a_rectificatif_corrects_in_the_open(committee_client, citizen, two_voic
     assert "Rien n&#x27;a bougé." not in citizen.get("/propositions/fret/").content.decode()
 
     committee_client.post(reverse("admin:assessments_committeereview_publish", args=[review.pk]), {"confirm": "1"})
+    run_queued_publications()
 
     assert review.versions.count() == 2
     page = citizen.get("/propositions/fret/").content.decode()

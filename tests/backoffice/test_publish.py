@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from reports.models import AnnualReview
-from tests.factory import make_axis, make_proposal, make_review, set_status
+from tests.factory import make_axis, make_proposal, make_review, run_queued_publications, set_status
 from tests.snapshots import replayed
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +69,7 @@ def test_a_clerk_publishes_the_year(clerk_client, citizen, draft):
     response = clerk_client.post(publish_url(draft), {"confirm": "1"})
 
     assert response.status_code == 302
+    assert run_queued_publications() == 1
     draft.refresh_from_db()
     assert draft.is_published
     assert AnnualReview.objects.latest_published_year() == 2025

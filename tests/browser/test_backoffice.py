@@ -10,7 +10,7 @@ from proposals.models import Proposal
 from proposals.services import last_allowed_year
 from reports.models import AnnualReview
 from tests.accounts.helpers import totp_code
-from tests.factory import make_review
+from tests.factory import make_review, run_queued_publications
 
 PASSWORD = "motdepasse-test"
 
@@ -68,12 +68,16 @@ def test_an_editor_records_a_status_a_clerk_publishes_and_the_public_sees_it(
     editor_page.wait_for_selector(".messagelist .success")
     assert proposal.status_as_of(year) == "underway"
 
-    # The clerk publishes the year, after a confirmation.
+    # The clerk publishes the year, after a confirmation: the worker does it, the page follows it.
     clerk_page = log_in(clerk.username)
     clerk_page.goto(f"{live_server.url}/admin/reports/annualreview/{review.pk}/change/")
     clerk_page.get_by_role("button", name="Publier ce bilan…").click()
     clerk_page.get_by_role("button", name=f"Oui, publier le bilan {year}").click()
-    clerk_page.wait_for_selector(".messagelist .success")
+    clerk_page.wait_for_selector("progress#publication-bar")
+    assert "En attente" in clerk_page.locator(".publication-progress [role=status]").inner_text()
+    assert run_queued_publications() == 1  # what `manage.py db_worker` does
+    clerk_page.reload()
+    assert f"Le bilan {year} est publié" in clerk_page.locator(".publication-progress [role=status]").inner_text()
 
     # The public table shows the new status for that year.
     page.goto(f"{live_server.url}/propositions/?annee={year}")

@@ -7,7 +7,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, connections
 
-from public_site import exports
 from reports.models import AnnualReview, ReviewDocument, ReviewEntry, ReviewVersion
 from tests.factory import make_proposal, make_review, set_status
 
@@ -28,13 +27,14 @@ def cut_this_connection() -> None:
 def test_a_lost_database_during_publish_review_is_said_in_french_and_publishes_nothing(monkeypatch):
     set_status(make_proposal(key="velo"), 2026, "implemented")
     make_review(2026, published=False)
-    store_documents = exports.store_documents
+    store_document = AnnualReview.store_document
 
-    def store_then_lose_the_database(version, progress=None):
-        store_documents(version, progress)  # the statuses are frozen and the documents written…
-        cut_this_connection()  # … when PostgreSQL goes away before the commit
+    def store_then_lose_the_database(review, version, key):
+        store_document(review, version, key)
+        if key == "pdf":  # the statuses are frozen and the five documents written…
+            cut_this_connection()  # … when PostgreSQL goes away before the commit
 
-    monkeypatch.setattr(exports, "store_documents", store_then_lose_the_database)
+    monkeypatch.setattr(AnnualReview, "store_document", store_then_lose_the_database)
 
     with pytest.raises(CommandError, match="La base de données ne répond plus") as raised:
         call_command("publish_review", "2026", verbosity=0)

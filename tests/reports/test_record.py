@@ -12,7 +12,7 @@ from proposals.models import Axis, Project, Proposal, Status, YearlyStatus
 from reports.models import AnnualReview, ReviewDocument, ReviewEntry
 from reports.publication import PublicationError, review_open_correction, review_publish
 from tests.backoffice.helpers import STATUS_HEADERS, spreadsheet, upload
-from tests.factory import make_axis, make_project, make_proposal, make_review, set_status
+from tests.factory import make_axis, make_project, make_proposal, make_review, run_queued_publications, set_status
 from tests.reports.test_review_documents import cold_process
 from tests.snapshots import replayed
 
@@ -245,21 +245,23 @@ def test_export_report_writes_the_stored_bytes(published, tmp_path):
     assert output.read_bytes() == bytes(ReviewDocument.objects.get(fmt="pdf").content)
 
 
-def test_publish_review_command_shows_its_progress(db, capsys):
+def test_publish_review_command_shows_its_progress(db, capsys, django_capture_on_commit_callbacks):
     set_status(make_proposal(axis=make_axis()), 2025, Status.IMPLEMENTED)
     make_review(2025, published=False)
 
-    call_command("publish_review", "2025")
+    with django_capture_on_commit_callbacks(execute=True):  # committed: the pages are warmed
+        call_command("publish_review", "2025")
 
     out = capsys.readouterr().out
-    assert "[#####.] json" in out and "Bilan 2025 publié (version 1)" in out
+    assert "1/8 Figer le bilan" in out
+    assert "[" + "#" * 18 + "." * 12 + "] 6/8 Document PDF" in out
+    assert "8/8 Préparation des pages publiques" in out
+    assert "Bilan 2025 publié (version 1)" in out
     assert ReviewDocument.objects.count() == 5
 
 
-def test_the_admin_points_large_conventions_to_the_command(clerk_client, db, monkeypatch):
-    from reports import admin as reports_admin
-
-    monkeypatch.setattr(reports_admin, "ADMIN_PUBLISH_MAX_PROPOSALS", 1)
+def test_the_admin_publishes_any_size_in_the_background(clerk_client, db):
+    """No size limit: «Publier» queues the publication for the worker, whatever the size."""
     make_proposal(axis=make_axis())
     make_proposal(axis=make_axis())
     review = make_review(2025, published=False)
@@ -267,8 +269,10 @@ def test_the_admin_points_large_conventions_to_the_command(clerk_client, db, mon
     url = reverse("admin:reports_annualreview_publish", args=[review.pk])
     response = clerk_client.post(url, {"confirm": "1"}, follow=True)
 
-    assert "python manage.py publish_review 2025" in response.content.decode()
-    assert not ReviewDocument.objects.exists()
+    assert "publish_review" not in response.content.decode()
+    assert "En attente" in response.content.decode()
+    assert run_queued_publications() == 1
+    assert ReviewDocument.objects.count() == 5
 
 
 def test_an_existing_database_gets_its_published_reviews_frozen_when_it_migrates(citizen, db):

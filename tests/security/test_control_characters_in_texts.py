@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from proposals.models import Proposal
 from reports.models import AnnualReview
 from tests.backoffice.helpers import FORMAT_INDEX, import_errors, spreadsheet, upload
-from tests.factory import make_axis, make_proposal, make_review, set_status
+from tests.factory import make_axis, make_proposal, make_review, run_queued_publications, set_status
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +78,7 @@ def control(request):
 def test_the_feed_survives(citizen, clerk_client, control):
     clerk_client.post(reverse("admin:reports_annualreview_correct", args=[review_pk(2025)]), {"reason": "Erreur"})
     clerk_client.post(reverse("admin:reports_annualreview_publish", args=[review_pk(2025)]), {"confirm": "1"})
+    assert run_queued_publications() == 1
 
     response = citizen.get("/flux/")
 
@@ -125,6 +126,7 @@ def test_the_rectificatif_is_published(clerk_client, citizen, control):
     clerk_client.post(reverse("admin:reports_annualreview_correct", args=[review.pk]), {"reason": "Une erreur"})
 
     clerk_client.post(reverse("admin:reports_annualreview_publish", args=[review.pk]), {"confirm": "1"})
+    assert run_queued_publications() == 1
 
     assert review.versions.count() == 2
     for fmt in ["pdf", "xlsx", "ods", "csv", "json"]:

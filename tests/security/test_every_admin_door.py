@@ -35,6 +35,7 @@ from tests.factory import (
     make_project,
     make_proposal,
     publish_committee,
+    run_queued_publications,
     set_status,
 )
 
@@ -366,6 +367,7 @@ class Walk:
             self.expect(opened == may, f"{'could not open' if may else 'opened'} a rectificatif on {obj!r}")
         else:
             self.client.post(admin_url(model_admin, "publish", obj.pk), {"confirm": "1"})
+            run_queued_publications()
             published = obj.versions.count() > versions
             self.expect(published == may, f"{'could not publish' if may else 'published'} {obj!r}")
 

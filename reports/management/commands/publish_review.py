@@ -1,22 +1,22 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, InterfaceError, OperationalError
 from django.utils.translation import gettext as _
 
-from core import disk
-from core.disk import disk_message
+from publishing.models import Publication
+from publishing.workflow import publication_request, publication_run
 from reports.models import AnnualReview
-from reports.publication import PublicationError, review_publish
+from reports.publication import PublicationError, check_statuses_entered
 
-STEPS = ["statuts", "pdf", "xlsx", "ods", "csv", "json"]
+BAR_WIDTH = 30
 
 
 class Command(BaseCommand):
     help = (
-        "Publie le bilan d'une année (ou son rectificatif ouvert) : fige les statuts, les chiffres et les "
-        "textes du bilan, puis produit et enregistre ses cinq documents. Pour les grandes conventions, "
-        "dont la publication dépasse la durée d'une requête web."
+        "Publie le bilan d'une année (ou son rectificatif ouvert) dans ce processus, avec les mêmes étapes "
+        "que le bouton « Publier » du back office (qui les confie au traitement en arrière-plan) : fige les "
+        "statuts, les chiffres et les textes du bilan, produit et enregistre ses cinq documents, l'annonce "
+        "aux abonnés, puis prépare les pages publiques. Tout ou rien : un échec ne publie rien."
     )
 
     def add_arguments(self, parser):
@@ -33,37 +33,31 @@ class Command(BaseCommand):
             raise CommandError(_("Aucun bilan pour l'année %(year)s.") % {"year": year})
         started = time.monotonic()
 
-        def progress(step: str) -> None:
+        def echo(index: int, total: int, label: str) -> None:
             if verbosity:
-                done = STEPS.index(step)
-                bar = "#" * done + "." * (len(STEPS) - done)
-                self.stdout.write(f"[{bar}] {step} ({time.monotonic() - started:.1f} s)")
+                filled = BAR_WIDTH * index // total
+                bar = "#" * filled + "." * (BAR_WIDTH - filled)
+                self.stdout.write(f"[{bar}] {index + 1}/{total} {label} ({time.monotonic() - started:.1f} s)")
 
         try:
-            version = review_publish(review, progress=progress, no_status_acknowledged=no_status_acknowledged)
+            check_statuses_entered(review, no_status_acknowledged=no_status_acknowledged)
+            publication, created = publication_request(review, queue=False)
         except PublicationError as error:
             raise CommandError(str(error)) from error
-        except (OSError, DatabaseError) as error:
-            # The publication is one transaction: it was rolled back. A full or read-only disk
-            # (core/disk.py) is said as such: waiting for the database would not fix it.
-            if disk_message(error):
-                nothing = _("Rien n'a été publié : le bilan %(year)s est resté tel qu'il était.") % {"year": year}
-                raise CommandError(f"{disk_message(error)} {nothing} {disk.ADVICE}") from error
-            if not isinstance(error, OperationalError | InterfaceError):
-                raise
+        if not created:
             raise CommandError(
-                _(
-                    "La base de données ne répond plus. Rien n'a été publié : le bilan %(year)s est resté tel "
-                    "qu'il était. Relancez la commande quand la base répond à nouveau."
-                )
-                % {"year": year}
-            ) from error
+                _("Une publication du bilan %(year)s est déjà en cours (%(state)s) : attendez qu'elle finisse.")
+                % {"year": year, "state": publication.get_state_display()}
+            )
+        publication = publication_run(publication.pk, echo=echo)
+        if publication.state == Publication.State.FAILED:
+            raise CommandError(publication.error)
         self.stdout.write(
             _("Bilan %(year)s publié (version %(number)s) en %(seconds).1f s : %(count)s propositions figées.")
             % {
                 "year": year,
-                "number": version.number,
+                "number": publication.number,
                 "seconds": time.monotonic() - started,
-                "count": version.entries.count(),
+                "count": review.versions.get(number=publication.number).entries.count(),
             }
         )
