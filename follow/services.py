@@ -11,8 +11,8 @@ from redis.exceptions import RedisError
 
 from proposals.models import Axis, Proposal
 
-from .confirmation import send_confirmation
 from .models import Follower, Subscription
+from .tasks import queue_confirmation
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +56,9 @@ def follower_subscribe(*, email: str, proposal: Proposal | None = None, axis: Ax
             if claimed:  # the message sent below lists it
                 Subscription.objects.get_or_create(follower=follower, proposal=proposal, axis=axis)
             asked = None
-    # Sent once the rows are committed, outside the transaction: SMTP can be slow.
+    # Queued for the worker, never sent here: the answer does not wait for any mail server.
     if claimed:
-        send_confirmation(follower, addition=asked)
+        queue_confirmation(follower, addition=asked)
 
 
 @transaction.atomic

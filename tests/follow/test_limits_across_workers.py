@@ -5,13 +5,14 @@ import socket
 
 import pytest
 from django.conf import settings as django_settings
-from django.core import mail
 from django.core.cache import caches
 from django.test import Client
 
 from core import cache_backends
 from follow import services
 from tests.test_cache_outage import ThrowawayRedis
+
+from .mailing import delivered
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def test_two_workers_count_the_same_client(redis, settings, monkeypatch):
         monkeypatch.setattr(services, "cache", worker)
         follow(f"p{n}@example.org")
 
-    assert sorted(message.to[0] for message in mail.outbox) == ["p0@example.org", "p1@example.org"]
+    assert sorted(message.to[0] for message in delivered()) == ["p0@example.org", "p1@example.org"]
 
 
 def test_a_cache_that_does_not_answer_stops_nobody(settings):
@@ -57,4 +58,4 @@ def test_a_cache_that_does_not_answer_stops_nobody(settings):
     answers = [follow("lea@example.org"), follow("lea@example.org"), follow("max@example.org")]
 
     assert {answer.status_code for answer in answers} == {200}
-    assert sorted(message.to[0] for message in mail.outbox) == ["lea@example.org", "max@example.org"]
+    assert sorted(message.to[0] for message in delivered()) == ["lea@example.org", "max@example.org"]
