@@ -8,12 +8,13 @@ pending, for another attempt after a growing delay (FOLLOW_RETRY_SECONDS, double
 to FOLLOW_RETRY_MAX_SECONDS), until FOLLOW_MAX_ATTEMPTS (about two days by default): then it is
 marked failed, with the server's answer, in the back office, where a superuser may send it
 again. A server that cannot be reached or does not answer within FOLLOW_SMTP_TIMEOUT pauses the
-batch: the rest waits as long as the message in hand, and the worker runs other tasks. A worker
-asked to stop (TERM) stops after the message in hand and queues the rest. A worker stopped
-mid-send leaves its claimed messages «sending»: each batch has a watchdog task, queued before
-it sends, that puts them back in the queue after CLAIM_TIMEOUT, queues again those left
-pending (with the same Message-ID, so a copy the server had already accepted is one message to
-the reader's mail client), and ends the follow tasks the dead worker left running.
+batch: the rest waits as long as the message in hand, and so do the batches that start
+meanwhile (PAUSE_KEY), so that the worker runs other tasks. A worker asked to stop (TERM)
+stops after the message in hand and queues the rest. A worker stopped mid-send leaves its
+claimed messages «sending»: each batch has a watchdog task, queued before it sends, that puts
+them back in the queue after CLAIM_TIMEOUT, queues again those left pending (with the same
+Message-ID, so a copy the server had already accepted is one message to the reader's mail
+client), and ends the follow tasks the dead worker left running.
 """
 
 import datetime
@@ -24,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F, Q
@@ -190,6 +192,29 @@ def _release(messages: list[Message]) -> list[int]:
     return ids
 
 
+# Until when the SMTP server is left alone, after it could not be reached or did not answer: the
+# batches that start meanwhile wait without trying (so that a hung server costs one timeout per
+# pause, not one per batch or per confirmation message). In the cache: shared by the workers
+# when Redis is on; a cache that does not answer pauses nothing.
+PAUSE_KEY = "follow:smtp-paused-until"
+
+
+def server_paused_for() -> datetime.timedelta | None:
+    try:
+        until = cache.get(PAUSE_KEY)
+    except Exception:  # noqa: BLE001  a cache that does not answer: try the server
+        return None
+    left = until - timezone.now() if until else None
+    return left if left and left > datetime.timedelta(0) else None
+
+
+def _pause_server(delay: datetime.timedelta) -> None:
+    try:
+        cache.set(PAUSE_KEY, timezone.now() + delay, delay.total_seconds())
+    except Exception:  # noqa: BLE001  the next batch tries the server itself
+        pass
+
+
 def smtp_connection():
     """A connection for one batch, waiting FOLLOW_SMTP_TIMEOUT at most at each step."""
     return get_connection(fail_silently=False, timeout=settings.FOLLOW_SMTP_TIMEOUT)
@@ -221,6 +246,12 @@ def send_messages(
     worker is stopping, the messages not tried yet are returned to send at once (delay 0), by
     another run."""
     later = defaultdict(list)
+    paused = server_paused_for()
+    if paused is not None:  # untouched, uncounted: they wait as long as the pause
+        pending = Message.objects.filter(pk__in=message_ids, state=Message.State.PENDING).order_by("pk")
+        if ids := list(pending.values_list("pk", flat=True)):
+            later[paused] = ids
+        return later
     messages = claim(message_ids)
     if not messages:
         return later
@@ -234,6 +265,7 @@ def send_messages(
             except (smtplib.SMTPException, OSError) as error:
                 if not _refused(error):
                     _drop(connection)
+                    _pause_server(retry_delay(message.attempts))
                     _record_failures(messages[index:], error, later)
                     return later
                 _record_failures([message], error, later)
