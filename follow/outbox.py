@@ -192,26 +192,42 @@ def _release(messages: list[Message]) -> list[int]:
     return ids
 
 
-# Until when the SMTP server is left alone, after it could not be reached or did not answer: the
-# batches that start meanwhile wait without trying (so that a hung server costs one timeout per
-# pause, not one per batch or per confirmation message). In the cache: shared by the workers
-# when Redis is on; a cache that does not answer pauses nothing.
-PAUSE_KEY = "follow:smtp-paused-until"
+# Until when the SMTP server is left alone, after it could not be reached or did not answer, and
+# how many times in a row it failed: the batches that start meanwhile wait without trying it, and
+# each failure in a row doubles the pause (retry_delay), so that a server that hangs costs one
+# FOLLOW_SMTP_TIMEOUT per pause, ever rarer, not one per batch or per confirmation message. In
+# the cache: shared by the workers when Redis is on; a cache that does not answer pauses nothing.
+# A message delivered ends the series.
+PAUSE_KEY = "follow:smtp-paused"
+
+
+def _pause() -> tuple[datetime.datetime, int] | None:
+    try:
+        return cache.get(PAUSE_KEY)
+    except Exception:  # noqa: BLE001  a cache that does not answer: try the server
+        return None
 
 
 def server_paused_for() -> datetime.timedelta | None:
-    try:
-        until = cache.get(PAUSE_KEY)
-    except Exception:  # noqa: BLE001  a cache that does not answer: try the server
-        return None
-    left = until - timezone.now() if until else None
+    """How long the SMTP server is still left alone (None: try it)."""
+    pause = _pause()
+    left = pause[0] - timezone.now() if pause else None
     return left if left and left > datetime.timedelta(0) else None
 
 
-def _pause_server(delay: datetime.timedelta) -> None:
-    try:
-        cache.set(PAUSE_KEY, timezone.now() + delay, delay.total_seconds())
+def _pause_server() -> None:
+    failures = (_pause() or (None, 0))[1] + 1
+    delay = retry_delay(failures)
+    try:  # kept past its end, so that the next failure in a row waits longer
+        cache.set(PAUSE_KEY, (timezone.now() + delay, failures), (delay * 2).total_seconds() + 3600)
     except Exception:  # noqa: BLE001  the next batch tries the server itself
+        pass
+
+
+def _server_answers() -> None:
+    try:
+        cache.delete(PAUSE_KEY)
+    except Exception:  # noqa: BLE001  its pause ends by itself
         pass
 
 
@@ -265,7 +281,7 @@ def send_messages(
             except (smtplib.SMTPException, OSError) as error:
                 if not _refused(error):
                     _drop(connection)
-                    _pause_server(retry_delay(message.attempts))
+                    _pause_server()
                     _record_failures(messages[index:], error, later)
                     return later
                 _record_failures([message], error, later)
@@ -273,6 +289,8 @@ def send_messages(
                 Message.objects.filter(pk=message.pk).update(
                     state=Message.State.SENT, sent_at=timezone.now(), claim="", last_error=""
                 )
+                if index == 0:
+                    _server_answers()
             rest = messages[index + 1 :]
             if rest and stop is not None and stop():
                 later[datetime.timedelta(0)] += _release(rest)

@@ -112,6 +112,7 @@ def hung_smtp_server(settings) -> Iterator[list]:
     try:
         yield accepted
     finally:
+        listener.shutdown(socket.SHUT_RDWR)  # wakes the accept(): close() alone leaves it listening
         listener.close()
         for connection in accepted:
             connection.close()
