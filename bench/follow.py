@@ -9,17 +9,35 @@ bench/follow.py` (a throwaway SQLite file). Not a test: pytest does not collect 
 2. The real worker (`manage.py db_worker --batch`, its own process) runs the tasks the ten
    publications queued: it plans their messages (for the followers there are then) and sends
    them to a local SMTP server (aiosmtpd): messages per second.
+3. The mail server stopped for «an hour», then back: one more rectificatif published while it
+   is away. Shortened 60 times so that it runs in about two minutes: the server is away one
+   minute, and the retry delays are a sixtieth of the real ones (FOLLOW_RETRY_SECONDS=1,
+   FOLLOW_RETRY_MAX_SECONDS=360 for 60 and 6 hours). The worker runs as in production
+   (`db_worker`, its own process); gunicorn serves the site beside it (pages uncached).
+4. A mail server that accepts connections and never answers for 45 s (and until the worker,
+   waiting on it, got a TERM and was started again), then is replaced by one that works;
+   FOLLOW_SMTP_TIMEOUT=5 (10 by default).
+In 3 and 4, every few seconds: how long a project's announcement task waited in the queue,
+the time of an uncached page and of the answer to a request to follow (median, and the same
+before the scenario), then: messages planned, sent, failed, received by the SMTP server, and
+received twice (by Message-ID).
 """
 
 import argparse
+import collections
 import os
 import random
+import re
+import signal
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +70,40 @@ class Counter:
     async def handle_DATA(self, server, session, envelope):
         self.received += 1
         return "250 OK"
+
+
+class Recorder:
+    """An SMTP handler that counts each Message-ID it accepts."""
+
+    def __init__(self):
+        self.ids = collections.Counter()
+
+    async def handle_DATA(self, server, session, envelope):
+        found = re.search(rb"^Message-ID: *(\S+)", envelope.content, re.MULTILINE | re.IGNORECASE)
+        self.ids[found.group(1).decode() if found else "?"] += 1
+        return "250 OK"
+
+
+class HungServer:
+    """Accepts connections on `port` and never answers (a hung mail host)."""
+
+    def __init__(self, port: int):
+        self.listener = socket.create_server(("127.0.0.1", port), reuse_port=False)
+        self.accepted = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                self.accepted.append(self.listener.accept()[0])
+            except OSError:
+                return
+
+    def close(self):
+        self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accept(): close() alone leaves it listening
+        self.listener.close()
+        for connection in self.accepted:
+            connection.close()
 
 
 def make_followers(count: int) -> int:
@@ -131,9 +183,178 @@ def run_worker(env: dict) -> float:
     return time.perf_counter() - start
 
 
+def start_worker(env: dict) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2", "-v0"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+
+
+def stop_worker(worker: subprocess.Popen) -> float:
+    """TERM, and how long the worker took to stop."""
+    start = time.perf_counter()
+    worker.send_signal(signal.SIGTERM)
+    try:
+        worker.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+        return float("inf")
+    return time.perf_counter() - start
+
+
+class Site:
+    """gunicorn beside the worker (bench/pages.py's), its pages uncached; times in ms."""
+
+    def __init__(self, database_url: str):
+        sys.path.insert(0, str(ROOT / "bench"))
+        from pages import Server
+
+        self.server = Server(
+            DATABASE_URL=database_url,
+            DJANGO_WORKER="false",
+            DJANGO_PAGE_CACHE_SECONDS="0",
+            FOLLOW_MAX_REQUESTS_PER_HOUR="1000000",
+            DJANGO_MIGRATE="false",
+        )
+        self.n = 0
+
+    def _timed(self, request) -> float:
+        start = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=120) as response:
+            response.read()
+            assert response.status == 200
+        return (time.perf_counter() - start) * 1000
+
+    def page(self) -> float:
+        return self._timed(
+            urllib.request.Request(self.server.base + "/propositions/", headers={"X-Forwarded-Proto": "https"})
+        )
+
+    def follow(self) -> float:
+        self.n += 1
+        data = urllib.parse.urlencode({"adresse": f"sonde-{self.n}@example.org"}).encode()
+        headers = {"X-Forwarded-Proto": "https"}
+        return self._timed(urllib.request.Request(self.server.base + "/suivre/inscription/", data, headers))
+
+    def stop(self):
+        self.server.stop()
+
+
+def queue_probe() -> str:
+    """A project's announcement task (for a project not delivered: it does nothing), queued now."""
+    from follow.tasks import announce_project
+    from proposals.models import Project, ProjectState
+
+    project = Project.objects.exclude(state=ProjectState.DELIVERED).order_by("pk").first()
+    return str(announce_project.enqueue(project.pk if project else 0, 0).id)
+
+
+def probe_waits(ids: list[str]) -> list[float]:
+    """How long each probe waited in the queue before a worker started it, in seconds."""
+    from django_tasks_db.models import DBTaskResult
+
+    rows = DBTaskResult.objects.filter(pk__in=ids)
+    return [(row.started_at - row.enqueued_at).total_seconds() for row in rows if row.started_at]
+
+
+def wait_for(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.5)
+    return False
+
+
+SEND = "follow.tasks.send_batch"
+
+
+def scenario(name: str, *, site: Site, env: dict, round_number: int, away: float, away_server, term=False) -> bool:
+    """Publish a rectificatif while the mail server is away (`away_server`: None, stopped, or a
+    hung one) for `away` seconds, then a working one on the same port; probe meanwhile. With
+    `term`, TERM the worker at the end of that time, once a batch is waiting on the server (and
+    start another), before the working server comes."""
+    from aiosmtpd.controller import Controller
+    from django.db import close_old_connections
+    from django_tasks_db.models import DBTaskResult
+
+    from follow.models import Announcement, Message
+    from reports.models import ReviewVersion
+
+    before_pages = [site.page() for _ in range(10)]
+    before_follow = [site.follow() for _ in range(10)]
+    workers = [start_worker(env)]
+    controller = None
+    try:
+        publish_rectificatif(round_number)
+        number = ReviewVersion.objects.filter(review__year=2025).order_by("-number")[0].number
+        key = f"review-2025-{number}"
+        start = time.monotonic()
+        probes, pages, follows, term_seconds, in_hand = [], [], [], None, False
+        while time.monotonic() - start < away:
+            probes.append(queue_probe())
+            for _ in range(3):
+                pages.append(site.page())
+                follows.append(site.follow())
+            time.sleep(2)
+        if term:  # once a batch is waiting on the server: the worker has a message in hand
+            in_hand = wait_for(DBTaskResult.objects.filter(status="RUNNING", task_path=SEND).exists, 90)
+            term_seconds = stop_worker(workers[-1])
+            workers.append(start_worker(env))
+        if away_server is not None:
+            away_server.close()
+        recorder = Recorder()
+        controller = Controller(recorder, hostname="127.0.0.1", port=int(env["EMAIL_PORT"]))
+        controller.start()
+        back = time.monotonic()
+        close_old_connections()
+        wait_for(lambda: Announcement.objects.filter(key=key).exists(), 120)
+        announcement = Announcement.objects.get(key=key)
+        messages = Message.objects.filter(announcement=announcement)
+        done = wait_for(lambda: not messages.filter(state__in=["pending", "sending"]).exists(), 600)
+        delivered_after = time.monotonic() - back
+        probes.append(queue_probe())
+        wait_for(lambda: len(probe_waits(probes)) == len(probes), 60)
+    finally:
+        stop_worker(workers[-1])
+        if controller is not None:
+            controller.stop()
+    planned = messages.count()
+    sent = messages.filter(state=Message.State.SENT).count()
+    failed = messages.filter(state=Message.State.FAILED).count()
+    mine = {mid: n for mid, n in recorder.ids.items() if mid.startswith(f"<follow.{announcement.pk}.")}
+    twice = sum(1 for n in mine.values() if n > 1)
+    waits = probe_waits(probes)
+    print(
+        f"{name}: {planned} messages planned, {sent} sent, {failed} failed, {sum(mine.values())} received, "
+        f"{twice} received twice; all sent {delivered_after:.0f} s after the server was back"
+    )
+    print(
+        f"{name}: a project's announcement task waited in the queue {statistics.median(waits):.1f} s "
+        f"(median of {len(waits)}), {max(waits):.1f} s at most"
+    )
+    print(
+        f"{name}: uncached page {statistics.median(before_pages):.0f} ms before, "
+        f"{statistics.median(pages):.0f} ms meanwhile (max {max(pages):.0f}); "
+        f"request to follow {statistics.median(before_follow):.0f} ms before, "
+        f"{statistics.median(follows):.0f} ms meanwhile (max {max(follows):.0f})"
+    )
+    if term_seconds is not None:
+        print(
+            f"{name}: TERM stopped the worker in {term_seconds:.1f} s",
+            f"(a batch waiting on the server then: {'yes' if in_hand else 'no'};",
+            f"FOLLOW_SMTP_TIMEOUT={env['FOLLOW_SMTP_TIMEOUT']})",
+        )
+    return done and sent == planned == sum(mine.values()) and not twice and failed == 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--followers", type=int, default=10_000)
+    parser.add_argument("--skip-outages", action="store_true", help="parts 1 and 2 only")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
@@ -190,7 +411,32 @@ def main() -> int:
         planned = Message.objects.count()
         print(f"worker: {planned} messages planned, {sent} sent, {counter.received} received by the SMTP server")
         print(f"worker: {elapsed:.1f} s in all (planning included): {sent / elapsed:.0f} messages per second")
-        return 0 if sent == planned == counter.received else 1
+        ok = sent == planned == counter.received
+
+        if not args.skip_outages:
+            site = Site(database_url)
+            try:
+                base = {
+                    **os.environ,
+                    "DATABASE_URL": database_url,
+                    "EMAIL_HOST": "127.0.0.1",
+                    "DEFAULT_FROM_EMAIL": "suivi@example.org",
+                    "FOLLOW_RETRY_SECONDS": "1",  # 60 s / 60
+                    "FOLLOW_RETRY_MAX_SECONDS": "360",  # 6 h / 60
+                    "DJANGO_LOG_LEVEL": "ERROR",
+                }
+                port = _free_port()  # nobody listens: the server is stopped
+                env = {**base, "EMAIL_PORT": str(port), "FOLLOW_SMTP_TIMEOUT": "10"}
+                ok &= scenario(
+                    "stopped 1 min («an hour»)", site=site, env=env, round_number=20, away=60, away_server=None
+                )
+                port = _free_port()
+                hung = HungServer(port)
+                env = {**base, "EMAIL_PORT": str(port), "FOLLOW_SMTP_TIMEOUT": "5"}
+                ok &= scenario("hung 45 s", site=site, env=env, round_number=21, away=45, away_server=hung, term=True)
+            finally:
+                site.stop()
+        return 0 if ok else 1
 
 
 def _free_port() -> int:

@@ -497,10 +497,17 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "suivi@localhost"
 # own database, so a small city's server needs no broker; `manage.py db_worker` runs it.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND") or "django_tasks_db.DatabaseBackend"}}
 # The followers' messages: how many a task sends, and how a failed delivery is retried
-# (FOLLOW_MAX_ATTEMPTS in all, waiting FOLLOW_RETRY_SECONDS, then twice as long each time).
+# (FOLLOW_MAX_ATTEMPTS in all, waiting FOLLOW_RETRY_SECONDS, then twice as long each time, at
+# most FOLLOW_RETRY_MAX_SECONDS): by default after 1, 2, 4 … 256 minutes, then every 6 hours,
+# 17 attempts over about 50 hours, so that a mail server away for two days loses nothing.
 FOLLOW_BATCH_SIZE = envint("FOLLOW_BATCH_SIZE", 100)
-FOLLOW_MAX_ATTEMPTS = envint("FOLLOW_MAX_ATTEMPTS", 5)
+FOLLOW_MAX_ATTEMPTS = envint("FOLLOW_MAX_ATTEMPTS", 17)
 FOLLOW_RETRY_SECONDS = envint("FOLLOW_RETRY_SECONDS", 60)
+FOLLOW_RETRY_MAX_SECONDS = envint("FOLLOW_RETRY_MAX_SECONDS", 6 * 3600)
+# How long the worker waits for the SMTP server at each step of a message (connecting, each
+# command, the data): shorter than EMAIL_TIMEOUT, so that a server that hangs costs one wait,
+# after which the rest of the batch is put back for later and the queue's other tasks run.
+FOLLOW_SMTP_TIMEOUT = envint("FOLLOW_SMTP_TIMEOUT", 10)
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

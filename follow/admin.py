@@ -1,12 +1,17 @@
 """Followers in the back office: superusers only (an e-mail address is personal data), to look
 them up and, on a person's request, erase one; nobody adds or changes them here."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.db import transaction
 from django.db.models import Count, Q
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .addresses import ascii_domain
 from .models import Announcement, Follower, Message, Subscription
+from .outbox import batches, resend_failed
+from .tasks import queue_send
 
 
 def stored_form(search_term: str) -> str:
@@ -93,11 +98,16 @@ class OutboxAdmin(SuperusersOnlyAdmin):
 
 @admin.register(Message)
 class MessageAdmin(OutboxAdmin):
-    list_display = ["follower", "announcement", "state", "attempts", "sent_at", "last_error"]
-    list_filter = ["state", "announcement__kind"]
+    """The outbox: each message's fate, the backlog and the failures at the top of the list, and
+    one action, for superusers only: send failed messages again (once the mail server works)."""
+
+    list_display = ["follower", "kind", "announcement", "state", "attempts", "sent_at", "last_error"]
+    list_filter = ["state", "kind", "announcement__kind"]
+    show_facets = admin.ShowFacets.ALWAYS
     list_select_related = ["follower", "announcement"]
     search_fields = ["follower__email", "announcement__subject"]
     readonly_fields = [
+        "kind",
         "announcement",
         "follower",
         "concerns",
@@ -109,6 +119,37 @@ class MessageAdmin(OutboxAdmin):
     ]
     raw_id_fields = ["announcement", "follower"]
     date_hierarchy = "created_at"
+    actions = ["resend"]
+
+    def has_resend_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    @admin.action(description=_("Renvoyer les messages en échec sélectionnés"), permissions=["resend"])
+    def resend(self, request, queryset):
+        """Failed messages get a new series of attempts (FOLLOW_MAX_ATTEMPTS), queued at once;
+        each is recorded in the back office's history. The others selected are left as they are."""
+        with transaction.atomic():
+            ids = resend_failed(list(queryset.values_list("pk", flat=True)))
+            for batch in batches(ids):
+                queue_send(batch)
+            LogEntry.objects.log_actions(
+                user_id=request.user.pk,
+                queryset=Message.objects.filter(pk__in=ids),
+                action_flag=CHANGE,
+                change_message=gettext("Renvoi demandé : nouvelle série de tentatives."),
+            )
+        if ids:
+            text = ngettext(
+                "%(count)s message en échec remis dans la file d'envoi.",
+                "%(count)s messages en échec remis dans la file d'envoi.",
+                len(ids),
+            )
+            self.message_user(request, text % {"count": len(ids)}, messages.SUCCESS)
+        else:
+            self.message_user(request, gettext("Aucun des messages choisis n'était en échec."), messages.WARNING)
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"outbox": Message.objects.outbox_state(), **(extra_context or {})})
 
 
 @admin.register(Announcement)

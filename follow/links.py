@@ -1,5 +1,7 @@
 """The absolute links a message carries (from SITE_URL: a message is read far from the site)."""
 
+import datetime
+
 from django.conf import settings
 from django.urls import reverse
 
@@ -11,9 +13,10 @@ def _absolute(name: str, token: str) -> str:
     return settings.SITE_URL + reverse(name, args=[token])
 
 
-def confirm_url(follower: Follower) -> str:
-    """Confirms what the address asked to follow until now (Subscription.pending)."""
-    return _absolute("follow:confirm", make_token(follower, CONFIRM))
+def confirm_url(follower: Follower, *, issued_at: datetime.datetime | None = None) -> str:
+    """Confirms what the address asked to follow until now, or until `issued_at`
+    (Subscription.pending)."""
+    return _absolute("follow:confirm", make_token(follower, CONFIRM, issued_at=issued_at))
 
 
 def unsubscribe_url(follower: Follower) -> str:

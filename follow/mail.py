@@ -1,5 +1,6 @@
 """A follower's message: what of an announcement concerns them, in French, as plain text and
-HTML, with a one-click unsubscribe link and the List-Unsubscribe headers (RFC 8058)."""
+HTML, with a one-click unsubscribe link and the List-Unsubscribe headers (RFC 8058); or the
+confirmation message a request to follow asked for (follow/confirmation.py)."""
 
 from urllib.parse import urlsplit
 
@@ -11,6 +12,7 @@ from django.utils.translation import ngettext
 
 from proposals.models import Convention
 
+from .confirmation import confirmation_email
 from .links import list_unsubscribe_headers, manage_url, unsubscribe_url
 from .models import Announcement, Message
 
@@ -19,6 +21,8 @@ def message_id(message: Message) -> str:
     """The same Message-ID for every attempt at one message: a copy sent twice (a worker stopped
     between sending and recording it) is one message to the reader's mail client."""
     domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    if message.kind == Message.Kind.CONFIRMATION:
+        return f"<follow.confirmation.{message.pk}@{domain}>"
     return f"<follow.{message.announcement_id}.{message.follower_id}@{domain}>"
 
 
@@ -147,6 +151,10 @@ def plain_text(context: dict) -> str:
 
 
 def compose(message: Message, convention: Convention, connection=None) -> EmailMultiAlternatives:
+    if message.kind == Message.Kind.CONFIRMATION:
+        email = confirmation_email(message, convention)
+        email.extra_headers["Message-ID"] = message_id(message)
+        return email
     context = message_context(message, convention)
     email = EmailMultiAlternatives(
         subject=f"{convention.name} : {message.announcement.subject}",  # the full name: which convention

@@ -198,10 +198,18 @@ class Subscription(models.Model):
             return _("les propositions de « %(axis)s »") % {"axis": self.axis.name}
         return _("tous les bilans")
 
+    def target_values(self) -> list:
+        """What is followed, as a confirmation message keeps it (see `from_target_values`)."""
+        if self.proposal_id:
+            return ["proposal", self.proposal_id]
+        if self.axis_id:
+            return ["axis", self.axis_id]
+        return ["all"]
+
     @classmethod
     def from_target_values(cls, follower: Follower, values: list) -> "Subscription":
-        """What a confirmation link made before the upgrade carried: ["proposal", id],
-        ["axis", id] or ["all"]."""
+        """What a confirmation message lists, or a confirmation link made before the upgrade
+        carried: ["proposal", id], ["axis", id] or ["all"]."""
         kind, *rest = values
         pk = rest[0] if rest else None
         return cls(
@@ -335,16 +343,38 @@ class MessageQuerySet(models.QuerySet):
         """Messages a worker claimed and never finished (it stopped mid-send): to send again."""
         return self.filter(state=Message.State.SENDING, claimed_at__lt=timezone.now() - CLAIM_TIMEOUT)
 
+    def outbox_state(self) -> dict:
+        """The outbox at a glance (/sante/, the back office): the backlog (messages to send or
+        being sent, retries included), how long its oldest message has waited, in minutes, and
+        the messages given up (failed: a superuser may send them again). Read through the
+        state index: the sent messages, which pile up, are not counted."""
+        states = Message.State
+        waiting = Q(state__in=[states.PENDING, states.SENDING])
+        totals = self.filter(state__in=[states.PENDING, states.SENDING, states.FAILED]).aggregate(
+            backlog=models.Count("pk", filter=waiting),
+            failed=models.Count("pk", filter=Q(state=states.FAILED)),
+            oldest=models.Min("created_at", filter=waiting),
+        )
+        oldest = totals.pop("oldest")
+        totals["oldest_minutes"] = None if oldest is None else int((timezone.now() - oldest).total_seconds() // 60)
+        return totals
 
-# A worker that has held a message this long has died: the message goes back to the queue.
-# Longer than a whole batch may take (100 messages, each within the SMTP timeout of 30 s).
+
+# A worker that has held a message (or run a follow task) this long has died: the message goes
+# back to the queue, the task is ended. Longer than a whole batch may take (100 messages, each
+# within FOLLOW_SMTP_TIMEOUT, 10 s by default, per exchange with the server).
 CLAIM_TIMEOUT = datetime.timedelta(hours=1)
 
 
 class Message(models.Model):
-    """One message to one follower about one announcement (the outbox). A worker claims it
+    """One message to one follower (the outbox): about an announcement, or the confirmation
+    message a request to follow asked for (no mail is sent inside a request). A worker claims it
     (pending → sending, one atomic update: no other worker can send it too), sends it, marks it
     sent; a failed delivery goes back to pending for a later attempt, or to failed after the last."""
+
+    class Kind(models.TextChoices):
+        ANNOUNCEMENT = "announcement", _("annonce")
+        CONFIRMATION = "confirmation", _("confirmation d'abonnement")
 
     class State(models.TextChoices):
         PENDING = "pending", _("à envoyer")
@@ -352,11 +382,18 @@ class Message(models.Model):
         SENT = "sent", _("envoyé")
         FAILED = "failed", _("échec")
 
+    kind = models.CharField(_("nature"), max_length=20, choices=Kind, default=Kind.ANNOUNCEMENT)
     announcement = models.ForeignKey(
-        Announcement, on_delete=models.CASCADE, related_name="messages", verbose_name=_("annonce")
+        Announcement,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="messages",
+        verbose_name=_("annonce"),
     )
     follower = models.ForeignKey(Follower, on_delete=models.CASCADE, related_name="messages", verbose_name=_("abonné"))
-    # What of the announcement concerns this follower: {"proposals": [keys], "axes": [slugs], "everything": bool}
+    # An announcement: what of it concerns this follower, {"proposals": [keys], "axes": [slugs],
+    # "everything": bool}. A confirmation: what it lists, as the request asked it (follow/confirmation.py).
     concerns = models.JSONField(_("ce qui le concerne"), default=dict)
     state = models.CharField(_("état"), max_length=10, choices=State, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
@@ -376,6 +413,12 @@ class Message(models.Model):
         constraints = [
             # One message per person per publication, however many things they follow.
             models.UniqueConstraint(fields=["announcement", "follower"], name="follow_message_one_per_follower"),
+            # An announcement's message names it; a confirmation message belongs to none.
+            models.CheckConstraint(
+                condition=Q(kind="announcement", announcement__isnull=False)
+                | Q(kind="confirmation", announcement__isnull=True),
+                name="follow_message_kind_announcement",
+            ),
         ]
         indexes = [
             # The outbox's back-office list filters by state; the worker looks for stale claims.
@@ -383,4 +426,5 @@ class Message(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.announcement} → {self.follower}"
+        # The follower's id, not its address: the admin's history keeps this text for good.
+        return f"{self.announcement or self.get_kind_display()} → {_('abonné')} {self.follower_id}"

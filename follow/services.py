@@ -7,8 +7,8 @@ from django.db import transaction
 from proposals.models import Axis, Proposal
 
 from .addresses import normalize_address
-from .confirmation import send_confirmation
 from .models import ClientRequest, Follower, Subscription
+from .tasks import queue_confirmation
 
 logger = logging.getLogger(__name__)
 
@@ -40,9 +40,10 @@ def follower_subscribe(*, email: str, proposal: Proposal | None = None, axis: Ax
             asked = Subscription.objects.create(follower=follower, proposal=proposal, axis=axis, pending=True)
         if not follower.is_confirmed:
             asked = None  # the message lists everything the address asked for
-    # Sent once the rows are committed, outside the transaction: SMTP can be slow.
-    if claimed:
-        send_confirmation(follower, addition=asked)
+        if claimed:
+            # Planned in the outbox with the rows it lists, queued for the worker: the answer
+            # never waits for a mail server.
+            queue_confirmation(follower, addition=asked)
 
 
 @transaction.atomic

@@ -41,8 +41,14 @@ def _signer(purpose: str) -> signing.TimestampSigner:
     return signing.TimestampSigner(salt=f"{purpose}.key")
 
 
-def make_token(follower: Follower, purpose: str) -> str:
-    return _signer(purpose).sign(follower.key)
+def make_token(follower: Follower, purpose: str, *, issued_at: datetime.datetime | None = None) -> str:
+    """A link of `purpose` for `follower`, dated now or `issued_at` (a confirmation written by the
+    worker is dated when its request asked for it)."""
+    signer = _signer(purpose)
+    if issued_at is None:
+        return signer.sign(follower.key)
+    dated = f"{follower.key}{signer.sep}{signing.b62_encode(int(issued_at.timestamp()))}"
+    return signing.Signer.sign(signer, dated)
 
 
 def _issued_at(token: str) -> datetime.datetime:

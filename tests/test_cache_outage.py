@@ -114,14 +114,14 @@ def _redis_keys(redis) -> list[bytes]:
 
 
 def test_health_says_the_cache_is_degraded_and_answers_200(redis, citizen):
-    assert citizen.get("/sante/").json() == {"status": "ok", "database": True, "cache": True}
+    assert citizen.get("/sante/").json().items() >= {"status": "ok", "database": True, "cache": True}.items()
     redis.hang()
 
     response, elapsed = timed(lambda: citizen.get("/sante/"))
     again, elapsed_again = timed(lambda: citizen.get("/sante/"))
 
     assert response.status_code == 200 and again.status_code == 200
-    assert response.json() == {"status": "dégradé", "database": True, "cache": False}
+    assert response.json().items() >= {"status": "dégradé", "database": True, "cache": False}.items()
     assert elapsed < 1 and elapsed_again < 0.2, (elapsed, elapsed_again)
 
 

@@ -2,12 +2,12 @@
 message, each checked by axe-core on a phone and on a desktop."""
 
 import pytest
-from django.core import mail
 
 from follow.links import confirm_url, manage_url, unsubscribe_url
 from follow.models import Follower, Subscription
 from proposals.models import Proposal
 from tests.browser.conftest import check_page, report
+from tests.follow.mailing import delivered
 
 
 def _on_live(url: str, live) -> str:
@@ -61,5 +61,5 @@ def test_the_follow_pages_have_no_wcag_21_aa_violation(browser, axe, clermont_li
         context.close()
 
     assert problems == {}, report(problems)
-    assert [message.to for message in mail.outbox] == [["nouvelle@example.org"]]
+    assert [message.to for message in delivered()] == [["nouvelle@example.org"]]  # by the worker
     assert not Follower.objects.filter(email="lea@example.org").exists()

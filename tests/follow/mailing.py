@@ -5,13 +5,16 @@ import email
 import email.policy
 import signal
 import socket
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from aiosmtpd.controller import Controller
+from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from follow.models import Follower, Subscription
@@ -24,8 +27,19 @@ class Mailbox:
     received: list = field(default_factory=list)
     fail_once: set = field(default_factory=set)
     fail_always: set = field(default_factory=set)
+    refuse_always: set = field(default_factory=set)  # at RCPT, for good (550), naming the address
+    # Called with the count of messages received so far, before each is accepted.
+    before_accepting: Callable[[int], None] | None = None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse_always:
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.before_accepting is not None:
+            self.before_accepting(len(self.received))
         recipients = set(envelope.rcpt_tos)
         if recipients & self.fail_always:
             return "451 4.3.0 Try again later"
@@ -68,6 +82,72 @@ def smtp_server(settings) -> Iterator[Mailbox]:
         yield mailbox
     finally:
         controller.stop()
+
+
+@contextmanager
+def hung_smtp_server(settings) -> Iterator[list]:
+    """A mail server that accepts connections and never answers (a hung host): the site sends
+    through it; yields the list of connections it accepted."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    accepted = []
+
+    def accept():
+        while True:
+            try:
+                accepted.append(listener.accept()[0])
+            except OSError:  # closed: the test is over
+                return
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = listener.getsockname()[1]
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    try:
+        yield accepted
+    finally:
+        listener.shutdown(socket.SHUT_RDWR)  # wakes the accept(): close() alone leaves it listening
+        listener.close()
+        for connection in accepted:
+            connection.close()
+
+
+def closed_port() -> int:
+    """A port nobody listens on (a mail server stopped)."""
+    return _free_port()
+
+
+def run_queued_tasks() -> None:
+    """The queued tasks that are due, run here one after the other by django-tasks-db's own
+    Worker.run_task, as the worker process would (for the tests that keep their database in a
+    transaction, which the worker's loop would close); a task that failed fails the test."""
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    )
+    while (result := DBTaskResult.objects.ready().first()) is not None:
+        result.claim(worker.worker_id)
+        worker.run_task(result)
+        result.refresh_from_db()
+        assert result.status == "SUCCESSFUL", result.traceback
+
+
+def delivered() -> list:
+    """The confirmation messages the worker sends (locmem backend), once it has run."""
+    run_queued_tasks()
+    return mail.outbox
 
 
 def run_worker(max_tasks: int | None = None, *, failures_expected: bool = False) -> None:

@@ -9,12 +9,13 @@ import time
 
 import pytest
 from django.conf import settings as django_settings
-from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
 from follow.models import ClientRequest
+
+from .mailing import delivered
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,8 @@ def follow(email: str, client: str = "198.51.100.4"):
 
 
 def sent() -> list[str]:
-    return sorted(message.to[0] for message in mail.outbox)
+    """The addresses the worker sent a confirmation to."""
+    return sorted(message.to[0] for message in delivered())
 
 
 @pytest.fixture

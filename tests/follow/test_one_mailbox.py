@@ -6,7 +6,6 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import sanitize_address
@@ -18,6 +17,8 @@ from django.utils import timezone
 from follow.addresses import normalize_address
 from follow.models import Follower, Subscription
 from follow.services import follower_subscribe
+
+from .mailing import delivered
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,7 @@ def test_every_spelling_of_one_mailbox_is_one_follower_and_one_message(proposal,
 
     assert {answer.status_code for answer in answers} == {200}
     assert list(Follower.objects.values_list("email", flat=True)) == [stored]
-    assert [message.to for message in mail.outbox] == [[stored]]
+    assert [message.to for message in delivered()] == [[stored]]
 
 
 @pytest.mark.parametrize(
@@ -60,7 +61,7 @@ def test_a_quoted_or_escaped_local_part_is_refused_in_french(proposal, address):
     assert "écrivez-la sans guillemets ni barre oblique inverse" in page
     assert "rien n'a été enregistré" in page
     assert list(Follower.objects.values_list("email", flat=True)) == ["lea@example.org"]
-    assert not mail.outbox
+    assert not delivered()
 
 
 @pytest.mark.parametrize(
@@ -84,7 +85,7 @@ def test_a_control_or_invisible_character_is_refused_and_writes_nothing(proposal
     assert "Cette adresse électronique n'est pas valable" in page
     assert "rien n'a été enregistré" in page
     assert not Follower.objects.exists()
-    assert not mail.outbox
+    assert not delivered()
 
 
 def test_no_spelling_reaches_a_header_through_the_service_either(proposal):
@@ -95,7 +96,7 @@ def test_no_spelling_reaches_a_header_through_the_service_either(proposal):
         follower_subscribe(email='"l\x0bea"@example.org', proposal=proposal)
 
     assert list(Follower.objects.values_list("email", flat=True)) == ["lea@example.org"]
-    assert len(mail.outbox) == 1
+    assert len(delivered()) == 1
 
 
 def test_the_model_stores_one_form_and_refuses_the_others(db):
