@@ -12,6 +12,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.forms import ImportForm
 
+from publishing.years import next_year
+
 from .imports import (
     MAX_IMPORT_BYTES,
     MAX_IMPORT_ROWS,
@@ -22,7 +24,7 @@ from .imports import (
     too_many_rows_message,
 )
 from .models import Project, Proposal, Status, YearlyStatus
-from .services import SourceData, last_allowed_year, year_is_allowed, year_range_message
+from .services import SourceData
 
 
 class VersionedForm(forms.ModelForm):
@@ -116,12 +118,6 @@ class YearlyStatusForm(VersionedForm):
         model = YearlyStatus
         fields = ["proposal", "year", "status", "explanation"]
 
-    def clean_year(self):
-        year = self.cleaned_data["year"]
-        if year is not None and not year_is_allowed(year):
-            raise ValidationError(year_range_message())
-        return year
-
 
 class SourceInlineFormSet(BaseInlineFormSet):
     """The sources of a yearly status; enforces the source rule across the whole page."""
@@ -159,12 +155,11 @@ class BulkStatusForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].min_value = None
-        self.fields["year"].help_text = _("Au plus %(last)s.") % {"last": last_allowed_year()}
+        self.fields["year"].help_text = _("Au plus %(last)s.") % {"last": next_year()}
 
     def clean_year(self):
         year = self.cleaned_data["year"]
-        if not year_is_allowed(year):
-            raise ValidationError(year_range_message())
+        YearlyStatus.validate_year(year)
         return year
 
     def clean(self):

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from core.text import CleanTextModel
 from publishing.models import CitedSource, YearLockedRow
+from publishing.years import FIRST_YEAR, next_year, year_range
 
 
 class InstitutionQuerySet(models.QuerySet):
@@ -437,9 +438,7 @@ class YearlyStatus(YearLockedRow, Versioned):
         constraints = [
             # The status of a proposal "as of a year" must be unambiguous.
             models.UniqueConstraint(fields=["proposal", "year"], name="proposals_yearlystatus_one_per_year"),
-            models.CheckConstraint(
-                condition=models.Q(year__gte=2000, year__lte=2100), name="proposals_yearlystatus_year_range"
-            ),
+            models.CheckConstraint(condition=year_range(), name="proposals_yearlystatus_year_range"),
             models.CheckConstraint(
                 condition=models.Q(status__in=Status.values), name="proposals_yearlystatus_known_status"
             ),
@@ -451,6 +450,25 @@ class YearlyStatus(YearLockedRow, Versioned):
 
     def __str__(self):
         return f"{self.proposal.key} {self.year} : {self.get_status_display()}"
+
+    @staticmethod
+    def validate_year(year: int | None) -> None:
+        """The year rule: a status is entered for a year from FIRST_YEAR to next year. Raise a
+        ValidationError (in French) otherwise. `clean` calls it, so every path that writes a
+        status meets it (the admin, the bulk action, the import, a script's full_clean)."""
+        if year is not None and not FIRST_YEAR <= year <= next_year():
+            raise ValidationError(
+                _("L'année doit être comprise entre %(first)s et %(last)s."),
+                params={"first": FIRST_YEAR, "last": next_year()},
+                code="year_range",
+            )
+
+    def clean(self):
+        super().clean()
+        try:
+            self.validate_year(self.year)
+        except ValidationError as exc:
+            raise ValidationError({"year": exc}) from None
 
     def needs_source(self) -> bool:
         """The source rule: a status that differs from the previous year's (or the first

@@ -23,7 +23,6 @@ from core.text import check_text
 from .imports import csv_delimiter, decode_csv
 from .models import Axis, Convention, Institution, Project, ProjectState, Proposal, Source, Status, YearlyStatus
 from .search import normalize
-from .services import year_is_allowed, year_range_message
 from .spreadsheet import neutralise_dataset, unneutralise
 
 
@@ -590,8 +589,11 @@ class YearlyStatusResource(FrenchResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
-        if "year" not in errors and instance.year is not None and not year_is_allowed(instance.year):
-            errors["year"] = ValidationError(year_range_message())
+        if "year" not in errors:
+            try:
+                instance.validate_year(instance.year)
+            except ValidationError as exc:
+                errors["year"] = exc
         source = self._source_from_row(row, errors)
         instance._row_source = source
         if not errors and instance.proposal_id and instance.status:

@@ -4,7 +4,7 @@ a clerk publishes that year, and the public table shows the new status."""
 import pytest
 
 from proposals.models import Proposal
-from proposals.services import last_allowed_year
+from publishing.years import next_year
 from reports.models import AnnualReview
 from tests.factory import make_review
 
@@ -39,7 +39,7 @@ def test_an_editor_records_a_status_a_clerk_publishes_and_the_public_sees_it(
     live_server = clermont_live
     proposal = Proposal.objects.get(key="eco-vegetalisation")
     assert proposal.status_as_of(2025) == "implemented"
-    year = last_allowed_year()
+    year = next_year()
     review = make_review(year, published=False)
 
     # The editor goes from the proposal to a new yearly status and gives its source.
