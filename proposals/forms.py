@@ -6,12 +6,13 @@ from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.template.defaultfilters import truncatechars
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.forms import ImportForm
 
+from core.numbers import fr_number
 from publishing.years import next_year
 
 from .imports import (
@@ -193,7 +194,7 @@ class SpreadsheetImportForm(ImportForm):
         self.fields["import_file"].help_text = _(
             "CSV (UTF-8 ou Windows-1252), XLSX ou ODS, %(bytes)s Mo et %(rows)s lignes au plus, "
             "avec les colonnes d'un export ou du modèle."
-        ) % {"bytes": MAX_IMPORT_BYTES // (1024 * 1024), "rows": number_format(MAX_IMPORT_ROWS, force_grouping=True)}
+        ) % {"bytes": MAX_IMPORT_BYTES // (1024 * 1024), "rows": fr_number(MAX_IMPORT_ROWS)}
 
     def clean(self):
         cleaned = super().clean()
