@@ -22,6 +22,7 @@ from core.text import CleanOnReadTextField, CleanTextModel
 from proposals.models import UNTITLED, Axis, Project, Proposal, Status, YearlyStatus
 from publishing.models import FrozenEntry, PublishedRecord, PublishedRecordQuerySet, PublishedVersion, YearLockedRow
 
+from .formats import FORMATS
 from .formatting import fr_date
 
 
@@ -31,10 +32,6 @@ class AnnualReviewQuerySet(PublishedRecordQuerySet):
         if user.has_perm("reports.preview_annualreview"):
             return self
         return self.published()
-
-
-# The review's documents, by extension (served at /bilans/<year>.<ext>).
-DOCUMENT_FORMATS = ("pdf", "xlsx", "ods", "csv", "json")
 
 
 class AnnualReview(PublishedRecord, CleanTextModel):
@@ -74,8 +71,8 @@ class AnnualReview(PublishedRecord, CleanTextModel):
         return reverse("reports:review-detail", args=[self.year])
 
     def document_links(self) -> list[tuple[str, str]]:
-        """(label, URL) of each document of the review: PDF, XLSX, ODS, CSV, JSON."""
-        return [(fmt.upper(), reverse(f"reports:review-{fmt}", args=[self.year])) for fmt in DOCUMENT_FORMATS]
+        """(label, URL) of each document of the review (`formats.FORMATS`: PDF, XLSX, ODS, CSV, JSON)."""
+        return [(fmt.upper(), reverse(f"reports:review-{fmt}", args=[self.year])) for fmt in FORMATS]
 
     def publish(self, *, when=None, user=None, with_documents: bool = True, progress=None) -> "ReviewVersion":
         """Freeze the review; its documents are stored unless `with_documents=False` (for
