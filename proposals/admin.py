@@ -209,12 +209,10 @@ class ConventionAdmin(HistoryAdmin):
         return super().has_add_permission(request) and not Convention.objects.exists()
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if request.user.is_superuser else Convention.NAMING_FIELDS
+        return [] if Convention.may_rename(request.user) else Convention.NAMING_FIELDS
 
     def save_model(self, request, obj, form, change):
-        # A history page's revert brings every field back, read-only ones included.
-        if change and not request.user.is_superuser:
-            obj.keep_names_of(Convention.objects.get(pk=obj.pk))
+        obj.limit_changes_to(request.user)
         super().save_model(request, obj, form, change)
 
 

@@ -204,11 +204,22 @@ class Convention(CleanTextModel):
         """The name for titles: the short name, or else the name."""
         return self.short_name or self.name
 
-    def keep_names_of(self, stored: "Convention") -> None:
-        """Take the names and words back from `stored`: what someone who may change only the
-        presentation saves (a form, or a history page's revert, which brings every field back)."""
+    @staticmethod
+    def may_rename(user) -> bool:
+        """The naming rule: only a superuser names the convention and gives its words
+        (NAMING_FIELDS); the editors change its presentation only."""
+        return bool(user and user.is_superuser)
+
+    def limit_changes_to(self, user) -> None:
+        """Apply the naming rule to what `user` is about to save, whatever the path (the admin's
+        form, a revert that brings every field back, a script acting for someone): unless `user`
+        may rename, the names and words stay as stored (a new convention's are the defaults)."""
+        if self.may_rename(user):
+            return
+        stored = type(self).objects.filter(pk=self.pk).first() if self.pk else None
         for field in self.NAMING_FIELDS:
-            setattr(self, field, getattr(stored, field))
+            value = getattr(stored, field) if stored else self._meta.get_field(field).get_default()
+            setattr(self, field, value)
 
     @classmethod
     def current(cls) -> "Convention":
