@@ -85,9 +85,12 @@ test-sqlite: install
 test-postgres: install
 	bin/with-postgres bin/with-redis sh -c 'TEST_REDIS_URL=$$REDIS_URL; unset REDIS_URL; export TEST_REDIS_URL; exec $(PYTEST) -m "not own_database" $(PYTEST_ARGS)'
 
+## Style, then the import contracts (pyproject.toml, `[tool.importlinter]`: the layers, no cycle,
+## imports at module level).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo
 
 ## Re-pin every dependency after changing pyproject.toml: production's set, then the
 ## development set on top of it (the same versions, plus the `dev` extra).

@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from core.text import CleanOnReadTextField, CleanTextModel
 from proposals.models import Axis, Proposal
 from publishing.models import CitedSource, FrozenEntry, PublishedRecord, PublishedVersion, YearLockedRow
+from publishing.years import year_range
 
 MAX_GRADE = 10
 
@@ -151,9 +152,7 @@ class Assessment(YearLocked):
                 condition=models.Q(grade__gte=0, grade__lte=MAX_GRADE) | models.Q(grade__isnull=True),
                 name="assessments_assessment_grade_range",
             ),
-            models.CheckConstraint(
-                condition=models.Q(year__gte=2000, year__lte=2100), name="assessments_assessment_year_range"
-            ),
+            models.CheckConstraint(condition=year_range(), name="assessments_assessment_year_range"),
         ]
 
     def __str__(self):

@@ -25,7 +25,7 @@ class ContentVersion(models.Model):
 
 
 class PendingImport(models.Model):
-    """A back-office import previewed and waiting for its confirmation (proposals/imports.py):
+    """A back-office import previewed and waiting for its confirmation (proposals/spreadsheets/imports.py):
     its rows as the preview read and checked them, pickled. In the database, so that whichever
     worker of whichever server gets the confirmation finds it (a per-process cache would not);
     taken once, and deleted after PENDING_IMPORT_SECONDS if never confirmed."""

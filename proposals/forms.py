@@ -6,23 +6,15 @@ from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.template.defaultfilters import truncatechars
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from import_export.forms import ImportForm
 
-from .imports import (
-    MAX_IMPORT_BYTES,
-    MAX_IMPORT_ROWS,
-    ImportFileError,
-    check_archive,
-    check_csv,
-    decode_csv,
-    too_many_rows_message,
-)
+from publishing.years import next_year
+
 from .models import Project, Proposal, Status, YearlyStatus
-from .services import SourceData, last_allowed_year, year_is_allowed, year_range_message
+from .services import SourceData
 
 
 class VersionedForm(forms.ModelForm):
@@ -116,12 +108,6 @@ class YearlyStatusForm(VersionedForm):
         model = YearlyStatus
         fields = ["proposal", "year", "status", "explanation"]
 
-    def clean_year(self):
-        year = self.cleaned_data["year"]
-        if year is not None and not year_is_allowed(year):
-            raise ValidationError(year_range_message())
-        return year
-
 
 class SourceInlineFormSet(BaseInlineFormSet):
     """The sources of a yearly status; enforces the source rule across the whole page."""
@@ -159,12 +145,11 @@ class BulkStatusForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].min_value = None
-        self.fields["year"].help_text = _("Au plus %(last)s.") % {"last": last_allowed_year()}
+        self.fields["year"].help_text = _("Au plus %(last)s.") % {"last": next_year()}
 
     def clean_year(self):
         year = self.cleaned_data["year"]
-        if not year_is_allowed(year):
-            raise ValidationError(year_range_message())
+        YearlyStatus.validate_year(year)
         return year
 
     def clean(self):
@@ -184,63 +169,3 @@ class BulkStatusForm(forms.Form):
             reference=data.get("source_reference") or "",
             date=data.get("source_date"),
         )
-
-
-class SpreadsheetImportForm(ImportForm):
-    """The import form, which also refuses files that cannot be imported before any row is read:
-    too big (bytes, rows, or once uncompressed), not a spreadsheet of the chosen format, empty,
-    or without the expected columns. The limits are in imports.py."""
-
-    def __init__(self, formats, resources, **kwargs):
-        super().__init__(formats, resources, **kwargs)
-        self.import_formats = formats
-        self.import_resources = resources
-        self.fields["import_file"].help_text = _(
-            "CSV (UTF-8 ou Windows-1252), XLSX ou ODS, %(bytes)s Mo et %(rows)s lignes au plus, "
-            "avec les colonnes d'un export ou du modèle."
-        ) % {"bytes": MAX_IMPORT_BYTES // (1024 * 1024), "rows": number_format(MAX_IMPORT_ROWS, force_grouping=True)}
-
-    def clean(self):
-        cleaned = super().clean()
-        upload = cleaned.get("import_file")
-        format_index = cleaned.get("format")
-        if not upload or format_index in (None, ""):
-            return cleaned
-        if upload.size > MAX_IMPORT_BYTES:
-            self.add_error("import_file", _("Fichier trop volumineux : 2 Mo au plus."))
-            return cleaned
-        input_format = self.import_formats[int(format_index)]()
-        data = b"".join(upload.chunks())
-        try:
-            # What can be checked without parsing the spreadsheet, then the parsing itself.
-            if input_format.is_binary():
-                check_archive(data)
-            else:
-                check_csv(decode_csv(data))
-            dataset = input_format.create_dataset(data)
-        except ImportFileError as exc:
-            self.add_error("import_file", str(exc))
-            return cleaned
-        except Exception:  # noqa: BLE001 - each spreadsheet parser raises its own exceptions
-            self.add_error(
-                "import_file",
-                _("Ce fichier n'est pas un fichier %(format)s lisible. Vérifiez le format choisi.")
-                % {"format": input_format.get_title().upper()},
-            )
-            return cleaned
-        upload.dataset = dataset  # what the preview reads, then the confirmation (no second parsing)
-        if not dataset.headers or len(dataset) == 0:
-            self.add_error("import_file", _("Le fichier ne contient aucune ligne à importer."))
-            return cleaned
-        if len(dataset) > MAX_IMPORT_ROWS:
-            self.add_error("import_file", too_many_rows_message())
-            return cleaned
-        resource_class = self.import_resources[int(cleaned.get("resource") or 0)]
-        missing = resource_class().missing_columns(dataset.headers)
-        if missing:
-            self.add_error(
-                "import_file",
-                _("Colonnes manquantes : %(columns)s. Partez d'un export ou du modèle pour avoir les bonnes colonnes.")
-                % {"columns": ", ".join(missing)},
-            )
-        return cleaned

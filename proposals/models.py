@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from core.text import CleanTextModel
 from publishing.models import CitedSource, YearLockedRow
+from publishing.years import FIRST_YEAR, next_year, year_range
 
 from .search import SearchDocumentField, build_search_documents
 
@@ -219,11 +220,22 @@ class Convention(CleanTextModel):
         """The name for titles: the short name, or else the name."""
         return self.short_name or self.name
 
-    def keep_names_of(self, stored: "Convention") -> None:
-        """Take the names and words back from `stored`: what someone who may change only the
-        presentation saves (a form, or a history page's revert, which brings every field back)."""
+    @staticmethod
+    def may_rename(user) -> bool:
+        """The naming rule: only a superuser names the convention and gives its words
+        (NAMING_FIELDS); the editors change its presentation only."""
+        return bool(user and user.is_superuser)
+
+    def limit_changes_to(self, user) -> None:
+        """Apply the naming rule to what `user` is about to save, whatever the path (the admin's
+        form, a revert that brings every field back, a script acting for someone): unless `user`
+        may rename, the names and words stay as stored (a new convention's are the defaults)."""
+        if self.may_rename(user):
+            return
+        stored = type(self).objects.filter(pk=self.pk).first() if self.pk else None
         for field in self.NAMING_FIELDS:
-            setattr(self, field, getattr(stored, field))
+            value = getattr(stored, field) if stored else self._meta.get_field(field).get_default()
+            setattr(self, field, value)
 
     @classmethod
     def of_request(cls, request) -> "Convention":
@@ -459,9 +471,7 @@ class YearlyStatus(YearLockedRow, Versioned):
         constraints = [
             # The status of a proposal "as of a year" must be unambiguous.
             models.UniqueConstraint(fields=["proposal", "year"], name="proposals_yearlystatus_one_per_year"),
-            models.CheckConstraint(
-                condition=models.Q(year__gte=2000, year__lte=2100), name="proposals_yearlystatus_year_range"
-            ),
+            models.CheckConstraint(condition=year_range(), name="proposals_yearlystatus_year_range"),
             models.CheckConstraint(
                 condition=models.Q(status__in=Status.values), name="proposals_yearlystatus_known_status"
             ),
@@ -473,6 +483,25 @@ class YearlyStatus(YearLockedRow, Versioned):
 
     def __str__(self):
         return f"{self.proposal.key} {self.year} : {self.get_status_display()}"
+
+    @staticmethod
+    def validate_year(year: int | None) -> None:
+        """The year rule: a status is entered for a year from FIRST_YEAR to next year. Raise a
+        ValidationError (in French) otherwise. `clean` calls it, so every path that writes a
+        status meets it (the admin, the bulk action, the import, a script's full_clean)."""
+        if year is not None and not FIRST_YEAR <= year <= next_year():
+            raise ValidationError(
+                _("L'année doit être comprise entre %(first)s et %(last)s."),
+                params={"first": FIRST_YEAR, "last": next_year()},
+                code="year_range",
+            )
+
+    def clean(self):
+        super().clean()
+        try:
+            self.validate_year(self.year)
+        except ValidationError as exc:
+            raise ValidationError({"year": exc}) from None
 
     def needs_source(self) -> bool:
         """The source rule: a status that differs from the previous year's (or the first

@@ -7,29 +7,9 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Proposal, Source, YearlyStatus
-
-# The yearly-status years the back office accepts: the database allows 2000–2100; a status is
-# never entered for a year after next year.
-FIRST_YEAR = 2000
-
-
-def last_allowed_year() -> int:
-    return timezone.localdate().year + 1
-
-
-def year_is_allowed(year: int) -> bool:
-    return FIRST_YEAR <= year <= last_allowed_year()
-
-
-def year_range_message() -> str:
-    return _("L'année doit être comprise entre %(first)s et %(last)s.") % {
-        "first": FIRST_YEAR,
-        "last": last_allowed_year(),
-    }
 
 
 def latest_review_year() -> int | None:
@@ -64,8 +44,7 @@ def yearly_status_set_bulk(
     All or nothing: if the source rule (YearlyStatus.validate_sources) fails for one proposal,
     nothing is written and the ValidationError names the proposals concerned. The history
     records `user` as the author of every change."""
-    if not year_is_allowed(year):
-        raise ValidationError(year_range_message(), code="year_range")
+    YearlyStatus.validate_year(year)
     YearlyStatus.check_years_open([year])
     refused = []
     saved = []

@@ -2,20 +2,20 @@
 version of each year), read with one query per page."""
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from assessments.models import AssessmentEntry, CommitteeVersion
+from core.numbers import one_decimal
 from proposals.models import Status, YearlyStatus
 from reports.formatting import fr_decimal
 from reports.models import ReviewEntry
 from reports.years import ReviewYear, public_years
 
-ONE_DECIMAL = Decimal("0.1")
 # A grade below this, for a proposal the institutions count as implemented, is a divergence
-# (the same threshold as the tracking table's filter `avis=ecart`).
+# (the tracking table's filter `avis=ecart` and «moins-de-5» read it too).
 PASSING_GRADE = 5
 DIVERGENCES_SHOWN = 10
 
@@ -24,7 +24,7 @@ def average(grades: list[int]) -> Decimal | None:
     """The mean of `grades`, one decimal, rounded half up (exact decimals); None without grades."""
     if not grades:
         return None
-    return (Decimal(sum(grades)) / Decimal(len(grades))).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+    return one_decimal(Decimal(sum(grades)) / Decimal(len(grades)))
 
 
 def proposal_entries(proposal) -> dict[int, AssessmentEntry]:

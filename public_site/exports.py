@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from assessments.charts import voices_chart
 from proposals.models import Convention, Proposal, Status
-from proposals.spreadsheet import neutralise, neutralise_row
+from proposals.spreadsheets.cells import neutralise, neutralise_row
 from reports.charts import rate_chart, status_chart
 from reports.documents import filename, forget_documents
 from reports.formats import FORMATS

@@ -18,7 +18,7 @@ from proposals.models import Institution, Proposal, Status
 from proposals.search import SEARCH_MAX_LENGTH, Matches, rank, search_words, searchable, validate_search
 from reports.years import ReviewYear, live_axes, proposals_as_of
 
-from .committee import with_committee
+from .committee import PASSING_GRADE, with_committee
 
 # Statuses sort in the order of their enum, not alphabetically by code.
 STATUS_RANK = Case(
@@ -168,7 +168,7 @@ class ProposalFilter(django_filters.FilterSet):
         if not self.committee_version:
             return queryset
         graded = Q(committee_grade__isnull=False)
-        below = Q(committee_grade__lt=5)
+        below = Q(committee_grade__lt=PASSING_GRADE)
         return queryset.filter(
             {
                 "note": graded,

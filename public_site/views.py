@@ -16,7 +16,7 @@ from assessments.models import AssessmentEntry
 from core.cache import cache_public_page
 from core.site import base_url
 from proposals.models import Axis, Institution, KeyFigure, Project, Proposal, Status
-from proposals.spreadsheet import neutralise
+from proposals.spreadsheets.cells import neutralise
 from reports.models import ReviewEntry, mark_corrections
 from reports.rows import PROPOSAL_COLUMNS
 from reports.summary import year_summary

@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .services import publish_record
+from .years import year_range
 
 # A publication under way tells its progress at each step; one that has not for this long was
 # abandoned (its worker was killed: its transaction rolled back, nothing was published).
@@ -127,9 +128,7 @@ class PublishedRecord(models.Model):
         abstract = True
         ordering = ["-year"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(year__gte=2000, year__lte=2100), name="%(app_label)s_%(class)s_year_range"
-            ),
+            models.CheckConstraint(condition=year_range(), name="%(app_label)s_%(class)s_year_range"),
         ]
 
     def save(self, *args, **kwargs):

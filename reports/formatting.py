@@ -5,28 +5,23 @@ Plain functions, so the PDF, the page and the tests share them; the template fil
 « % » so that « 87,5 % » never breaks across two lines.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-NBSP = "\u00a0"
-MINUS = "\u2212"  # a real minus sign: screen readers say « moins », not « tiret »
-ONE_DECIMAL = Decimal("0.1")
+from core.numbers import MINUS, NBSP, fr_number, one_decimal
 
 
 def fr_integer(value: int) -> str:
     """4000 -> « 4 000 » (non-breaking space between thousands)."""
-    return f"{value:,}".replace(",", NBSP)
+    return fr_number(value, 0)
 
 
 def fr_decimal(value) -> str:
     """87.5 -> « 87,5 »; always one decimal, rounded half up, no sign for positives."""
-    value = Decimal(value).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
-    integer, _sep, decimals = f"{abs(value):f}".partition(".")
+    value = one_decimal(value)
     sign = MINUS if value < 0 else ""
-    return f"{sign}{fr_integer(int(integer))},{decimals}"
+    return f"{sign}{fr_number(abs(value), 1)}"
 
 
 def fr_percent(value) -> str:
@@ -47,7 +42,7 @@ def fr_points(value) -> str:
     """A change of rate, signed: « +6,2 points », « −1,5 point », « 0,0 point ».
 
     French puts the plural from 2 on: « 1,5 point », « 2,0 points »."""
-    value = Decimal(value).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+    value = one_decimal(value)
     sign = "+" if value > 0 else ""
     unit = ngettext("point", "points", 2 if abs(value) >= 2 else 1)
     return f"{sign}{fr_decimal(value)}{NBSP}{unit}"

@@ -23,7 +23,7 @@ from core.text import CleanOnReadTextField, CleanTextModel
 from proposals.models import UNTITLED, Axis, Project, Proposal, Status, YearlyStatus
 from publishing.models import FrozenEntry, PublishedRecord, PublishedRecordQuerySet, PublishedVersion, YearLockedRow
 
-from .formats import render_document
+from .formats import FORMATS, render_document
 from .formatting import fr_date
 
 
@@ -33,10 +33,6 @@ class AnnualReviewQuerySet(PublishedRecordQuerySet):
         if user.has_perm("reports.preview_annualreview"):
             return self
         return self.published()
-
-
-# The review's documents, by extension (served at /bilans/<year>.<ext>).
-DOCUMENT_FORMATS = ("pdf", "xlsx", "ods", "csv", "json")
 
 
 class AnnualReview(PublishedRecord, CleanTextModel):
@@ -76,8 +72,8 @@ class AnnualReview(PublishedRecord, CleanTextModel):
         return reverse("reports:review-detail", args=[self.year])
 
     def document_links(self) -> list[tuple[str, str]]:
-        """(label, URL) of each document of the review: PDF, XLSX, ODS, CSV, JSON."""
-        return [(fmt.upper(), reverse(f"reports:review-{fmt}", args=[self.year])) for fmt in DOCUMENT_FORMATS]
+        """(label, URL) of each document of the review (`formats.FORMATS`: PDF, XLSX, ODS, CSV, JSON)."""
+        return [(fmt.upper(), reverse(f"reports:review-{fmt}", args=[self.year])) for fmt in FORMATS]
 
     def publish(self, *, when=None, user=None, with_documents: bool = True, progress=None) -> "ReviewVersion":
         """Freeze the review; its documents are stored unless `with_documents=False` (for
@@ -90,7 +86,7 @@ class AnnualReview(PublishedRecord, CleanTextModel):
     def document_steps(self) -> list[tuple[str, str]]:
         """The five documents, one step each; the PDF last, as it attaches the CSV and the JSON
         stored before it."""
-        order = [fmt for fmt in DOCUMENT_FORMATS if fmt != "pdf"] + ["pdf"]
+        order = [fmt for fmt in FORMATS if fmt != "pdf"] + ["pdf"]
         return [(fmt, _("Document %(format)s") % {"format": fmt.upper()}) for fmt in order]
 
     def store_document(self, version: "ReviewVersion", key: str) -> None:

@@ -7,7 +7,7 @@ counted from the live rows. The query count never depends on the number of propo
 """
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cached_property
 from urllib.parse import urlencode
 
@@ -15,12 +15,11 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 
+from core.numbers import one_decimal
 from proposals.models import Axis, Project, Proposal, Status
 
 from .models import AnnualReview, Deliberation, FrozenAxis, ReviewDocument, ReviewEntry, ReviewVersion, VersionIdentity
 from .years import ReviewYear, public_years
-
-ONE_DECIMAL = Decimal("0.1")
 
 # The reasons a proposal is not (yet) counted as implemented, in the order the review gives them.
 # Why a proposal is not implemented. «Non évaluée» is not a reason and never stands among
@@ -35,7 +34,7 @@ def rate(implemented: int, total: int) -> Decimal:
     """
     if total == 0:
         return Decimal("0.0")
-    return (Decimal(implemented) * 100 / Decimal(total)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+    return one_decimal(Decimal(implemented) * 100 / Decimal(total))
 
 
 @dataclass

@@ -126,7 +126,7 @@ def test_health_says_the_cache_is_degraded_and_answers_200(redis, citizen):
 
 
 def test_an_import_is_previewed_and_confirmed_while_the_cache_hangs(redis, editor_client):
-    """The previewed rows wait in the database (proposals.imports.PendingImportStorage), not in
+    """The previewed rows wait in the database (proposals.spreadsheets.imports.PendingImportStorage), not in
     the cache: a hung cache slows nothing down and loses nothing."""
     make_convention(1)
     content = spreadsheet(

@@ -11,6 +11,11 @@ def test_it_loads_the_convention_into_an_empty_database():
     call_command("seed", "clermont", verbosity=0)
 
     assert Proposal.objects.count() == 40
+    # The review the fixture gives as published is frozen, as published, once.
+    review = AnnualReview.objects.get(year=2025)
+    version = review.versions.get()
+    assert version.number == 1 and version.published_at == review.published_at
+    assert version.entries.count() == 40
 
 
 def test_a_second_start_keeps_the_back_offices_changes():

@@ -1,19 +1,14 @@
 """Formatting for the public pages: statuses, French numbers, the main navigation."""
 
-from decimal import Decimal
-
 from django import template
 from django.urls import reverse
-from django.utils import formats, numberformat
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core import numbers
 from proposals.models import ProjectState, Status
 
 register = template.Library()
-
-# The site's numbers are French first (PRODUCT.md: fr-FR formats), whatever the active language.
-NUMBER_LOCALE = "fr"
 
 
 @register.filter
@@ -48,35 +43,17 @@ def select_options(field) -> list[tuple[str, str, bool]]:
     return [(str(value), label, str(value) == current) for value, label in field.field.choices]
 
 
-def _decimal_places(value: Decimal) -> int:
-    """How many decimals `value` needs: 2.50 -> 1, 25000.00 -> 0."""
-    if value == value.to_integral_value():
-        return 0
-    return max(0, -value.normalize().as_tuple().exponent)
-
-
 @register.filter
 def fr_number(value, decimal_pos=None) -> str:
     """A number in French: «25 000», «2,5»; useless decimals dropped unless `decimal_pos` is given."""
-    if value is None or value == "":
-        return ""
-    value = Decimal(str(value))
-    places = _decimal_places(value) if decimal_pos is None else int(decimal_pos)
-    return numberformat.format(
-        value,
-        formats.get_format("DECIMAL_SEPARATOR", NUMBER_LOCALE),
-        decimal_pos=places,
-        grouping=formats.get_format("NUMBER_GROUPING", NUMBER_LOCALE),
-        thousand_sep=formats.get_format("THOUSAND_SEPARATOR", NUMBER_LOCALE),
-        force_grouping=True,
-    )
+    return numbers.fr_number(value, decimal_pos)
 
 
 @register.filter
 def with_unit(value, unit: str = "") -> str:
     """«25 000 €», «2,5 ha», «66»: the number in French, a no-break space, the unit."""
     number = fr_number(value)
-    return f"{number}\u00a0{unit}" if unit else number
+    return f"{number}{numbers.NBSP}{unit}" if unit else number
 
 
 NAV = [

@@ -82,3 +82,24 @@ def test_the_log_in_lockout_tables_have_a_french_section_of_their_own(superuser_
 
     assert ("axes", "Verrouillage des connexions") in sections
     assert [name for _, name in sections if name.lower().startswith("axe")] == []
+
+
+def test_the_naming_rule_holds_outside_the_admin(editor, superuser, convention):
+    """A script or a future form that saves for someone calls the same rule."""
+    convention.name, convention.axis_name, convention.introduction = "Autre nom", "thème", "Après."
+    convention.limit_changes_to(editor)
+    convention.save()
+
+    convention.refresh_from_db()
+    assert (convention.name, convention.axis_name, convention.introduction) == (
+        "Convention citoyenne pour Clermont",
+        "axe de transition",
+        "Après.",
+    )
+
+    convention.name = "Convention citoyenne pour le climat"
+    convention.limit_changes_to(superuser)
+    convention.save()
+
+    convention.refresh_from_db()
+    assert convention.name == "Convention citoyenne pour le climat"

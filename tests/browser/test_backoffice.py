@@ -7,7 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.services import second_factor_required
 from proposals.models import Proposal
-from proposals.services import last_allowed_year
+from publishing.years import next_year
 from reports.models import AnnualReview
 from tests.accounts.helpers import totp_code
 from tests.factory import make_review, run_queued_publications
@@ -48,7 +48,7 @@ def test_an_editor_records_a_status_a_clerk_publishes_and_the_public_sees_it(
     live_server = clermont_live
     proposal = Proposal.objects.get(key="eco-vegetalisation")
     assert proposal.status_as_of(2025) == "implemented"
-    year = last_allowed_year()
+    year = next_year()
     review = make_review(year, published=False)
 
     # The editor goes from the proposal to a new yearly status and gives its source.

@@ -309,3 +309,13 @@ def test_staff_preview_a_rectificatif_before_it_is_published(citizen, published,
     assert "no-store" in preview["Cache-Control"]
     assert "3 sur 4" in public.content.decode() and "Aperçu" not in public.content.decode()
     assert "3 sur 4" in previewer_client.get("/bilans/2025/").content.decode()  # by default, the record
+
+
+def test_the_back_office_links_every_document_the_site_serves(clerk_client):
+    review = make_review(2025)
+
+    page = clerk_client.get(reverse("admin:reports_annualreview_change", args=[review.pk])).content.decode()
+
+    assert [label for label, _url in review.document_links()] == [fmt.upper() for fmt in FORMATS]
+    for fmt in FORMATS:
+        assert f'href="/bilans/2025.{fmt}"' in page

@@ -9,7 +9,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from proposals.spreadsheet import neutralise, unneutralise
+from proposals.spreadsheets.cells import neutralise, unneutralise
 from tests.backoffice.helpers import export, import_and_confirm
 from tests.factory import make_axis, make_proposal, make_review, set_status
 from tests.snapshots import replayed

@@ -8,8 +8,8 @@ import zipfile
 import pytest
 import tablib
 
-from proposals.imports import ImportFileError, check_archive
 from proposals.models import Proposal
+from proposals.spreadsheets.imports import ImportFileError, check_archive
 from tests.backoffice.helpers import spreadsheet, upload
 from tests.factory import make_axis, make_institution
 

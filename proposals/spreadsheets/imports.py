@@ -9,11 +9,11 @@ import zipfile
 from uuid import uuid4
 
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from import_export.tmp_storages import BaseStorage
 
 from core.models import PendingImport
+from core.numbers import fr_number
 
 # The limits, checked before a file is parsed (see the README, «Imports»). A convention has
 # tens or hundreds of rows: these leave room for any of them, not for a denial of service.
@@ -123,13 +123,9 @@ class ImportFileError(ValueError):
     """A file refused as a whole, with a French message for the person who sent it."""
 
 
-def _number(value: int) -> str:
-    return number_format(value, force_grouping=True)
-
-
 def too_many_rows_message() -> str:
     return _("Trop de lignes : %(max)s lignes au plus par fichier. Découpez-le en plusieurs fichiers.") % {
-        "max": _number(MAX_IMPORT_ROWS)
+        "max": fr_number(MAX_IMPORT_ROWS)
     }
 
 
@@ -146,7 +142,7 @@ def check_archive(data: bytes) -> None:
     if len(parts) > MAX_ARCHIVE_MEMBERS:
         raise ImportFileError(
             _("Ce classeur contient trop de parties (%(count)s ; %(max)s au plus) : il n'est pas importé.")
-            % {"count": _number(len(parts)), "max": _number(MAX_ARCHIVE_MEMBERS)}
+            % {"count": fr_number(len(parts)), "max": fr_number(MAX_ARCHIVE_MEMBERS)}
         )
     if sum(part.file_size for part in parts) > MAX_UNCOMPRESSED_BYTES:
         raise ImportFileError(
@@ -166,7 +162,7 @@ def check_archive(data: bytes) -> None:
                 "Ce classeur contient trop d'éléments (%(count)s balises XML ; %(max)s au plus) : il n'est pas "
                 "importé. Enregistrez-le de nouveau depuis votre tableur, ou découpez-le en plusieurs fichiers."
             )
-            % {"count": _number(tags), "max": _number(MAX_XML_TAGS)}
+            % {"count": fr_number(tags), "max": fr_number(MAX_XML_TAGS)}
         )
 
 
