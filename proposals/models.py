@@ -212,6 +212,11 @@ class Convention(CleanTextModel):
             models.CheckConstraint(condition=models.Q(pk=1), name="proposals_convention_single_row"),
         ]
 
+    def proposals_counted(self, count: int) -> str:
+        """«1 proposition», «40 propositions» in the convention's own word (French: 0 and 1 take
+        the singular)."""
+        return f"{count} {self.proposal_name if count <= 1 else self.proposal_name_plural}"
+
     def __str__(self):
         return self.name
 

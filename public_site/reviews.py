@@ -10,7 +10,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from core.cache import cache_public_page
-from proposals.spreadsheet import neutralise_row
+from proposals.spreadsheets.cells import neutralise_row
 from reports.documents import INLINE_FORMATS, document_response, filename, stored_document
 from reports.formats import FORMATS
 from reports.models import AnnualReview

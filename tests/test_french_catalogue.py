@@ -9,8 +9,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_french_plural_rules_apply_to_the_sites_own_strings():
-    assert ngettext("%(counter)s proposition", "%(counter)s propositions", 0) % {"counter": 0} == "0 proposition"
-    assert ngettext("%(counter)s proposition", "%(counter)s propositions", 2) % {"counter": 2} == "2 propositions"
+    singular, plural = "%(counter)s nouvelle ligne", "%(counter)s nouvelles lignes"  # the import's preview
+    assert ngettext(singular, plural, 0) % {"counter": 0} == "0 nouvelle ligne"
+    assert ngettext(singular, plural, 2) % {"counter": 2} == "2 nouvelles lignes"
 
 
 def test_an_empty_search_says_zero_proposition_in_the_singular(citizen):

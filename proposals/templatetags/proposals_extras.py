@@ -82,3 +82,9 @@ def main_nav(context):
             current = ""
         links.append({"url": url, "label": label, "current": current})
     return {"links": links}
+
+
+@register.filter
+def proposals_counted(count: int, convention) -> str:
+    """`{{ count|proposals_counted:convention }}`: «40 propositions», «1 mesure»."""
+    return convention.proposals_counted(count)
