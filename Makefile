@@ -116,9 +116,12 @@ bench: install system-deps
 
 ## Two gunicorn servers sharing PostgreSQL and Redis behind nginx, all on loopback: throughput
 ## and p99 through nginx vs one server, how fast a change reaches the other server and nginx,
-## and a publication under 200 connections; at most five minutes.
+## a publication under 200 connections, and a rolling restart of both servers under load (its
+## errors and 502s: 0 expected); at most five minutes. `make cluster-bench CLUSTER_BENCH=rolling`:
+## the rolling restart alone, under a minute.
+CLUSTER_BENCH ?=
 cluster-bench: install system-deps
-	bin/with-postgres bin/with-redis $(PY) bench/cluster.py
+	bin/with-postgres bin/with-redis $(PY) bench/cluster.py $(CLUSTER_BENCH)
 
 ## Publishing the review with 10,000 followers vs none (the ratio), then the real worker sending
 ## every message to a local SMTP server (messages per second); PostgreSQL on loopback, a few minutes.
@@ -138,8 +141,11 @@ outage: install
 image-check: install
 	bin/with-postgres bin/with-redis $(PY) bin/image-check
 
-## docker-compose.yml itself with podman-compose, over plain HTTP on 127.0.0.1:8000 (PostgreSQL,
-## Redis, the migrate job, two web replicas, nginx): health, nginx's cache, both replicas, the PDF.
+## docker-compose.yml itself with podman-compose, over plain HTTP on 127.0.0.1:8000, every service
+## (PostgreSQL, Redis, the migrate job, two web replicas, the worker, nginx), as the README's
+## instructions say: waits for each replica's health check and for nginx to answer through each,
+## then nginx's cache, the PDF, both replicas, and a rolling restart of the replicas under load
+## through nginx (0 errors). A few minutes; from a clean state each time (volumes removed).
 .PHONY: compose-check
 compose-check: install
 	$(PY) bin/image-check --compose

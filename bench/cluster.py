@@ -8,9 +8,14 @@ REDIS_URL point at throwaway servers), on loopback only, with the Clermont data.
 2. a change made in the back office of server A: seconds until server B and nginx show it,
    beside the documented bound (PAGE_CACHE_VERSION_TTL, then max-age + stale-while-revalidate);
 3. a review published while wrk holds 200 connections on the public pages through nginx:
-   p99 and errors over the minute (targets: p99 ≤ 100 ms, no error).
+   p99 and errors over the minute (targets: p99 ≤ 100 ms, no error);
+4. a rolling restart of the two servers (A stopped and started again, then B) while wrk sends
+   requests that all reach a server through nginx: the errors and 502s (target: 0).
 
-About three minutes; stops everything it started, whatever happens.
+nginx finds the servers as docker-compose.yml's finds the `web` replicas: a name that a DNS
+server on loopback answers with each server's address (127.0.0.2 and 127.0.0.3, one port).
+About three minutes; `bench/cluster.py rolling` runs the rolling restart alone (under a minute).
+Stops everything it started, whatever happens.
 """
 
 import os
@@ -18,6 +23,7 @@ import re
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -29,7 +35,10 @@ from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-from pages import HEADERS, PYTHON, ROOT, Server, env, free_port, manage
+from pages import HEADERS, PYTHON, ROOT, env, fetch, free_port, manage
+
+sys.path.insert(0, str(ROOT))
+from tests.loopback_dns import LoopbackDNS  # noqa: E402
 
 SECRET_KEY = secrets.token_urlsafe(50)  # one for the whole cluster: sessions and forms cross servers
 PASSWORD = secrets.token_urlsafe(16)
@@ -48,14 +57,63 @@ PUBLIC_PAGES = [
 ]
 
 
+SERVICE = "web.cluster"  # the name the DNS on loopback answers with every server's address
+ADDRESSES = ("127.0.0.2", "127.0.0.3")
+
+
+class Replica:
+    """gunicorn through bin/start (2 workers) on its own loopback address, as a `web` replica:
+    stopped (gracefully, as `docker compose restart` does) and started again on the same port."""
+
+    def __init__(self, address: str, port: int, **extra):
+        self.address, self.port, self.extra = address, port, extra
+        self.base = f"http://{address}:{port}"
+        self.start()
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["bin/start"],
+            cwd=ROOT,
+            env=env(
+                BIND=self.address,
+                PORT=str(self.port),
+                WEB_CONCURRENCY="2",
+                DJANGO_ALLOWED_HOSTS=",".join(("127.0.0.1", *ADDRESSES)),
+                **self.extra,
+            ),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                fetch(f"{self.base}/sante/")
+                return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise SystemExit("gunicorn did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            # A worker still rendering a large PDF outlives gunicorn's graceful stop.
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
 class Nginx:
     """Debian's nginx with the repository's proxy rules (deploy/nginx/proxy.conf), its
-    configuration, cache and temporary files in `work`."""
+    configuration, cache and temporary files in `work`; the servers found through `dns`. Every
+    answer other than 2xx/3xx is logged (status and the servers tried) to errors.log."""
 
-    def __init__(self, work: Path, upstreams: list[int]):
+    def __init__(self, work: Path, dns: LoopbackDNS, port: int):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        servers = " ".join(f"server 127.0.0.1:{port};" for port in upstreams)
+        self.errors = work / "errors.log"
         user = "user root;" if os.geteuid() == 0 else ""
         (work / "nginx.conf").write_text(f"""
 daemon on; pid {work}/nginx.pid; error_log {work}/error.log; {user}
@@ -63,21 +121,29 @@ worker_processes auto;
 worker_rlimit_nofile 4096;
 events {{ worker_connections 2048; }}
 http {{
-    access_log off;
+    map $status $failed {{ ~^[23] 0; default 1; }}
+    log_format failed '$status $upstream_addr $upstream_status';
+    access_log {self.errors} failed if=$failed;
     sendfile on;
     client_body_temp_path {work}/body; proxy_temp_path {work}/proxy; fastcgi_temp_path {work}/fastcgi;
     uwsgi_temp_path {work}/uwsgi; scgi_temp_path {work}/scgi;
     proxy_cache_path {work}/cache levels=1:2 keys_zone=pages:10m max_size=256m inactive=10m use_temp_path=off;
-    upstream web {{ {servers} keepalive 32; }}
+    resolver 127.0.0.1:{dns.port} valid=5s ipv6=off;
+    resolver_timeout 2s;
     server {{
         listen 127.0.0.1:{self.port};
         location /bench-static/ {{ alias {work}/static/; }}
+        set $app_servers {SERVICE}:{port};
+        set $maintenance_page {ROOT}/deploy/nginx/maintenance.html;
         include {ROOT}/deploy/nginx/proxy.conf;
     }}
 }}
 """)
         self.command = ["nginx", "-c", f"{work}/nginx.conf", "-p", str(work)]
         subprocess.run(self.command, check=True)
+
+    def failed(self) -> list[str]:
+        return self.errors.read_text().splitlines() if self.errors.exists() else []
 
     def stop(self):
         subprocess.run([*self.command, "-s", "stop"], check=False, capture_output=True)
@@ -170,8 +236,8 @@ def seconds_until(url: str, marker: str, limit: float, interval: float) -> float
     return None
 
 
-def wrk_command(url: str, *, connections: int, seconds: int, script: Path | None = None) -> list[str]:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
+def wrk_command(url: str, *, connections: int, seconds: int, script: Path | None = None, timeout: int = 5) -> list[str]:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", f"{timeout}s"]
     return command + ["-H", "X-Forwarded-Proto: https"] + (["-s", str(script)] if script else []) + [url]
 
 
@@ -187,6 +253,7 @@ def wrk_figures(out: str) -> dict:
         "requests": int(re.search(r"(\d+) requests in", out).group(1)),
         "errors": (sum(map(int, socket_errors.groups())) if socket_errors else 0)
         + (int(non_2xx.group(1)) if non_2xx else 0),
+        "socket_errors": socket_errors.group(0) if socket_errors else "no socket error",
     }
 
 
@@ -199,7 +266,7 @@ def line(label: str, result: dict) -> str:
     return f"{label}: {result['rps']:.0f} req/s, p99 {result['p99']:.1f} ms"
 
 
-def throughput(a: Server, proxy: Nginx, work: Path) -> None:
+def throughput(a: Replica, proxy: Nginx, work: Path) -> None:
     page = "/propositions/"
     size = len(request(proxy.base + page)[2].encode())
     (work / "static").mkdir()
@@ -226,7 +293,7 @@ def throughput(a: Server, proxy: Nginx, work: Path) -> None:
     print(f"ratio cached page / static file through nginx: {through['rps'] / static['rps']:.2f} (target ≥ 0.8)")
 
 
-def propagation(a: Server, b: Server, proxy: Nginx) -> None:
+def propagation(a: Replica, b: Replica, proxy: Nginx) -> None:
     marker = f"Changement {secrets.token_hex(4)}"
     print("== a change made in the back office of server A", flush=True)
     for base in (b.base, proxy.base):
@@ -306,18 +373,69 @@ def publication(proxy: Nginx, work: Path) -> None:
     )
 
 
+# Requests that always reach a server: never from nginx's cache (a session cookie's shape; the
+# app ignores the unknown session and answers from its own cache).
+STAFF_COOKIE = "Cookie: sessionid=abcdefghijklmnopqrstuvwxyz012345"
+
+
+def rolling_restart(a: Replica, b: Replica, proxy: Nginx, work: Path) -> None:
+    script = work / "rolling.lua"
+    paths = ", ".join(f'"{path}"' for path in [*PUBLIC_PAGES, "/sante/"])
+    script.write_text(
+        f"local paths = {{{paths}}}\nlocal i = 0\n"
+        "request = function()\n  i = i % #paths + 1\n  return wrk.format(nil, paths[i])\nend\n"
+    )
+    print(
+        "== a rolling restart of the servers (A stopped and started again, then B) while wrk sends "
+        "requests that all reach a server, 8 connections through nginx",
+        flush=True,
+    )
+    # A visitor waits for a page while a server starts beside the other on this shared machine:
+    # an answer within 60 s counts (nginx's own limit is 120 s); what counts is how many fail.
+    command = wrk_command(proxy.base, connections=8, seconds=300, script=script, timeout=60)
+    command[-1:-1] = ["-H", STAFF_COOKIE]
+    before = len(proxy.failed())
+    load = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        time.sleep(2)
+        started = time.monotonic()
+        for replica in (a, b):
+            replica.stop()
+            replica.start()
+            time.sleep(1)  # traffic on it again before the next one goes
+        restarted = time.monotonic() - started
+        time.sleep(1)
+        load.send_signal(signal.SIGINT)  # wrk stops and prints its figures
+        out, _ = load.communicate(timeout=30)
+    finally:
+        if load.poll() is None:
+            load.kill()
+    during = wrk_figures(out)
+    failed = proxy.failed()[before:]
+    bad_gateway = sum(line.startswith("502 ") for line in failed)
+    print(
+        f"both restarted one after the other in {restarted:.0f} s; during it: {during['requests']} requests "
+        f"({during['rps']:.0f} req/s, p99 {during['p99']:.0f} ms), {during['errors']} errors "
+        f"({during['socket_errors']}; {len(failed)} answers other than 2xx/3xx, {bad_gateway} × 502; target: 0 errors)"
+    )
+    for line in failed[:5]:
+        print(f"  nginx answered: {line}")
+
+
 def main() -> None:
     if not os.environ.get("DATABASE_URL", "").startswith("postgresql") or not os.environ.get("REDIS_URL"):
         raise SystemExit("Run through `make cluster-bench` (bin/with-postgres and bin/with-redis).")
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool):
             raise SystemExit(f"{tool} is missing: make system-deps")
+    only_rolling = sys.argv[1:] == ["rolling"]
     # A `kill` stops the cluster as cleanly as Ctrl-C.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     started = time.monotonic()
+    # The static files first: the seed publishes reviews and renders their pages.
+    manage("collectstatic", "--noinput", "-v0")
     manage("migrate", "--noinput", "-v0")
     manage("seed", "clermont", "-v0")
-    manage("collectstatic", "--noinput", "-v0")
     manage(
         "createsuperuser",
         "--noinput",
@@ -330,24 +448,31 @@ def main() -> None:
     running = []
     work = Path(tempfile.mkdtemp(prefix="cluster."))
     work.chmod(0o755)
+    dns = LoopbackDNS(SERVICE, list(ADDRESSES))
     try:
-        a = Server(DJANGO_SECRET_KEY=SECRET_KEY, DJANGO_MIGRATE="false")
+        with socket.socket() as sock:
+            sock.bind((ADDRESSES[0], 0))
+            port = sock.getsockname()[1]
+        a = Replica(ADDRESSES[0], port, DJANGO_SECRET_KEY=SECRET_KEY, DJANGO_MIGRATE="false")
         running.append(a)
-        b = Server(DJANGO_SECRET_KEY=SECRET_KEY, DJANGO_MIGRATE="false")
+        b = Replica(ADDRESSES[1], port, DJANGO_SECRET_KEY=SECRET_KEY, DJANGO_MIGRATE="false")
         running.append(b)
-        proxy = Nginx(work, [a.port, b.port])
+        proxy = Nginx(work, dns, port)
         running.append(proxy)
         print(
-            f"cluster: server A :{a.port}, server B :{b.port} (2 gunicorn workers each), nginx :{proxy.port}, "
-            "PostgreSQL and Redis, all on 127.0.0.1",
+            f"cluster: server A {a.address}:{port}, server B {b.address}:{port} (2 gunicorn workers each), "
+            f"nginx :{proxy.port}, PostgreSQL and Redis, all on loopback",
             flush=True,
         )
-        throughput(a, proxy, work)
-        propagation(a, b, proxy)
-        publication(proxy, work)
+        if not only_rolling:
+            throughput(a, proxy, work)
+            propagation(a, b, proxy)
+            publication(proxy, work)
+        rolling_restart(a, b, proxy, work)
     finally:
         for process in reversed(running):
             process.stop()
+        dns.stop()
         shutil.rmtree(work, ignore_errors=True)
     print(f"done in {time.monotonic() - started:.0f} s")
 
