@@ -502,7 +502,7 @@ class ProjectAdmin(SpreadsheetAdmin):
     list_filter = ["state", "lead"]
     search_fields = ["title", "summary", "focus"]
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["proposals"]
+    filter_horizontal = ["proposals", "partners"]
     inlines = [KeyFigureInline]
 
     def get_queryset(self, request):

@@ -516,13 +516,21 @@ class Project(Versioned):
         related_name="projects",
         verbose_name=_("porteur"),
     )
+    # The other institutions taking part, beside the one that leads it.
+    partners = models.ManyToManyField(
+        Institution,
+        related_name="partner_projects",
+        blank=True,
+        verbose_name=_("partenaires"),
+        help_text=_("Les autres institutions qui y prennent part, à côté du porteur."),
+    )
     start_year = models.PositiveSmallIntegerField(_("année de lancement"), null=True, blank=True)
     state = models.CharField(_("état"), max_length=20, choices=ProjectState, default=ProjectState.IN_PROGRESS)
     proposals = models.ManyToManyField(
         Proposal, related_name="projects", blank=True, verbose_name=_("propositions mises en œuvre")
     )
 
-    history = HistoricalRecords(m2m_fields=[proposals])
+    history = HistoricalRecords(m2m_fields=[proposals, partners])
 
     class Meta:
         ordering = ["title"]

@@ -235,6 +235,7 @@ def project_detail(request, slug: str):
         Project.objects.select_related("lead").prefetch_related(
             Prefetch("key_figures", queryset=KeyFigure.objects.order_by("order", "pk")),
             Prefetch("proposals", queryset=served),
+            "partners",
         ),
         slug=slug,
     )
