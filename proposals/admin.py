@@ -203,6 +203,7 @@ class ConventionAdmin(HistoryAdmin):
             _("Les mots de la convention"),
             {"fields": ["axis_name", "axis_name_plural", "decision_name", "decisions_title", "document_name"]},
         ),
+        (_("La licence des données et des documents"), {"fields": ["licence_title", "licence_url"]}),
     ]
 
     def has_add_permission(self, request):

@@ -106,6 +106,11 @@ class Versioned(CleanTextModel):
         super().save(*args, **kwargs)
 
 
+# Licence Ouverte 2.0 (Etalab): the licence French public bodies publish their data under.
+DEFAULT_LICENCE_TITLE = "Licence Ouverte / Open Licence version 2.0"
+DEFAULT_LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+
+
 class Convention(CleanTextModel):
     """The convention itself, in its own words: the site's name, titles and documents come from it."""
 
@@ -171,6 +176,14 @@ class Convention(CleanTextModel):
         default="le document présenté aux conseils",
         help_text=_("Ce qu'est le PDF du bilan, dans le lien qui le propose : « le rapport remis au Parlement »."),
     )
+    # The licence of the open data and of the published documents: the catalogue, the data
+    # package, /donnees/ and each document name it (a stored document keeps the one it had).
+    licence_title = models.CharField(
+        _("licence des données"), max_length=200, default=DEFAULT_LICENCE_TITLE, help_text=_("Son nom complet.")
+    )
+    licence_url = models.URLField(
+        _("adresse de la licence"), max_length=500, default=DEFAULT_LICENCE_URL, help_text=_("La page de son texte.")
+    )
 
     history = HistoricalRecords()
 
@@ -185,6 +198,8 @@ class Convention(CleanTextModel):
         "decision_name",
         "decisions_title",
         "document_name",
+        "licence_title",
+        "licence_url",
     ]
 
     class Meta:

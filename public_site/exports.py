@@ -156,6 +156,9 @@ def _summary_sheet(report: ReviewReport) -> tuple[Sheet, DecimalColumns]:
         sheet.rows.append(list(blank))
         for label, value in report.identity.lines():
             sheet.rows.append([label, neutralise(value), *blank[2:]])
+        convention = Convention.current()
+        licence = f"{convention.licence_title} ({convention.licence_url})"
+        sheet.rows.append([_("Licence"), neutralise(licence), *blank[2:]])
     return sheet, DecimalColumns(rate=rate_index, change=rate_index + 1 if report.comparison else None, rows=figures)
 
 
