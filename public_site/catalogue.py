@@ -202,7 +202,8 @@ def _document_distribution(
         "dct:format": _ref(FILE_TYPE + fmt.upper()),
         "dcat:byteSize": {"@value": str(document.size), "@type": "xsd:decimal"},
         "spdx:checksum": _checksum(document.sha256),
-        "dct:license": licence,
+        # The licence the version was published under (its documents name it), else today's.
+        "dct:license": _ref(version.figures["licence"]["url"]) if "licence" in version.figures else licence,
     }
     if fmt == "csv":
         node["dct:conformsTo"] = _ref(package_url)
@@ -218,7 +219,7 @@ def _review_datasets(base_url: str, package_url: str, licence: dict) -> list[dic
     (two queries; the documents' bytes are not read)."""
     versions = list(
         ReviewVersion.objects.select_related("review")
-        .only("number", "published_at", "reason", "situation_date", "review__year")
+        .only("number", "published_at", "reason", "situation_date", "figures", "review__year")
         .order_by("-review__year", "number")
     )
     numbers = {(version.review.year, version.number) for version in versions}

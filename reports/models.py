@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.text import CleanOnReadTextField, CleanTextModel
-from proposals.models import UNTITLED, Axis, Project, Proposal, Status, YearlyStatus
+from proposals.models import UNTITLED, Axis, Convention, Project, Proposal, Status, YearlyStatus
 from publishing.models import FrozenEntry, PublishedRecord, PublishedRecordQuerySet, PublishedVersion, YearLockedRow
 
 from .formatting import fr_date
@@ -118,6 +118,9 @@ class AnnualReview(PublishedRecord, CleanTextModel):
         # The change since the previous year is frozen with the version, from what that year
         # has published so far: a later rectificatif of it changes nothing here.
         version.figures["previous"] = previous_figures(self.year)
+        # The licence its documents are published under, as the catalogue names it for them.
+        convention = Convention.current()
+        version.figures["licence"] = {"title": convention.licence_title, "url": convention.licence_url}
         version.save(update_fields=["figures"])
 
     def pages_to_warm(self) -> list[str]:

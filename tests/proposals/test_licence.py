@@ -64,6 +64,15 @@ def test_a_stored_document_keeps_the_licence_it_was_published_under(citizen, con
     use_odbl(convention)
 
     assert "Licence Ouverte / Open Licence version 2.0" in pdf_text(citizen.get("/bilans/2025.pdf").content)
+    graph = citizen.get("/donnees/catalogue.jsonld").json()
+    pdf = next(
+        node
+        for dataset in graph["dcat:dataset"]
+        for node in dataset.get("dcat:distribution", [])
+        if node["@id"] == "http://testserver/bilans/2025/v1.pdf"
+    )
+    assert pdf["dct:license"] == {"@id": ETALAB}
+    assert graph["dct:license"] == {"@id": ODBL}
     workbook = load_workbook(io.BytesIO(citizen.get("/bilans/2025.xlsx").content))
     cells = [cell for row in workbook["Synthèse"].iter_rows(values_only=True) for cell in row]
     assert "Licence Ouverte / Open Licence version 2.0 (" + ETALAB + ")" in cells

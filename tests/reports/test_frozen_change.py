@@ -51,6 +51,7 @@ def test_the_migration_freezes_the_change_from_what_each_version_published(two_y
     review_publish(review_2024, with_documents=False)
     for version in ReviewVersion.objects.all():  # as before the migration
         version.figures.pop("previous")
+        version.figures.pop("licence")
         version.save(update_fields=["figures"])
     migration = importlib.import_module("reports.migrations.0009_review_change_frozen")
 
@@ -60,3 +61,5 @@ def test_the_migration_freezes_the_change_from_what_each_version_published(two_y
     assert figures[(2024, 1)]["previous"] is None
     assert figures[(2025, 1)]["previous"]["year"] == 2024
     assert figures[(2025, 1)]["previous"]["totals"]["by_status"]["implemented"] == 1  # 2024 v1, not v2
+    # And the licence its documents were published under: the one the settings declared.
+    assert figures[(2025, 1)]["licence"]["title"] == "Licence Ouverte / Open Licence version 2.0"
