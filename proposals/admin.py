@@ -70,6 +70,7 @@ class ConventionAdmin(HistoryAdmin):
                 ]
             },
         ),
+        (_("La licence des données et des documents"), {"fields": ["licence_title", "licence_url"]}),
     ]
 
     def has_add_permission(self, request):
@@ -372,7 +373,7 @@ class ProjectAdmin(SpreadsheetAdmin):
     list_filter = ["state", "lead"]
     search_fields = ["title", "summary", "focus"]
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["proposals"]
+    filter_horizontal = ["proposals", "partners"]
     inlines = [KeyFigureInline]
 
     def get_queryset(self, request):

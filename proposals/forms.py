@@ -100,7 +100,7 @@ class ProposalForm(VersionedForm):
 class ProjectForm(VersionedForm):
     class Meta:
         model = Project
-        fields = ["slug", "title", "summary", "focus", "lead", "start_year", "state", "proposals"]
+        fields = ["slug", "title", "summary", "focus", "lead", "partners", "start_year", "state", "proposals"]
 
 
 class YearlyStatusForm(VersionedForm):

@@ -109,6 +109,11 @@ class Versioned(CleanTextModel):
         super().save(*args, **kwargs)
 
 
+# Licence Ouverte 2.0 (Etalab): the licence French public bodies publish their data under.
+DEFAULT_LICENCE_TITLE = "Licence Ouverte / Open Licence version 2.0"
+DEFAULT_LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+
+
 class Convention(CleanTextModel):
     """The convention itself, in its own words: the site's name, titles and documents come from it."""
 
@@ -186,6 +191,14 @@ class Convention(CleanTextModel):
         default="le document présenté aux conseils",
         help_text=_("Ce qu'est le PDF du bilan, dans le lien qui le propose : « le rapport remis au Parlement »."),
     )
+    # The licence of the open data and of the published documents: the catalogue, the data
+    # package, /donnees/ and each document name it (a stored document keeps the one it had).
+    licence_title = models.CharField(
+        _("licence des données"), max_length=200, default=DEFAULT_LICENCE_TITLE, help_text=_("Son nom complet.")
+    )
+    licence_url = models.URLField(
+        _("adresse de la licence"), max_length=500, default=DEFAULT_LICENCE_URL, help_text=_("La page de son texte.")
+    )
 
     history = HistoricalRecords()
 
@@ -202,6 +215,8 @@ class Convention(CleanTextModel):
         "decision_name",
         "decisions_title",
         "document_name",
+        "licence_title",
+        "licence_url",
     ]
 
     class Meta:
@@ -572,13 +587,21 @@ class Project(Versioned):
         related_name="projects",
         verbose_name=_("porteur"),
     )
+    # The other institutions taking part, beside the one that leads it.
+    partners = models.ManyToManyField(
+        Institution,
+        related_name="partner_projects",
+        blank=True,
+        verbose_name=_("partenaires"),
+        help_text=_("Les autres institutions qui y prennent part, à côté du porteur."),
+    )
     start_year = models.PositiveSmallIntegerField(_("année de lancement"), null=True, blank=True)
     state = models.CharField(_("état"), max_length=20, choices=ProjectState, default=ProjectState.IN_PROGRESS)
     proposals = models.ManyToManyField(
         Proposal, related_name="projects", blank=True, verbose_name=_("propositions mises en œuvre")
     )
 
-    history = HistoricalRecords(m2m_fields=[proposals])
+    history = HistoricalRecords(m2m_fields=[proposals, partners])
 
     class Meta:
         ordering = ["title"]

@@ -9,7 +9,6 @@ own, which never changes, with the SHA-256 of the stored bytes.
 
 from collections import defaultdict
 
-from django.conf import settings
 from django.db.models import Max, Min
 from django.urls import reverse
 from django.utils import timezone
@@ -73,8 +72,8 @@ def _csv_resource(name: str, url: str, title: str, description: str, schema: dic
     }
 
 
-def _licence() -> dict:
-    return {"path": settings.OPEN_DATA_LICENSE_URL, "title": settings.OPEN_DATA_LICENSE_TITLE}
+def _licence(convention: Convention) -> dict:
+    return {"path": convention.licence_url, "title": convention.licence_title}
 
 
 def _latest_versions() -> list[ReviewVersion]:
@@ -128,7 +127,7 @@ def data_package(base_url: str) -> dict:
         "title": convention.name,
         "description": _("Les données ouvertes du suivi : le tableau des propositions et les bilans annuels publiés."),
         "homepage": base_url + reverse("proposals:opendata"),
-        "licenses": [_licence()],
+        "licenses": [_licence(convention)],
         "resources": resources,
     }
 
@@ -177,7 +176,9 @@ def _dated(node: dict, issued, modified) -> dict:
     return node
 
 
-def _document_distribution(document: ReviewDocument, base_url: str, versions: set, package_url: str) -> dict:
+def _document_distribution(
+    document: ReviewDocument, base_url: str, versions: set, package_url: str, licence: dict
+) -> dict:
     """One stored document of one version, at the version's own address, with its checksum."""
     version = document.version
     year, fmt = version.review.year, document.fmt
@@ -201,7 +202,8 @@ def _document_distribution(document: ReviewDocument, base_url: str, versions: se
         "dct:format": _ref(FILE_TYPE + fmt.upper()),
         "dcat:byteSize": {"@value": str(document.size), "@type": "xsd:decimal"},
         "spdx:checksum": _checksum(document.sha256),
-        "dct:license": _ref(settings.OPEN_DATA_LICENSE_URL),
+        # The licence the version was published under (its documents name it), else today's.
+        "dct:license": _ref(version.figures["licence"]["url"]) if "licence" in version.figures else licence,
     }
     if fmt == "csv":
         node["dct:conformsTo"] = _ref(package_url)
@@ -212,12 +214,12 @@ def _document_distribution(document: ReviewDocument, base_url: str, versions: se
     return _dated(node, version.published_at, version.published_at)
 
 
-def _review_datasets(base_url: str, package_url: str) -> list[dict]:
+def _review_datasets(base_url: str, package_url: str, licence: dict) -> list[dict]:
     """A dataset per published review, newest first, with every stored document of every version
     (two queries; the documents' bytes are not read)."""
     versions = list(
         ReviewVersion.objects.select_related("review")
-        .only("number", "published_at", "reason", "situation_date", "review__year")
+        .only("number", "published_at", "reason", "situation_date", "figures", "review__year")
         .order_by("-review__year", "number")
     )
     numbers = {(version.review.year, version.number) for version in versions}
@@ -249,7 +251,7 @@ def _review_datasets(base_url: str, package_url: str) -> list[dict]:
         dataset["dct:modified"] = _when(version.published_at)
         dataset["owl:versionInfo"] = str(version.number)
         dataset["dcat:distribution"] += [
-            _document_distribution(document, base_url, numbers, package_url) for document in stored[version.pk]
+            _document_distribution(document, base_url, numbers, package_url, licence) for document in stored[version.pk]
         ]
     return list(datasets.values())
 
@@ -265,6 +267,7 @@ def _publication_dates() -> tuple:
 def dcat_catalogue(base_url: str) -> dict:
     """The DCAT-AP catalogue of the open data and of every published document (five queries)."""
     convention = Convention.current()
+    licence = _ref(convention.licence_url)
     package_url = base_url + reverse("proposals:datapackage")
     issued, modified = _publication_dates()
     return {
@@ -278,17 +281,16 @@ def dcat_catalogue(base_url: str) -> dict:
         ),
         "dct:publisher": {"@type": "foaf:Agent", "foaf:name": convention.name},
         "dct:language": _ref(FRENCH),
-        "dct:license": _ref(settings.OPEN_DATA_LICENSE_URL),
+        "dct:license": licence,
         "foaf:homepage": _ref(base_url + reverse("proposals:home")),
-        "dcat:dataset": [_tracking_dataset(base_url, package_url, issued, modified)]
-        + _review_datasets(base_url, package_url),
+        "dcat:dataset": [_tracking_dataset(base_url, package_url, issued, modified, licence)]
+        + _review_datasets(base_url, package_url, licence),
     }
 
 
-def _tracking_dataset(base_url: str, package_url: str, issued, modified) -> dict:
+def _tracking_dataset(base_url: str, package_url: str, issued, modified, licence: dict) -> dict:
     """The tracking table as open data: its CSV (conforming to the data package), its JSON, and
     the data package itself."""
-    licence = _ref(settings.OPEN_DATA_LICENSE_URL)
     page = _ref(base_url + reverse("proposals:opendata"))
 
     def distribution(url: str, title: str, fmt: str, media_type: str, **more) -> dict:

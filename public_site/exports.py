@@ -32,7 +32,7 @@ from reports.charts import rate_chart, status_chart
 from reports.documents import filename, forget_documents
 from reports.formats import FORMATS
 from reports.models import ReviewDocument
-from reports.rows import PROPOSAL_COLUMNS, proposal_rows
+from reports.rows import COUNCIL_COLUMNS, PROPOSAL_COLUMNS, council_headers, council_rows, proposal_rows, with_carriers
 from reports.summary import ReviewReport, review_report
 
 from .committee import committee_report
@@ -82,7 +82,7 @@ def render_csv(report: ReviewReport, base_url: str) -> bytes:
     return ("\ufeff" + _proposals_dataset(report, base_url).export("csv")).encode()
 
 
-# Spreadsheets: a summary sheet and a proposals sheet.
+# Spreadsheets: a summary sheet and the council's proposals sheet.
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,37 @@ class DecimalColumns:
         return [self.rate] if self.change is None else [self.rate, self.change]
 
 
-def _summary_dataset(report: ReviewReport) -> tuple[tablib.Dataset, DecimalColumns]:
+@dataclass
+class Sheet:
+    """A sheet of the review's workbooks: its title, header row, rows (text already neutralised)
+    and, per column, a width in characters (None: from its longest value) and whether it wraps."""
+
+    title: str
+    headers: list
+    rows: list[list]
+    widths: list[int | None]
+    wraps: list[bool]
+
+    def insert_draft_column(self) -> None:
+        """A draft's first column «brouillon», «Brouillon» on every row."""
+        self.headers.insert(0, DRAFT_COLUMN)
+        for row in self.rows:
+            row.insert(0, _("Brouillon"))
+        self.widths.insert(0, None)
+        self.wraps.insert(0, False)
+
+    def column_widths(self) -> list[float]:
+        """Each column's width in characters: as given, or fitted to its longest value."""
+        fitted = []
+        for index, width in enumerate(self.widths):
+            if width is None:
+                values = [self.headers[index], *(row[index] for row in self.rows)]
+                width = min(60, max(len(str(value)) for value in values if value is not None) + 2)
+            fitted.append(width)
+        return fitted
+
+
+def _summary_sheet(report: ReviewReport) -> tuple[Sheet, DecimalColumns]:
     """The «Synthèse» sheet: per axis and overall, the counts by status and the rate as a
     number with one decimal (column «Taux (%)»), and the change in points when there is one;
     then, for a published version, what it is (`VersionIdentity.lines`)."""
@@ -105,31 +135,51 @@ def _summary_dataset(report: ReviewReport) -> tuple[tablib.Dataset, DecimalColum
     headers = [axis_name, _("Propositions")] + [str(status.label) for status in Status] + [_("Taux (%)")]
     if report.comparison:
         headers.append(_("Évolution depuis %(year)s (points)") % {"year": report.comparison.previous_year})
-    dataset = tablib.Dataset(headers=headers, title=_("Synthèse"))
+    rows = []
     for row in report.rows(total_label=_("Ensemble des propositions")):
         line = [neutralise(row.label), row.tally.proposals] + [count for _status, count in row.tally.statuses()]
         line.append(float(row.tally.rate))
         if report.comparison:
             line.append(float(row.change.points))
-        dataset.append(line)
+        rows.append(line)
+    sheet = Sheet(_("Synthèse"), headers, rows, [None] * len(headers), [False] * len(headers))
     shift = 0
     if report.is_draft:
-        dataset.insert_col(0, [_("Brouillon")] * dataset.height, header=DRAFT_COLUMN)
+        sheet.insert_draft_column()
         shift = 1
     rate_index = len(Status) + 2 + shift
-    figures = dataset.height
+    figures = len(sheet.rows)
     if report.identity is not None:
         # Under the figures, after an empty row: the version this file is, in two columns.
-        blank = [""] * dataset.width
-        dataset.append(blank)
+        blank = [None] * len(sheet.headers)
+        sheet.rows.append(list(blank))
         for label, value in report.identity.lines():
-            dataset.append([label, neutralise(value), *blank[2:]])
-    return dataset, DecimalColumns(rate=rate_index, change=rate_index + 1 if report.comparison else None, rows=figures)
+            sheet.rows.append([label, neutralise(value), *blank[2:]])
+        convention = Convention.current()
+        licence = f"{convention.licence_title} ({convention.licence_url})"
+        sheet.rows.append([_("Licence"), neutralise(licence), *blank[2:]])
+    return sheet, DecimalColumns(rate=rate_index, change=rate_index + 1 if report.comparison else None, rows=figures)
 
 
-def _databook(report: ReviewReport, base_url: str) -> tuple[tablib.Databook, DecimalColumns]:
-    summary, decimal_columns = _summary_dataset(report)
-    return tablib.Databook([summary, _proposals_dataset(report, base_url)]), decimal_columns
+def _council_sheet(report: ReviewReport, base_url: str) -> Sheet:
+    """The «Propositions» sheet, for the council: French headers, labels and names (not the
+    open-data codes of the CSV), the explanation, who carries each proposal, absolute links."""
+    rows = [neutralise_row(row) for row in council_rows(Proposal.objects.all(), report.review_year, base_url)]
+    sheet = Sheet(
+        _("Propositions"),
+        council_headers(Convention.current()),
+        rows,
+        [column.width for column in COUNCIL_COLUMNS],
+        [column.wrap for column in COUNCIL_COLUMNS],
+    )
+    if report.is_draft:
+        sheet.insert_draft_column()
+    return sheet
+
+
+def _sheets(report: ReviewReport, base_url: str) -> tuple[list[Sheet], DecimalColumns]:
+    summary, decimal_columns = _summary_sheet(report)
+    return [summary, _council_sheet(report, base_url)], decimal_columns
 
 
 def _situation_time(review) -> datetime.datetime:
@@ -154,19 +204,32 @@ def _reproducible_zip(data: bytes, when: datetime.datetime, rewrite=None) -> byt
 
 
 def render_xlsx(report: ReviewReport, base_url: str) -> bytes:
-    """tablib fills the sheets (as `Databook.export("xlsx")` does), then we add the cell formats
-    and save once: no save-and-reload round trip, which doubled the time for big conventions."""
+    """The workbook, written with openpyxl: bold headers kept in view, the widths and wrapping
+    of each column, one-decimal formats for the rates and changes; saved once."""
     from openpyxl import Workbook
-    from tablib.formats._xlsx import XLSXFormat
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
-    databook, decimal_columns = _databook(report, base_url)
+    sheets, decimal_columns = _sheets(report, base_url)
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for dataset in databook.sheets():
-        sheet = workbook.create_sheet(title=dataset.title)
-        XLSXFormat.dset_sheet(dataset, sheet)
-        XLSXFormat._adapt_column_width(sheet, None)
-        for row in sheet.iter_rows():
+    bold = Font(bold=True)
+    wrapped = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    for sheet in sheets:
+        worksheet = workbook.create_sheet(title=sheet.title)
+        worksheet.append(sheet.headers)
+        for row in sheet.rows:
+            worksheet.append(row)
+        for index, (width, wraps) in enumerate(zip(sheet.column_widths(), sheet.wraps, strict=True), start=1):
+            worksheet.column_dimensions[get_column_letter(index)].width = width
+            for (cell,) in worksheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.alignment = wrapped if wraps else top
+        for cell in worksheet[1]:
+            cell.font = bold
+            cell.alignment = wrapped
+        worksheet.freeze_panes = "A2"
+        for row in worksheet.iter_rows():
             for cell in row:
                 if cell.data_type == "f":  # a text starting with «=» stays text, never a formula
                     cell.data_type = "s"
@@ -199,33 +262,76 @@ def render_xlsx(report: ReviewReport, base_url: str) -> bytes:
     return _reproducible_zip(output.getvalue(), when, fix_core)
 
 
+def _ods_cell(value, cell_style, decimal_style=None):
+    """An ODS cell: a number as a float (styled with `decimal_style` when given), a text as text
+    (its line breaks kept), nothing for None."""
+    from odf.table import TableCell
+    from odf.teletype import addTextToElement
+    from odf.text import P
+
+    if value is None or value == "":
+        return TableCell(stylename=cell_style)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        cell = TableCell(valuetype="string", stylename=cell_style)
+        paragraph = P()
+        addTextToElement(paragraph, str(value))
+        cell.addElement(paragraph)
+        return cell
+    cell = TableCell(valuetype="float", value=value, stylename=decimal_style or cell_style)
+    cell.addElement(P(text=str(value)))
+    return cell
+
+
 def render_ods(report: ReviewReport, base_url: str) -> bytes:
-    """tablib fills the sheets (as `Databook.export("ods")` does); we add a one-decimal number
-    style to the rates and changes, and save once."""
+    """The workbook, written with odfpy: bold headers, each column's width and wrapping, a
+    one-decimal number style for the rates and changes; saved once."""
     from odf import dc, meta, number, style
     from odf.element import Element
     from odf.namespaces import nsdict
     from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.table import Table, TableCell, TableRow
-    from tablib.formats._ods import ODSFormat, bold
+    from odf.table import Table, TableColumn, TableRow
 
-    databook, decimal_columns = _databook(report, base_url)
+    sheets, decimal_columns = _sheets(report, base_url)
     document = OpenDocumentSpreadsheet()
-    document.automaticstyles.addElement(bold)
+    styles = document.automaticstyles
     one_decimal = number.NumberStyle(name="un-decimal")
     one_decimal.addElement(number.Number(decimalplaces=1, minintegerdigits=1))
-    document.automaticstyles.addElement(one_decimal)
+    styles.addElement(one_decimal)
     decimal_cell = style.Style(name="cellule-decimale", family="table-cell", datastylename="un-decimal")
-    document.automaticstyles.addElement(decimal_cell)
-    for dataset in databook.sheets():
-        sheet = Table(name=dataset.title)
-        document.spreadsheet.addElement(sheet)
-        ODSFormat.dset_sheet(dataset, sheet)
-    summary_sheet = document.spreadsheet.getElementsByType(Table)[0]
-    for row in summary_sheet.getElementsByType(TableRow)[1 : decimal_columns.rows + 1]:
-        cells = row.getElementsByType(TableCell)
-        for index in decimal_columns.all():
-            cells[index].setAttribute("stylename", decimal_cell)
+    styles.addElement(decimal_cell)
+    header_cell = style.Style(name="entete", family="table-cell")
+    header_cell.addElement(style.TableCellProperties(wrapoption="wrap", verticalalign="top"))
+    header_cell.addElement(style.TextProperties(fontweight="bold"))
+    styles.addElement(header_cell)
+    wrapped_cell = style.Style(name="cellule-renvoi", family="table-cell")
+    wrapped_cell.addElement(style.TableCellProperties(wrapoption="wrap", verticalalign="top"))
+    styles.addElement(wrapped_cell)
+    plain_cell = style.Style(name="cellule", family="table-cell")
+    plain_cell.addElement(style.TableCellProperties(verticalalign="top"))
+    styles.addElement(plain_cell)
+    column_styles = {}
+    for position, sheet in enumerate(sheets):
+        table = Table(name=sheet.title)
+        document.spreadsheet.addElement(table)
+        for width in sheet.column_widths():
+            # A character of the default font is about 0.2 cm wide.
+            key = round(width * 0.2, 1)
+            if key not in column_styles:
+                column_styles[key] = style.Style(name=f"colonne-{len(column_styles) + 1}", family="table-column")
+                column_styles[key].addElement(style.TableColumnProperties(columnwidth=f"{key}cm"))
+                styles.addElement(column_styles[key])
+            table.addElement(TableColumn(stylename=column_styles[key]))
+        header = TableRow()
+        for value in sheet.headers:
+            header.addElement(_ods_cell(value, header_cell))
+        table.addElement(header)
+        decimals = set(decimal_columns.all()) if position == 0 else set()
+        for row_index, row in enumerate(sheet.rows):
+            line = TableRow()
+            for index, value in enumerate(row):
+                decimal = decimal_cell if index in decimals and row_index < decimal_columns.rows else None
+                line.addElement(_ods_cell(value, wrapped_cell if sheet.wraps[index] else plain_cell, decimal))
+            table.addElement(line)
     document.meta.addElement(dc.Title(text=document_title(report)))
     if report.identity is not None:
         document.meta.addElement(dc.Subject(text=report.identity.description()))
@@ -253,6 +359,8 @@ def review_context(report: ReviewReport, *, base_url: str = "") -> dict:
     latest; in a document, what it had published when the document was rendered."""
     total_label = _("Ensemble des propositions")
     committee = committee_voice(report)
+    if report.proposals:
+        with_carriers(report.proposals)  # the PDF's table says who carries each proposal
     return {
         "report": report,
         "review": report.review,

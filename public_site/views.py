@@ -4,7 +4,6 @@ import csv
 from dataclasses import dataclass
 
 from csp.utils import build_policy
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -236,6 +235,7 @@ def project_detail(request, slug: str):
         Project.objects.select_related("lead").prefetch_related(
             Prefetch("key_figures", queryset=KeyFigure.objects.order_by("order", "pk")),
             Prefetch("proposals", queryset=served),
+            "partners",
         ),
         slug=slug,
     )
@@ -252,8 +252,8 @@ def opendata(request):
         "statuses": Status.choices,
         "institutions": list(Institution.objects.all()),
         "year": current_year(),
-        "licence_url": settings.OPEN_DATA_LICENSE_URL,
-        "licence_title": settings.OPEN_DATA_LICENSE_TITLE,
+        "licence_url": convention.licence_url,
+        "licence_title": convention.licence_title,
     }
     return render(request, "pages/opendata.html", context)
 

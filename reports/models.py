@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.text import CleanOnReadTextField, CleanTextModel
-from proposals.models import UNTITLED, Axis, Project, Proposal, Status, YearlyStatus
+from proposals.models import UNTITLED, Axis, Convention, Project, Proposal, Status, YearlyStatus
 from publishing.models import FrozenEntry, PublishedRecord, PublishedRecordQuerySet, PublishedVersion, YearLockedRow
 
 from .formats import FORMATS, render_document
@@ -124,6 +124,12 @@ class AnnualReview(PublishedRecord, CleanTextModel):
 
     def freeze(self, version: "ReviewVersion") -> None:
         version.figures = figures_of(freeze_entries(version, self.year))
+        # The change since the previous year is frozen with the version, from what that year
+        # has published so far: a later rectificatif of it changes nothing here.
+        version.figures["previous"] = previous_figures(self.year)
+        # The licence its documents are published under, as the catalogue names it for them.
+        convention = Convention.current()
+        version.figures["licence"] = {"title": convention.licence_title, "url": convention.licence_url}
         version.save(update_fields=["figures"])
 
     def pages_to_warm(self) -> list[str]:
@@ -638,6 +644,21 @@ def freeze_entries(version: ReviewVersion, year: int) -> list[ReviewEntry]:
     for entry in entries:
         entry.axis_rank = axis_ranks.setdefault(entry.axis_slug, entry.position)
     return ReviewEntry.objects.bulk_create(entries, batch_size=1000)
+
+
+def previous_figures(year: int) -> dict | None:
+    """What the latest published version of the latest earlier published year counted (its
+    year, axes and totals), or None: the base of the change since the previous year that a
+    version of `year` freezes (`figures["previous"]`)."""
+    version = (
+        ReviewVersion.objects.filter(review__year__lt=year)
+        .select_related("review")
+        .order_by("-review__year", "-number")
+        .first()
+    )
+    if version is None:
+        return None
+    return {"year": version.review.year, "axes": version.figures["axes"], "totals": version.figures["totals"]}
 
 
 def figures_of(entries: list[ReviewEntry]) -> dict:

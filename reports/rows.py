@@ -7,8 +7,9 @@ The tracking table's CSV/JSON (`/propositions.csv`, with the committee's columns
 
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from proposals.models import Institution, Project, Proposal, Status
@@ -85,7 +86,7 @@ def proposals_for_rows(queryset, year):
         proposals_as_of(year, queryset)
         .select_related("axis")
         .prefetch_related(
-            Prefetch("projects", queryset=Project.objects.only("slug").order_by("slug")),
+            Prefetch("projects", queryset=Project.objects.only("slug", "title").order_by("slug")),
             Prefetch("leads", queryset=Institution.objects.only("code", "order", "name")),
         )
     )
@@ -154,3 +155,78 @@ def _names_by_proposal(links, name: str) -> dict[int, list[str]]:
     for proposal_id, value in links.values_list("proposal_id", name):
         names.setdefault(proposal_id, []).append(value)
     return names
+
+
+# The council's sheet: the same proposals, as a secretary reads them (the review's XLSX and ODS).
+
+
+@dataclass(frozen=True)
+class CouncilColumn:
+    """A column of the council's «Propositions» sheet: its French header, its width (in
+    characters, as spreadsheets count them) and whether its text wraps."""
+
+    header: str
+    width: int
+    wrap: bool = True
+
+
+# The axis column's header is the convention's word for it («Thème», «Axe de transition»).
+AXIS_HEADER = None
+
+COUNCIL_COLUMNS = [
+    CouncilColumn(_("N°"), 6, wrap=False),
+    CouncilColumn(_("Proposition"), 50),
+    CouncilColumn(AXIS_HEADER, 22),
+    CouncilColumn(_("Portée par"), 24),
+    CouncilColumn(_("Statut"), 16),
+    CouncilColumn(_("Année du statut"), 10, wrap=False),
+    CouncilColumn(_("Explication"), 60),
+    CouncilColumn(_("Projets"), 30),
+    CouncilColumn(_("Adresse de la page"), 45, wrap=False),
+]
+
+# Between the names of a cell that lists several (institutions, projects).
+COUNCIL_SEPARATOR = " ; "
+
+
+def council_headers(convention) -> list[str]:
+    return [
+        capfirst(convention.axis_name) if column.header is AXIS_HEADER else str(column.header)
+        for column in COUNCIL_COLUMNS
+    ]
+
+
+def carriers(proposal) -> str:
+    """Who carries `proposal` (a Proposal, or a published ReviewEntry): its institutions' names."""
+    proposal = getattr(proposal, "proposal", proposal)
+    return COUNCIL_SEPARATOR.join(institution.name for institution in proposal.leads.all())
+
+
+def with_carriers(proposals: list) -> list:
+    """`proposals` (Proposals, or a version's ReviewEntries) with their institutions, in one query."""
+    if proposals and hasattr(proposals[0], "proposal"):
+        prefetch_related_objects(proposals, Prefetch("proposal__leads", queryset=Institution.objects.all()))
+    else:
+        prefetch_related_objects(proposals, "leads")
+    return proposals
+
+
+def council_row(proposal: Proposal, base_url: str = "") -> list:
+    """The values of `proposal` (from `proposals_for_rows`) under `COUNCIL_COLUMNS`: labels and
+    names, never codes."""
+    return [
+        proposal.number,
+        proposal.display_title,
+        proposal.axis_name_as_of,
+        carriers(proposal) or None,
+        str(Status.of(proposal.status_as_of).label),
+        proposal.status_year,
+        proposal.explanation_as_of or None,
+        COUNCIL_SEPARATOR.join(project.title for project in proposal.projects.all()) or None,
+        base_url + proposal.get_absolute_url(),
+    ]
+
+
+def council_rows(queryset, year, base_url: str = "") -> list[list]:
+    """The council's rows of `queryset` as of `year` (a ReviewYear or None)."""
+    return [council_row(proposal, base_url) for proposal in proposals_for_rows(queryset, year)]

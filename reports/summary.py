@@ -180,6 +180,13 @@ def compare(current: Summary, previous: Summary) -> Comparison:
     )
 
 
+def frozen_comparison(summary: Summary, version: ReviewVersion) -> Comparison | None:
+    """The change since the previous year as `version` froze it at publication (None: it had no
+    earlier published year)."""
+    previous = version.figures.get("previous")
+    return compare(summary, frozen_summary(previous["year"], previous)) if previous else None
+
+
 # The proposals of a review, and those not implemented grouped by reason.
 
 
@@ -415,6 +422,7 @@ def review_report(
     summary = summaries[review.year]
     if version is not None:
         review = version.frozen_review()
+    live_comparison = compare(summary, summaries[earlier[-1].year]) if earlier and version is None else None
     proposals = None
     if with_proposals:
         proposals = list(frozen_proposals(version.pk) if version else live_proposals(review.year))
@@ -426,7 +434,7 @@ def review_report(
         review=review,
         summary=summary,
         history=list(summaries.values()),
-        comparison=compare(summary, summaries[earlier[-1].year]) if earlier else None,
+        comparison=frozen_comparison(summary, version) if version else live_comparison,
         versions=versions,
         proposals=proposals,
         listed=listed,

@@ -167,7 +167,7 @@ def test_the_spreadsheets_speak_of_this_convention_only(citizen, national, fmt):
 
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         text = " ".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
-    assert "gouvernement;parlement" in text  # the proposals sheet gives the institutions by code
+    assert "Gouvernement ; Parlement" in text  # the proposals sheet names who carries each proposal
     assert not FORBIDDEN.findall(text)
 
 

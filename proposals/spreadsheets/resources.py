@@ -386,6 +386,7 @@ class ProjectResource(FrenchResource):
     summary = _text("resume", "summary")
     focus = _text("focus", "focus")
     lead = fields.Field(attribute="lead", column_name="porteur", widget=InstitutionWidget())
+    partners = fields.Field(attribute="partners", column_name="partenaires", widget=InstitutionsWidget())
     start_year = fields.Field(attribute="start_year", column_name="annee_lancement", widget=FrenchIntegerWidget())
     state = fields.Field(
         attribute="state",
@@ -402,14 +403,18 @@ class ProjectResource(FrenchResource):
 
     class Meta:
         model = Project
-        fields = ["slug", "title", "summary", "focus", "lead", "start_year", "state", "proposals"]
+        fields = ["slug", "title", "summary", "focus", "lead", "partners", "start_year", "state", "proposals"]
         import_id_fields = ["slug"]
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
 
     def filter_export(self, queryset, **kwargs):
-        return queryset.select_related("lead").prefetch_related("proposals__axis").order_by("slug")
+        return queryset.select_related("lead").prefetch_related("partners", "proposals__axis").order_by("slug")
+
+    def required_columns(self) -> list[str]:
+        # Optional: a file made before partners existed imports unchanged (they stay as they are).
+        return [column for column in super().required_columns() if column != "partenaires"]
 
     def example(self):
         proposal = Proposal.objects.order_by("key").first()

@@ -4,10 +4,16 @@ from dataclasses import dataclass
 
 from django import template
 
-from reports import formatting
+from reports import formatting, rows
 from reports.formats import FORMATS
 
 register = template.Library()
+
+
+@register.filter
+def carriers(proposal) -> str:
+    """Who carries a proposal (or a version's entry): its institutions' names, «—» for none."""
+    return rows.carriers(proposal) or "—"
 
 
 @register.filter

@@ -33,6 +33,8 @@ def form_data(**changes):
         "decision_name": "délibération",
         "decisions_title": "Les délibérations des conseils",
         "document_name": "le document présenté aux conseils",
+        "licence_title": "Licence Ouverte / Open Licence version 2.0",
+        "licence_url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
     }
     return data | changes
 

@@ -20,7 +20,7 @@ PAGES = {
     # next, the committee's published assessments
     "/propositions/gen-2025-5/": 9,
     "/projets/": 4,  # the convention, projects with their institution, their proposals, the axes
-    "/projets/grand-projet/": 5,  # the convention, year, project, key figures, proposals with status
+    "/projets/grand-projet/": 6,  # the convention, year, project, partners, key figures, proposals with status
     # the years (with the committee's version), the axes, the institutions, the proposals, projects,
     # institutions
     "/propositions.csv": 6,

@@ -120,15 +120,15 @@ def test_the_xlsx_summary_holds_numbers_with_formats(citizen, clermont):
     assert rate_cell.number_format == "0.0"
 
 
-def test_the_xlsx_proposals_sheet_has_the_open_data_columns(citizen, clermont):
+def test_the_xlsx_proposals_sheet_is_the_councils(citizen, clermont):
     rows = xlsx_rows(get(citizen, 2025, "xlsx").content, 1)
 
-    assert rows[0][:3] == ["cle", "numero", "axe"]
+    assert rows[0][:3] == ["N°", "Proposition", "Axe de transition"]
     assert len(rows) == 41
-    by_key = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
-    assert by_key["eco-vegetalisation"]["statut"] == "implemented"
-    assert by_key["eco-vegetalisation"]["annee"] == 2025
-    assert by_key["eco-vegetalisation"]["url"] == "http://testserver/propositions/eco-vegetalisation/"
+    by_title = {row[1]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    vegetation = by_title["Intensifier la végétalisation des espaces publics et privés"]
+    assert vegetation["Statut"] == "Mise en œuvre"
+    assert vegetation["Adresse de la page"] == "http://testserver/propositions/eco-vegetalisation/"
 
 
 def test_the_ods_holds_numbers_not_text(citizen, clermont):
@@ -303,7 +303,7 @@ def test_a_title_that_looks_like_a_formula_stays_text_in_the_xlsx(citizen):
 
     workbook = load_workbook(io.BytesIO(get(citizen, 2025, "xlsx").content))
 
-    cell = workbook["Propositions"]["E2"]
+    cell = workbook["Propositions"]["B2"]
     assert cell.value == '\'=HYPERLINK("https://example.org","x")'  # neutralised (tests/security)
     assert cell.data_type == "s"
 

@@ -72,7 +72,7 @@ def test_the_review_xlsx_has_no_formula_and_keeps_its_numbers(citizen, hostile_t
     assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
     proposals = workbook.worksheets[1]
     headers = [cell.value for cell in proposals[1]]
-    titles = [row[headers.index("intitule")] for row in proposals.iter_rows(min_row=2, values_only=True)]
+    titles = [row[headers.index("Proposition")] for row in proposals.iter_rows(min_row=2, values_only=True)]
     _assert_neutralised(titles)
     summary = workbook.worksheets[0]
     axis_row = [cell.value for cell in summary[2]]
