@@ -16,8 +16,26 @@ PATH = re.compile(r"(?<![\w./-])((?:[a-z_]+/)+[\w.-]*)(?![\w/])")
 COMMAND = re.compile(r"manage\.py ([a-z_]+)")
 MAKE = re.compile(r"`make ([a-z-]+)")
 # Paths the docs name that live elsewhere than the checkout (a server's folders, examples).
-ELSEWHERE = ("srv/", "application/", "tmp/", "etc/", "usr/", "var/", "bilans/", "propositions/", "suivre/", "projets/", "axes/",
-             "admin/", "donnees/", "flux/", "docs/guide/", "archives/", "static/css/site.css")
+ELSEWHERE = (
+    "req/",
+    "srv/",
+    "application/",
+    "tmp/",
+    "etc/",
+    "usr/",
+    "var/",
+    "bilans/",
+    "propositions/",
+    "suivre/",
+    "projets/",
+    "axes/",
+    "admin/",
+    "donnees/",
+    "flux/",
+    "docs/guide/",
+    "archives/",
+    "static/css/site.css",
+)
 
 
 def words(page: Path, pattern: re.Pattern) -> set[str]:
@@ -27,13 +45,24 @@ def words(page: Path, pattern: re.Pattern) -> set[str]:
     return found
 
 
+def named_paths(page: Path) -> set[Path]:
+    """The paths a page names; in a row of a table that starts with a folder (the code's layout),
+    a name is read within that folder when the checkout has it there."""
+    found = set()
+    for line in page.read_text().splitlines():
+        folder = re.match(r"\| `((?:[a-z_]+/)+)` \|", line)
+        for code in re.findall(r"`([^`]+)`", line):
+            for path in PATH.findall(code):
+                if path.startswith(ELSEWHERE) or "<" in path or "…" in path:
+                    continue
+                inside = ROOT / folder.group(1) / path if folder else None
+                found.add(inside if inside is not None and inside.exists() else ROOT / path)
+    return found
+
+
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
 def test_every_path_named_exists(page):
-    missing = sorted(
-        path for path in words(page, PATH)
-        if not path.startswith(ELSEWHERE) and "<" not in path and "…" not in path
-        and not (ROOT / path).exists()
-    )
+    missing = sorted(str(path.relative_to(ROOT)) for path in named_paths(page) if not path.exists())
     assert missing == [], f"{page.name} names what the tree does not have"
 
 

@@ -8,7 +8,11 @@ import os
 import shutil
 
 import pytest
+from django.contrib.auth.models import User
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.services import second_factor_required
+from tests.accounts.helpers import totp_code
 from tests.assessments.conftest import build_two_voices
 from tests.factory import seed_clermont
 from tests.snapshots import replayed
@@ -113,3 +117,33 @@ def two_voices_live(transactional_db, live_server):
     2025 review published with its documents, the committee's assessment published."""
     replayed(build_two_voices, documents=True)
     return live_server
+
+
+PASSWORD = "motdepasse-test"
+
+
+@pytest.fixture
+def log_in(browser, clermont_live):
+    """A browser of its own for each user, logged in through the admin login page."""
+    contexts = []
+
+    def log_in(username):
+        context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(f"{clermont_live.url}/admin/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        user = User.objects.get(username=username)
+        device = TOTPDevice.objects.create(user=user, name="Téléphone") if second_factor_required(user) else None
+        page.click("input[type=submit]")
+        if device is not None:  # the second step, with the authenticator app's code
+            page.fill("#id_code", totp_code(device.bin_key))
+            page.click("input[type=submit]")
+        page.wait_for_selector("#user-tools")
+        return page
+
+    yield log_in
+    for context in contexts:  # before the live server stops: no request left half-way
+        context.close()

@@ -1,45 +1,10 @@
 """The back office in a real browser: an editor records a new year's status with its source,
 a clerk publishes that year, and the public table shows the new status."""
 
-import pytest
-from django.contrib.auth.models import User
-from django_otp.plugins.otp_totp.models import TOTPDevice
-
-from accounts.services import second_factor_required
 from proposals.models import Proposal
 from publishing.years import next_year
 from reports.models import AnnualReview
-from tests.accounts.helpers import totp_code
 from tests.factory import make_review, run_queued_publications
-
-PASSWORD = "motdepasse-test"
-
-
-@pytest.fixture
-def log_in(browser, clermont_live):
-    """A browser of its own for each user, logged in through the admin login page."""
-    contexts = []
-
-    def log_in(username):
-        context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.goto(f"{clermont_live.url}/admin/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        user = User.objects.get(username=username)
-        device = TOTPDevice.objects.create(user=user, name="Téléphone") if second_factor_required(user) else None
-        page.click("input[type=submit]")
-        if device is not None:  # the second step, with the authenticator app's code
-            page.fill("#id_code", totp_code(device.bin_key))
-            page.click("input[type=submit]")
-        page.wait_for_selector("#user-tools")
-        return page
-
-    yield log_in
-    for context in contexts:  # before the live server stops: no request left half-way
-        context.close()
 
 
 def test_an_editor_records_a_status_a_clerk_publishes_and_the_public_sees_it(
