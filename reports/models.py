@@ -572,6 +572,16 @@ def _keys_by_version(entries) -> dict[tuple[int, int], list[str]]:
     return keys
 
 
+class ReviewDocumentQuerySet(models.QuerySet):
+    def in_site_order(self):
+        """The documents in the order the site names them (`formats.FORMATS`: the PDF first),
+        whatever order the publication stored them in (the PDF last)."""
+        rank = models.Case(
+            *(models.When(fmt=fmt, then=index) for index, fmt in enumerate(FORMATS)), default=len(FORMATS)
+        )
+        return self.order_by(rank, "fmt")
+
+
 class ReviewDocument(models.Model):
     """A document of a published version (PDF, XLSX, ODS, CSV, JSON), stored in the database so
     that every app server serves the same bytes; `sha256` lets anyone check a copy."""
@@ -581,6 +591,8 @@ class ReviewDocument(models.Model):
     content = models.BinaryField(_("contenu"))
     size = models.PositiveIntegerField(_("taille (octets)"))
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+
+    objects = ReviewDocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["version", "fmt"]

@@ -404,7 +404,7 @@ def review_report(
     rows even of a published review: the preview of a rectificatif in preparation. `listed`: how
     many proposals of each status a published review's page lists (see `ReviewReport.listed`)."""
     # Every published version, newest first, with their documents' sizes and fingerprints.
-    documents = Prefetch("documents", queryset=ReviewDocument.objects.defer("content").order_by("pk"))
+    documents = Prefetch("documents", queryset=ReviewDocument.objects.defer("content").in_site_order())
     versions = (
         []
         if live
