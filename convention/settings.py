@@ -444,11 +444,18 @@ if not (SITE_URL or DEBUG or TESTING):
 # Passkeys (WebAuthn, django-otp-webauthn), as a second factor only (never instead of the
 # password). A passkey is bound to its relying party id: the site's host name (SITE_URL's by
 # default); changing it later makes every registered passkey useless. The origins allowed to use
-# them: SITE_URL's by default.
+# them: SITE_URL's by default. Browsers only offer passkeys on https:// or http://localhost (never
+# on an IP address, nor on http://testserver), and django-otp-webauthn's system check refuses any
+# other origin: in development and tests, an http SITE_URL elsewhere (`make run`'s
+# http://127.0.0.1:8000) uses http://localhost on the same port for passkeys instead.
 SECOND_FACTOR_PASSKEYS = envbool("SECOND_FACTOR_PASSKEYS", True)
-OTP_WEBAUTHN_RP_ID = os.environ.get("OTP_WEBAUTHN_RP_ID") or urlsplit(SITE_URL).hostname or "localhost"
+_site = urlsplit(SITE_URL)
+_passkey_origin = SITE_URL
+if (DEBUG or TESTING) and not (_site.scheme == "https" or (_site.scheme == "http" and _site.hostname == "localhost")):
+    _passkey_origin = f"http://localhost:{_site.port or 8000}"
+OTP_WEBAUTHN_RP_ID = os.environ.get("OTP_WEBAUTHN_RP_ID") or urlsplit(_passkey_origin).hostname or "localhost"
 OTP_WEBAUTHN_RP_NAME = os.environ.get("OTP_WEBAUTHN_RP_NAME") or OTP_TOTP_ISSUER
-OTP_WEBAUTHN_ALLOWED_ORIGINS = envlist("OTP_WEBAUTHN_ALLOWED_ORIGINS", SITE_URL or "http://localhost:8000")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = envlist("OTP_WEBAUTHN_ALLOWED_ORIGINS", _passkey_origin)
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # The licence of the open data and the published documents, as the data package and the
 # catalogue (/donnees/) declare it: Licence Ouverte 2.0 (Etalab) by default, the licence French
