@@ -115,6 +115,12 @@ def test_make_run_loads_clermont_into_the_default_database_only(tmp_path):
 def test_starting_another_convention_as_the_readme_says_serves_an_empty_convention(tmp_path):
     """README «Starting another convention»: the development settings, then `migrate` and
     `createsuperuser` on a new SQLite file, then `make run` in the same shell."""
+    # The section gives these commands in this order; the test runs them (`make install` aside:
+    # the virtualenv is this one).
+    readme = (ROOT / "README.md").read_text().split("## Starting another convention", 1)[1].split("\n## ", 1)[0]
+    steps = ["`make install .env`", "`export DATABASE_URL=sqlite:///", "manage.py migrate`"]
+    steps += ["manage.py createsuperuser`", "`make run` in that shell"]
+    assert [readme.index(step) for step in steps] == sorted(readme.index(step) for step in steps)
     made = run(tmp_path, clean_env(), "make", "--no-print-directory", "-f", str(ROOT / "Makefile"), ".env")
     assert made.returncode == 0, made.stderr
     env = clean_env(
