@@ -262,7 +262,7 @@ def test_publish_review_command_shows_its_progress(db, capsys, django_capture_on
 
 def test_the_admin_publishes_any_size_in_the_background(clerk_client, db):
     """No size limit: «Publier» queues the publication for the worker, whatever the size."""
-    make_proposal(axis=make_axis())
+    set_status(make_proposal(axis=make_axis()), 2025, Status.IMPLEMENTED)  # a year with its statuses
     make_proposal(axis=make_axis())
     review = make_review(2025, published=False)
 
