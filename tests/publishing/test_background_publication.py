@@ -26,6 +26,8 @@ from tests.factory import (
     set_status,
 )
 
+from ..conftest import logged_in
+
 pytestmark = pytest.mark.django_db
 
 REVIEW_STEPS = [
@@ -307,13 +309,10 @@ def test_publish_review_refuses_while_the_back_office_publishes(draft):
 @pytest.mark.django_db(transaction=True)
 def test_the_real_worker_runs_the_publication(clerk):
     """`manage.py db_worker`, as production runs it (here in batch mode: it stops when idle)."""
-    from django.test import Client
-
     set_status(make_proposal(key="velo"), 2025, "implemented")
     review = make_review(2025, published=False)
-    client = Client()
-    client.force_login(clerk)
-    publish(client, review)
+    client = logged_in(clerk)  # past the second factor staff must have
+    assert publish(client, review)["Location"] == url("publication", review)
 
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", "--no-reload", verbosity=0)
 
