@@ -127,11 +127,11 @@ class Sheet:
         return fitted
 
 
-def _summary_sheet(report: ReviewReport) -> tuple[Sheet, DecimalColumns]:
+def _summary_sheet(report: ReviewReport, convention: Convention) -> tuple[Sheet, DecimalColumns]:
     """The «Synthèse» sheet: per axis and overall, the counts by status and the rate as a
     number with one decimal (column «Taux (%)»), and the change in points when there is one;
-    then, for a published version, what it is (`VersionIdentity.lines`)."""
-    axis_name = capfirst(Convention.current().axis_name)
+    then, for a published version, what it is (`VersionIdentity.lines`) and its licence."""
+    axis_name = capfirst(convention.axis_name)
     headers = [axis_name, _("Propositions")] + [str(status.label) for status in Status] + [_("Taux (%)")]
     if report.comparison:
         headers.append(_("Évolution depuis %(year)s (points)") % {"year": report.comparison.previous_year})
@@ -155,19 +155,18 @@ def _summary_sheet(report: ReviewReport) -> tuple[Sheet, DecimalColumns]:
         sheet.rows.append(list(blank))
         for label, value in report.identity.lines():
             sheet.rows.append([label, neutralise(value), *blank[2:]])
-        convention = Convention.current()
         licence = f"{convention.licence_title} ({convention.licence_url})"
         sheet.rows.append([_("Licence"), neutralise(licence), *blank[2:]])
     return sheet, DecimalColumns(rate=rate_index, change=rate_index + 1 if report.comparison else None, rows=figures)
 
 
-def _council_sheet(report: ReviewReport, base_url: str) -> Sheet:
+def _council_sheet(report: ReviewReport, base_url: str, convention: Convention) -> Sheet:
     """The «Propositions» sheet, for the council: French headers, labels and names (not the
     open-data codes of the CSV), the explanation, who carries each proposal, absolute links."""
     rows = [neutralise_row(row) for row in council_rows(Proposal.objects.all(), report.review_year, base_url)]
     sheet = Sheet(
         _("Propositions"),
-        council_headers(Convention.current()),
+        council_headers(convention),
         rows,
         [column.width for column in COUNCIL_COLUMNS],
         [column.wrap for column in COUNCIL_COLUMNS],
@@ -178,8 +177,9 @@ def _council_sheet(report: ReviewReport, base_url: str) -> Sheet:
 
 
 def _sheets(report: ReviewReport, base_url: str) -> tuple[list[Sheet], DecimalColumns]:
-    summary, decimal_columns = _summary_sheet(report)
-    return [summary, _council_sheet(report, base_url)], decimal_columns
+    convention = Convention.current()  # read once for both sheets (a publication renders two workbooks)
+    summary, decimal_columns = _summary_sheet(report, convention)
+    return [summary, _council_sheet(report, base_url, convention)], decimal_columns
 
 
 def _situation_time(review) -> datetime.datetime:

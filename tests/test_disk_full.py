@@ -12,15 +12,15 @@ from django.core.management import CommandError, call_command
 from django.db import OperationalError, connection
 from django.urls import reverse
 
-from public_site import exports
 from reports.models import AnnualReview, ReviewVersion
-from tests.factory import make_proposal, make_review, set_status
+from tests.factory import make_proposal, make_review, run_queued_publications, set_status
 
 pytestmark = pytest.mark.django_db
 
 FULL = "Le disque du serveur est plein"
 READ_ONLY = "Le disque du serveur ne peut pas être écrit"
-DATABASE_AWAY = "Nous ne parvenons pas à joindre la base de données"
+DATABASE_AWAY = "Nous ne parvenons pas à joindre la base de données"  # the site's page when a request fails
+PUBLICATION_DATABASE_AWAY = "La base de données ne répond plus"  # a publication's failure, on its progress page
 
 
 @pytest.fixture
@@ -51,14 +51,15 @@ def disk_full():
 
 
 def fill_while_storing(monkeypatch, fault):
-    """The publication's documents meet `fault` (a context manager) when they are stored."""
-    store_documents = exports.store_documents
+    """The publication's documents meet `fault` (a context manager) when they are stored (each
+    rendered and saved by the publication itself, `AnnualReview.store_document`)."""
+    store_document = AnnualReview.store_document
 
-    def store(version, progress=None):
+    def store(review, version, key):
         with fault():
-            store_documents(version, progress)
+            store_document(review, version, key)
 
-    monkeypatch.setattr(exports, "store_documents", store)
+    monkeypatch.setattr(AnnualReview, "store_document", store)
 
 
 @contextmanager
@@ -86,7 +87,12 @@ def storage_raising(code):
 
 
 def publish_in_the_back_office(client, review):
-    return client.post(reverse("admin:reports_annualreview_publish", args=[review.pk]), {"confirm": "1"})
+    """«Publier», confirmed: the publication is queued, the worker runs it, and the clerk reads
+    its progress page (where the «Publier» answer leads)."""
+    response = client.post(reverse("admin:reports_annualreview_publish", args=[review.pk]), {"confirm": "1"})
+    assert response.status_code == 302
+    assert run_queued_publications() == 1  # what `manage.py db_worker` does
+    return client.get(response.url)
 
 
 FAULTS = {
@@ -104,8 +110,9 @@ def test_the_back_office_says_the_disk_is_full_or_read_only(clerk_client, draft,
     response = publish_in_the_back_office(clerk_client, draft)
 
     page = response.content.decode()
-    assert response.status_code == 503
-    assert said in page and DATABASE_AWAY not in page and "réessayer un peu plus tard" not in page
+    assert response.status_code == 200 and "La publication a échoué." in page
+    assert said in page and DATABASE_AWAY not in page and "ne répond plus" not in page
+    assert "réessayer un peu plus tard" not in page
     assert "Retry-After" not in response.headers
     assert not ReviewVersion.objects.exists()
     assert AnnualReview.objects.get().published_at is None
@@ -130,4 +137,4 @@ def test_a_database_that_does_not_answer_is_still_said_so(clerk_client, draft, m
 
     response = publish_in_the_back_office(clerk_client, draft)
 
-    assert response.status_code == 503 and DATABASE_AWAY in response.content.decode()
+    assert response.status_code == 200 and PUBLICATION_DATABASE_AWAY in response.content.decode()

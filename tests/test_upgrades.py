@@ -22,6 +22,7 @@ from assessments.models import CommitteeReview
 from core.models import ContentVersion, PendingImport
 from proposals.models import Project, Proposal, Source, YearlyStatus
 from reports.models import AnnualReview, Deliberation, ReviewDocument, ReviewVersion
+from tests.factory import run_queued_publications
 
 # The last migration of each of our apps in each release that landed (None: the app did not exist).
 RELEASES = {
@@ -336,10 +337,14 @@ def test_the_upgrade_cleans_the_reasons_waiting_and_leaves_the_published_record(
         cursor.execute("SELECT reason FROM reports_reviewversion ORDER BY number")
         assert cursor.fetchall() == [("",), ("Un\x0bdeux",)]
     assert bytes(ReviewDocument.objects.get(pk=document.pk).content) == b"%PDF-1.7 as published\x0b"
-    # The rectificatif that was stuck is published, its documents with it.
+    # The rectificatif that was stuck is published, its documents with it (the year has no
+    # status of its own: the clerk acknowledges it; the worker runs the publication).
     response = clerk_client.post(
-        reverse("admin:reports_annualreview_publish", args=[review.pk]), {"confirm": "1"}, follow=True
+        reverse("admin:reports_annualreview_publish", args=[review.pk]),
+        {"confirm": "1", "no_status_acknowledged": "on"},
+        follow=True,
     )
     assert response.status_code == 200
+    assert run_queued_publications() == 1
     assert ReviewVersion.objects.get(number=3).reason == "Ligne une\nligne deux"
     assert ReviewDocument.objects.filter(version__number=3).count() == 5

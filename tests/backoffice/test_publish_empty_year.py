@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from reports.models import AnnualReview
-from tests.factory import make_axis, make_proposal, make_review, set_status
+from tests.factory import make_axis, make_proposal, make_review, run_queued_publications, set_status
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +41,7 @@ def test_with_the_acknowledgement_the_empty_year_is_published(clerk_client, empt
     response = clerk_client.post(publish_url(empty_year), {"confirm": "1", "no_status_acknowledged": "on"})
 
     assert response.status_code == 302
+    assert run_queued_publications() == 1  # what `manage.py db_worker` does
     assert AnnualReview.objects.get(year=2026).is_published
 
 
@@ -54,6 +55,7 @@ def test_a_year_with_statuses_says_how_many_and_asks_nothing_more(clerk_client, 
     assert "3 statuts saisis pour 2026" in page
     assert "no_status_acknowledged" not in page
     assert response.status_code == 302
+    assert run_queued_publications() == 1
     assert AnnualReview.objects.get(year=2026).is_published
 
 

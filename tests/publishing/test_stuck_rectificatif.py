@@ -111,6 +111,7 @@ def test_the_back_office_says_why_in_french_and_opens_nothing(request, kind):
 
 
 def test_a_clean_reason_publishes_every_document_and_the_command_too(clerk):
+    set_status(make_proposal(key="velo"), YEAR, "underway")  # the command refuses a year without status
     review = make_review(YEAR, documents=True)
     open_correction(review, reason="Premier point.\nSecond point.", user=clerk)
 
