@@ -56,21 +56,8 @@ class ConventionAdmin(HistoryAdmin):
     list_display = ["name"]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "addressed_to", "introduction", "is_demo"]}),
-        (
-            _("Les mots de la convention"),
-            {
-                "fields": [
-                    "axis_name",
-                    "axis_name_plural",
-                    "proposal_name",
-                    "proposal_name_plural",
-                    "decision_name",
-                    "decisions_title",
-                    "document_name",
-                ]
-            },
-        ),
-        (_("La licence des données et des documents"), {"fields": ["licence_title", "licence_url"]}),
+        (_("Les mots de la convention"), {"fields": Convention.WORD_FIELDS}),
+        (_("La licence des données et des documents"), {"fields": Convention.LICENCE_FIELDS}),
     ]
 
     def has_add_permission(self, request):

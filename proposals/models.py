@@ -202,12 +202,8 @@ class Convention(CleanTextModel):
 
     history = HistoricalRecords()
 
-    # The convention's names and words are the superusers'; editors change its presentation.
-    NAMING_FIELDS = [
-        "name",
-        "short_name",
-        "addressed_to",
-        "is_demo",
+    # What the convention calls its axes, proposals, decisions and documents.
+    WORD_FIELDS = [
         "axis_name",
         "axis_name_plural",
         "proposal_name",
@@ -215,9 +211,10 @@ class Convention(CleanTextModel):
         "decision_name",
         "decisions_title",
         "document_name",
-        "licence_title",
-        "licence_url",
     ]
+    LICENCE_FIELDS = ["licence_title", "licence_url"]
+    # The convention's names and words are the superusers'; editors change its presentation.
+    NAMING_FIELDS = ["name", "short_name", "addressed_to", "is_demo", *WORD_FIELDS, *LICENCE_FIELDS]
 
     class Meta:
         verbose_name = _("convention")
