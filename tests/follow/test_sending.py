@@ -369,6 +369,7 @@ def test_a_refused_message_whose_retry_was_lost_is_queued_again_by_the_watchdog(
 
 def test_a_messages_subject_names_the_convention_in_full(smtp, city):
     Convention.objects.create(
+        pk=1,
         name="Convention citoyenne pour le climat de Clermont-Ferrand",
         short_name="Convention citoyenne",
         introduction=".",

@@ -284,6 +284,7 @@ def test_the_confirmation_link_confirms_only_what_a_message_listed(citizen, prop
 
 def test_the_confirmations_subject_names_the_convention_in_full(citizen, proposal):
     Convention.objects.create(
+        pk=1,
         name="Convention citoyenne pour le climat de Clermont-Ferrand",
         short_name="Convention citoyenne",
         introduction=".",
