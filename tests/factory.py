@@ -178,14 +178,13 @@ def publish_committee(year: int, statement: str = "", **kwargs):
     return committee_publish(review, **kwargs)
 
 
-def run_queued_publications() -> int:
-    """Run the publications «Publier» queued, as the worker (`manage.py db_worker`) runs a task,
-    here, in the test's transaction (the worker's own loop reconnects, which a rolled-back test
-    cannot). Returns how many ran."""
+def run_ready_tasks(task_path: str | None = None) -> int:
+    """Run the queued tasks that are due (those of `task_path` only, when given), one after the
+    other, by django-tasks-db's own Worker.run_task, as the worker process would, here, in the
+    test's transaction (the worker's own loop reconnects, which a rolled-back test cannot); the
+    tasks they queue run too. A task that failed fails the test. Returns how many ran."""
     from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
-
-    from publishing.workflow import run_publication
 
     worker = Worker(
         queue_names=["*"],
@@ -197,10 +196,22 @@ def run_queued_publications() -> int:
         worker_id="tests",
         excluded_queue_names=[],
     )
-    queued = list(DBTaskResult.objects.ready().filter(task_path=run_publication.module_path))
-    for result in queued:
+    ready = DBTaskResult.objects.ready()
+    if task_path is not None:
+        ready = ready.filter(task_path=task_path)
+    ran = 0
+    while (result := ready.first()) is not None:
         result.claim(worker.worker_id)
         worker.run_task(result)
         result.refresh_from_db()
         assert result.status == "SUCCESSFUL", result.traceback
-    return len(queued)
+        ran += 1
+    return ran
+
+
+def run_queued_publications() -> int:
+    """Run the publications «Publier» queued, as the worker (`manage.py db_worker`) runs them.
+    Returns how many ran."""
+    from publishing.workflow import run_publication
+
+    return run_ready_tasks(run_publication.module_path)

@@ -14,10 +14,10 @@ from aiosmtpd.controller import Controller
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from follow.models import Follower, Subscription
+from tests.factory import run_ready_tasks
 
 
 @dataclass
@@ -124,24 +124,9 @@ def closed_port() -> int:
 
 
 def run_queued_tasks() -> None:
-    """The queued tasks that are due, run here one after the other by django-tasks-db's own
-    Worker.run_task, as the worker process would (for the tests that keep their database in a
-    transaction, which the worker's loop would close); a task that failed fails the test."""
-    worker = Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test",
-        excluded_queue_names=[],
-    )
-    while (result := DBTaskResult.objects.ready().first()) is not None:
-        result.claim(worker.worker_id)
-        worker.run_task(result)
-        result.refresh_from_db()
-        assert result.status == "SUCCESSFUL", result.traceback
+    """The queued tasks that are due, run here as the worker process would (tests/factory.py
+    `run_ready_tasks`); a task that failed fails the test."""
+    run_ready_tasks()
 
 
 def delivered() -> list:
