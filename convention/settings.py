@@ -250,6 +250,10 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
+# Files served at the site's root by whitenoise, before the sessions are read: /favicon.ico,
+# which browsers ask for beside every page, cookie included (an answer that read a session
+# just replaced by a sign-in would delete the new cookie).
+WHITENOISE_ROOT = BASE_DIR / "public_site" / "root"
 
 LOGIN_URL = "admin:login"
 # After log-in without a valid `next`: the back office, not Django's /accounts/profile/.

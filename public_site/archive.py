@@ -253,12 +253,18 @@ def site_url(link: str, *, base: str) -> str | None:
         path += "/"
     if path.startswith(EXCLUDED_PREFIXES):
         return None
-    if not path.startswith(settings.STATIC_URL):
+    if not path.startswith(settings.STATIC_URL) and not _root_file(path):
         try:
             resolve(path)
         except Resolver404:
             return None
     return path + (f"?{parts.query}" if parts.query else "")
+
+
+def _root_file(path: str) -> bool:
+    """A file served at the site's root (WHITENOISE_ROOT: the favicon), not by a view."""
+    name = path.removeprefix("/")
+    return bool(name) and "/" not in name and (Path(settings.WHITENOISE_ROOT) / name).is_file()
 
 
 def _site_hosts() -> set[str]:

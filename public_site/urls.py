@@ -3,11 +3,8 @@ under /bilans/), the feeds and cards of a proposal or an axis (`embeds:…`), th
 sitemap. The root urls include them at the top."""
 
 from django.contrib.sitemaps.views import sitemap
-from django.templatetags.static import static
 from django.urls import include, path, register_converter
-from django.utils.functional import lazy
 from django.views.decorators.http import require_safe
-from django.views.generic import RedirectView
 
 from core.cache import cache_public_page
 from reports.formats import FORMATS
@@ -32,9 +29,6 @@ class CanonicalNumber:
 
 
 register_converter(CanonicalNumber, "natural")
-
-static_lazy = lazy(static, str)
-
 
 proposal_urls = [
     path("", views.home, name="home"),
@@ -91,7 +85,5 @@ urlpatterns = [
     path("bilans/", include((review_urls, "reports"))),
     # GET and HEAD only, as every other public page.
     path("flux/", require_safe(cache_public_page()(StatusFeed())), name="feed"),
-    # Browsers ask for /favicon.ico whatever the page says: the site's icon, among the static files.
-    path("favicon.ico", require_safe(RedirectView.as_view(url=static_lazy("favicon.ico"), permanent=True))),
     path("sitemap.xml", require_safe(cache_public_page("p")(sitemap)), {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

@@ -6,6 +6,7 @@ check run at once can read nothing (`document.documentElement` is null) or the o
 
 import os
 import shutil
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import User
@@ -142,6 +143,7 @@ def log_in(browser, clermont_live):
             page.fill("#id_code", totp_code(device.bin_key))
             page.click("input[type=submit]")
         page.wait_for_selector("#user-tools")
+        assert urlsplit(page.url).path == "/admin/", page.url  # signed in, past the second factor
         return page
 
     yield log_in
