@@ -12,6 +12,15 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 
 
 class StaffOIDCBackend(OIDCAuthenticationBackend):
+    def verify_claims(self, claims):
+        """An address the provider says it has not verified (`email_verified` false) signs in to
+        nothing: on a provider where anyone types their own address, it would open the account
+        of the member of staff who has it. A provider that sends no such claim manages the
+        addresses itself (a city's directory)."""
+        if "email_verified" in claims and claims["email_verified"] is not True:
+            return False
+        return super().verify_claims(claims)
+
     def filter_users_by_claims(self, claims):
         email = (claims.get("email") or "").strip()
         if not email:

@@ -13,6 +13,7 @@ import requests
 from django.contrib.auth.models import User
 from django.test import Client
 
+from accounts.oidc import StaffOIDCBackend
 from tests.accounts.helpers import text
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +116,27 @@ def test_the_log_in_page_offers_the_provider_only_when_on(sso, citizen, settings
     assert "compte de la collectivité" not in text(citizen.get("/admin/login/"))
     assert citizen.get("/comptes/sso/").status_code == 404
     assert citizen.get("/comptes/sso/retour/?code=x&state=y").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("claims", "accepted"),
+    [
+        ({"email": "agent@ville.example", "email_verified": True}, True),
+        ({"email": "agent@ville.example"}, True),  # a provider that manages every address itself
+        ({"email": "agent@ville.example", "email_verified": False}, False),
+        ({"email": "agent@ville.example", "email_verified": "false"}, False),
+        ({"email_verified": True}, False),
+    ],
+)
+def test_an_address_the_provider_has_not_verified_opens_no_account(settings, editor, claims, accepted):
+    """A provider where people type their own address without proving it must not let one of
+    them sign in as a member of the staff who has that address."""
+    settings.OIDC_ENABLED = True
+    settings.OIDC_RP_CLIENT_ID = "convention"
+    settings.OIDC_RP_CLIENT_SECRET = "secret-convention"
+    settings.OIDC_OP_TOKEN_ENDPOINT = "https://sso.ville.example/token/"
+    settings.OIDC_OP_USER_ENDPOINT = "https://sso.ville.example/userinfo/"
+    editor.email = "Agent@ville.example"
+    editor.save()
+
+    assert StaffOIDCBackend().verify_claims(claims) is accepted
