@@ -450,12 +450,14 @@ if not (SITE_URL or DEBUG or TESTING):
 # default); changing it later makes every registered passkey useless. The origins allowed to use
 # them: SITE_URL's by default. Browsers only offer passkeys on https:// or http://localhost (never
 # on an IP address, nor on http://testserver), and django-otp-webauthn's system check refuses any
-# other origin: in development and tests, an http SITE_URL elsewhere (`make run`'s
-# http://127.0.0.1:8000) uses http://localhost on the same port for passkeys instead.
+# other origin: in development, tests and a plain-HTTP trial (DJANGO_HTTPS=false), an http
+# SITE_URL elsewhere (`make run`'s http://127.0.0.1:8000) uses http://localhost on the same port
+# for passkeys instead.
 SECOND_FACTOR_PASSKEYS = envbool("SECOND_FACTOR_PASSKEYS", True)
 _site = urlsplit(SITE_URL)
 _passkey_origin = SITE_URL
-if (DEBUG or TESTING) and not (_site.scheme == "https" or (_site.scheme == "http" and _site.hostname == "localhost")):
+_plain_http = DEBUG or TESTING or not envbool("DJANGO_HTTPS", True)
+if _plain_http and not (_site.scheme == "https" or (_site.scheme == "http" and _site.hostname == "localhost")):
     _passkey_origin = f"http://localhost:{_site.port or 8000}"
 OTP_WEBAUTHN_RP_ID = os.environ.get("OTP_WEBAUTHN_RP_ID") or urlsplit(_passkey_origin).hostname or "localhost"
 OTP_WEBAUTHN_RP_NAME = os.environ.get("OTP_WEBAUTHN_RP_NAME") or OTP_TOTP_ISSUER

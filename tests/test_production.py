@@ -60,11 +60,13 @@ def test_a_mistyped_boolean_stops_the_start(tmp_path):
 
 
 def test_a_plain_http_trial_turns_https_off_only_when_asked(tmp_path):
+    """The trial of docker-compose.yml and the README: DJANGO_HTTPS=false with the plain-HTTP
+    address it is reached at (passkeys then work only at http://localhost on that port)."""
     show = (
         "from django.conf import settings as s; "
         "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE)"
     )
-    trial = production_env(tmp_path, DJANGO_HTTPS="false")
+    trial = production_env(tmp_path, DJANGO_HTTPS="false", SITE_URL="http://127.0.0.1:8000")
 
     check = manage(tmp_path, trial, "check", "--deploy", "--fail-level", "WARNING")
 
