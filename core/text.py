@@ -96,3 +96,21 @@ class CleanOnReadTextField(models.TextField):
     def deconstruct(self):
         name, _path, args, kwargs = super().deconstruct()
         return name, "django.db.models.TextField", args, kwargs
+
+
+ELLIPSIS = "…"
+# Where a cut text may end: before a space, or after punctuation that closes a word.
+_LAST_SPACE = re.compile(r"^(.*\S)\s", re.DOTALL)
+
+
+def shortened(text: str, limit: int) -> str:
+    """`text` whole when it holds in `limit` characters; otherwise cut at the last word boundary
+    that leaves room for «…», without the trailing comma or space (a single word longer than the
+    limit is cut all the same). The caller keeps the whole text where it belongs."""
+    if len(text) <= limit:
+        return text
+    kept = text[: limit - len(ELLIPSIS)]
+    if not text[len(kept)].isspace():
+        match = _LAST_SPACE.match(kept)
+        kept = match.group(1) if match else kept
+    return kept.rstrip(" ,;:") + ELLIPSIS

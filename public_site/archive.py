@@ -33,6 +33,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http.request import validate_host
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.test import Client, override_settings
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
@@ -49,6 +50,10 @@ from .sitemaps import SITEMAPS
 MAX_FILES = 5000
 MANIFEST = "SHA256SUMS"
 README = "LISEZMOI.html"
+# The folder of the data files the site serves at its root (the table's CSV and JSON under each
+# of its filters and sorts: dozens of files): the archive's top level keeps only its home page,
+# this readme, the manifest and a few folders.
+DATA_FOLDER = "donnees"
 # Paths never archived: the back office, and what lists the live site's addresses.
 EXCLUDED_PREFIXES = ("/admin/", "/sitemap.xml", "/sante/")
 
@@ -274,8 +279,9 @@ def _site_hosts() -> set[str]:
 
 def _name_files(archive: Archive) -> None:
     """Each URL's file name: `/` → index.html, `/bilans/2025/` → bilans/2025/index.html, a query in
-    the name (`/propositions/?axe=x` → propositions/index-axe-x.html), the feed as .xml."""
-    taken = set()
+    the name (`/propositions/?axe=x` → propositions/index-axe-x.html), the feed as .xml, a data
+    file of the root in DATA_FOLDER (`/propositions.csv?axe=x` → donnees/propositions-axe-x.csv)."""
+    taken = {README, MANIFEST}
     for fetched in archive.files.values():
         parts = urlsplit(fetched.url)
         path = parts.path.lstrip("/")
@@ -286,13 +292,17 @@ def _name_files(archive: Archive) -> None:
             )
         else:
             stem, extension = posixpath.splitext(path)
+            if "/" not in stem:
+                stem = f"{DATA_FOLDER}/{stem}"
         if parts.query:
             words = slugify(
                 " ".join(f"{key} {_readable(value)}" for key, value in parse_qsl(parts.query, keep_blank_values=True))
             )
             stem += f"-{words[:80]}"
-            if len(words) > 80 or f"{stem}{extension}" in taken:
+            if len(words) > 80:
                 stem += "-" + hashlib.sha256(parts.query.encode()).hexdigest()[:8]
+        if f"{stem}{extension}" in taken:  # a name already given (to the readme, another query…)
+            stem += "-" + hashlib.sha256(fetched.url.encode()).hexdigest()[:8]
         fetched.name = f"{stem}{extension}"
         taken.add(fetched.name)
 
@@ -340,16 +350,25 @@ def _write(archive: Archive, directory: Path) -> None:
         {
             "convention": Convention.current(),
             "made_at": archive.made_at,
-            "site_url": settings.SITE_URL,
+            "site_url": settings.SITE_URL,  # "" in development: the readme then names no origin
+            "stylesheets": _stylesheets(archive),
             "release": source_release(),
             "file_count": len(archive.files),
             "manifest": MANIFEST,
+            "data_folder": DATA_FOLDER,
         },
     )
     _create(directory / README, readme.encode())
     names = sorted([fetched.name for fetched in archive.files.values()] + [README])
     lines = [f"{hashlib.sha256((directory / name).read_bytes()).hexdigest()}  {name}\n" for name in names]
     _create(directory / MANIFEST, "".join(lines).encode())
+
+
+def _stylesheets(archive: Archive) -> list[str]:
+    """The site's stylesheets as archived (relative to the readme, at the top level), for the
+    readme to look like the pages it opens."""
+    urls = [static("css/site.css")]
+    return [archive.files[url].name for url in urls if url in archive.files]
 
 
 def _create(path: Path, content: bytes) -> None:

@@ -127,6 +127,15 @@ class Sheet:
         return fitted
 
 
+def document_licence(report: ReviewReport, convention: Convention) -> dict:
+    """{"title", "url"}: the licence a document names: the one frozen with its published version
+    (a change of the convention's licence afterwards changes none of its documents), today's for
+    a draft."""
+    if report.version is not None:
+        return report.version.licence()
+    return {"title": convention.licence_title, "url": convention.licence_url}
+
+
 def _summary_sheet(report: ReviewReport, convention: Convention) -> tuple[Sheet, DecimalColumns]:
     """The «Synthèse» sheet: per axis and overall, the counts by status and the rate as a
     number with one decimal (column «Taux (%)»), and the change in points when there is one;
@@ -155,8 +164,8 @@ def _summary_sheet(report: ReviewReport, convention: Convention) -> tuple[Sheet,
         sheet.rows.append(list(blank))
         for label, value in report.identity.lines():
             sheet.rows.append([label, neutralise(value), *blank[2:]])
-        licence = f"{convention.licence_title} ({convention.licence_url})"
-        sheet.rows.append([_("Licence"), neutralise(licence), *blank[2:]])
+        licence = document_licence(report, convention)
+        sheet.rows.append([_("Licence"), neutralise(f"{licence['title']} ({licence['url']})"), *blank[2:]])
     return sheet, DecimalColumns(rate=rate_index, change=rate_index + 1 if report.comparison else None, rows=figures)
 
 
@@ -463,8 +472,10 @@ def render_pdf(report: ReviewReport, base_url: str) -> bytes:
     from weasyprint import HTML
 
     # Rendered without a request: the convention's name comes here, not from the context processor.
+    convention = Convention.current()
     context = review_context(report, base_url=base_url) | {
-        "convention": Convention.current(),
+        "convention": convention,
+        "licence": document_licence(report, convention),
         "document_title": document_title(report),
         "identity": report.identity,
     }

@@ -20,8 +20,9 @@ from reports.years import public_years
 from .exports import export_review, review_context
 
 # A published review's page lists this many proposals of each status not implemented (the first,
-# in the convention's order) and links to the table for the others; its documents list them all.
-REVIEW_PAGE_LISTED = 50
+# in the convention's order) and links to the table (paged) for the others; its documents list
+# them all. A few phone screens a group: the first city's groups (a few each) are listed whole.
+REVIEW_PAGE_LISTED = 10
 
 
 def get_review_for_user(request, year: int) -> AnnualReview:

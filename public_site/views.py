@@ -50,8 +50,28 @@ def home(request):
     return render(request, "proposals/home.html", {"year": year.year if year else None, "summary": summary})
 
 
-# A whole convention fits on one page (the first city has 40 proposals); a very large one is paged.
-TABLE_PAGE_SIZE = 200
+# The tracking table's rows per page: a convention of the first city's size (40 proposals) fits
+# on one page; a national one (146 measures) is paged, each page a phone can scroll through.
+TABLE_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class PageLink:
+    number: int | str  # a page number, or the paginator's ellipsis between distant numbers
+    querystring: str = ""  # the page's address with the filters kept; "" for the ellipsis
+    current: bool = False
+
+
+def page_links(page, querystring) -> list[PageLink]:
+    """The pager's numbered links: the first and last pages and those around the current one;
+    `querystring(page=n)` gives each one's query string (the filters kept)."""
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return [
+        PageLink(number, querystring(page=number), number == page.number)
+        if isinstance(number, int)
+        else PageLink(number)
+        for number in numbers
+    ]
 
 
 @cache_public_page(ProposalFilter, "page")
@@ -72,6 +92,7 @@ def proposal_list(request):
         "querystring": filterset.querystring(),
         "previous_querystring": filterset.querystring(page=page.number - 1),
         "next_querystring": filterset.querystring(page=page.number + 1),
+        "page_links": page_links(page, filterset.querystring),
         "embed": axis_embed(request, filterset.chosen_axis),  # the table of one axis offers its card
     }
     return render(request, "proposals/proposal_list.html", context)

@@ -302,6 +302,15 @@ class ReviewVersion(PublishedVersion):
             published_at=self.published_at,
         )
 
+    def licence(self) -> dict:
+        """{"title", "url"}: the licence its documents were published under, frozen with it
+        (`freeze`; filled for earlier versions by migration 0011); today's for a version that
+        somehow holds none."""
+        if "licence" in self.figures:
+            return self.figures["licence"]
+        convention = Convention.current()
+        return {"title": convention.licence_title, "url": convention.licence_url}
+
     def frozen_deliberations(self) -> list["FrozenDeliberation"]:
         return [FrozenDeliberation.from_dict(item) for item in self.deliberations]
 

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from assessments.models import CommitteeVersion
+from convention.management.commands.generate_demo import DEMO_TITLE_LENGTH
 from proposals.models import Axis, Convention, Institution, Proposal
 from reports.models import AnnualReview
 from tests.pdf_checks import conformance_failures
@@ -32,15 +33,28 @@ def demo(db):
 def test_it_loads_a_convention_of_another_shape(demo):
     per_axis = Axis.objects.annotate(n=Count("proposals")).order_by("order").values_list("n", flat=True)
     longest = max(len(title) for title in Proposal.objects.values_list("title", flat=True))
+    cut = Proposal.objects.filter(title__endswith="…")
 
     assert Proposal.objects.count() == 146
     assert list(per_axis) == [31, 28, 25, 22, 21, 19]
     assert min(len(name) for name in Axis.objects.values_list("name", flat=True)) > 60
-    assert longest == min(400, Proposal._meta.get_field("title").max_length)
+    assert 380 <= longest <= DEMO_TITLE_LENGTH  # long titles, as a national convention writes them
+    assert cut.exists()
     assert {"Gouvernement", "Parlement"} <= set(Institution.objects.values_list("name", flat=True))
     assert Proposal.objects.annotate(n=Count("leads")).filter(n=2).exists()  # carried jointly
     assert list(AnnualReview.objects.published().values_list("year", flat=True)) == [2025, 2024]
     assert Convention.objects.get().is_demo
+
+
+def test_a_title_cut_to_the_demo_length_ends_at_a_word_and_its_text_keeps_it_whole(demo):
+    cut = list(Proposal.objects.filter(title__endswith="…"))
+
+    assert cut
+    for proposal in cut:
+        kept = proposal.title.removesuffix("…")
+        assert proposal.text.startswith(kept)  # the whole measure is kept in its text
+        assert proposal.text[len(kept)] in " ,"  # no word was cut
+        assert len(proposal.text) > len(proposal.title)
 
 
 def test_it_shows_the_committee_beside_the_institutions(citizen, demo):

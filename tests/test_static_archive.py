@@ -172,12 +172,64 @@ def test_each_page_says_what_the_live_site_says_marked_as_an_archive(clermont_ar
         "propositions/index-tri-titre.html",
         "propositions/index-tri-titre-desc.html",
         "propositions/index-axe-sociale-tri-statut.html",
-        "propositions-axe-sociale.csv",
-        "propositions-axe-sociale.json",
+        "donnees/propositions-axe-sociale.csv",
+        "donnees/propositions-axe-sociale.json",
     } <= names
     # The live site is untouched: no banner, its filter form.
     live = citizen.get("/propositions/").content.decode()
     assert "Archive du site" not in live and 'class="filters"' in live
+
+
+def test_the_top_level_stays_readable_the_data_files_in_their_folder(clermont_archive, served):
+    archive, _base = clermont_archive
+    directory = served[0] / SUB_PATH.strip("/")
+    top_files = {path.name for path in directory.iterdir() if path.is_file()}
+    folders = {path.name for path in directory.iterdir() if path.is_dir()}
+    names = [fetched.name for fetched in archive.files.values()]
+    data_files = [name for name in names if name.endswith((".csv", ".json"))]
+
+    assert top_files == {"index.html", README, MANIFEST}
+    assert "donnees" in folders and len(folders) <= 8
+    assert len(data_files) > 20  # the table's filters and sorts, each with its open data
+    assert not [name for name in data_files if "/" not in name]
+
+
+def test_every_relative_link_of_an_archived_page_resolves_to_a_file_of_the_archive(clermont_archive, served):
+    directory = served[0] / SUB_PATH.strip("/")
+    pages = sorted(directory.rglob("*.html"))
+    broken = []
+    for page in pages:
+        for link in Page(page.read_text()).links:
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or not parts.path:
+                continue  # another site, or a place on the same page
+            target = (page.parent / parts.path).resolve()
+            if not target.is_file() or directory.resolve() not in target.parents:
+                broken.append(f"{link} on {page.relative_to(directory)}")
+
+    assert directory / README in pages and len(pages) > 50
+    assert broken == []
+
+
+def test_the_readme_has_the_site_look_and_says_where_the_archive_comes_from(clermont_archive, served, settings):
+    directory = served[0] / SUB_PATH.strip("/")
+    readme = (directory / README).read_text()
+    stylesheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', readme)
+
+    assert stylesheets and all((directory / href).is_file() for href in stylesheets)
+    assert any("site" in href and href.endswith(".css") for href in stylesheets)
+    assert f"Site d'origine : {settings.SITE_URL}" in readme
+    assert "non renseigné" not in readme
+
+
+def test_the_readme_without_a_configured_address_claims_none(small_site, tmp_path, settings):
+    settings.SITE_URL = ""
+    settings.ALLOWED_HOSTS = ["testserver"]
+    archive_site(tmp_path)
+    readme = (tmp_path / README).read_text()
+
+    assert "non renseigné" not in readme and "Site d'origine" not in readme
+    assert "Archive faite le" in readme
 
 
 def test_the_live_page_cache_never_mixes_with_the_archive(small_site, page_cache, citizen, tmp_path):
@@ -195,7 +247,7 @@ def test_documents_keep_their_bytes_and_the_manifest_verifies(clermont_archive, 
         stored = bytes(document.content)
         assert get(f"{base}bilans/{year}/v{number}.{document.fmt}")[1] == stored
         assert (directory / f"bilans/{year}.{document.fmt}").read_bytes() == stored  # the only version
-    assert get(base + "propositions.csv")[0] == 200 and get(base + "flux/index.xml")[0] == 200
+    assert get(base + "donnees/propositions.csv")[0] == 200 and get(base + "flux/index.xml")[0] == 200
     check = subprocess.run(["sha256sum", "--strict", "-c", MANIFEST], cwd=directory, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     listed = {line.split("  ", 1)[1] for line in (directory / MANIFEST).read_text().splitlines()}

@@ -4,7 +4,10 @@ axe-core finds nothing on those pages."""
 
 import pytest
 
+from public_site.views import TABLE_PAGE_SIZE
 from tests.browser.conftest import assert_no_axe_violations
+from tests.factory import make_convention, make_review
+from tests.snapshots import replayed
 
 PHONE = {"width": 375, "height": 800}
 MIN_TARGET = 24  # px: WCAG 2.2's minimum target size
@@ -111,3 +114,28 @@ def test_a_proposal_page_writes_the_status_once(page, axe, two_voices_live):
     assert year.locator(".badge").count() == 1
     assert "Selon le comité de suivi" in year.inner_text() and "2/10" in year.inner_text()
     assert_no_axe_violations(axe, page)
+
+
+def build_national_convention():
+    """The size of the demo's national convention (146 measures), its 2025 review published."""
+    make_convention(146)
+    make_review(2025)
+
+
+def test_a_national_convention_is_read_page_by_page_on_a_phone(page, axe, transactional_db, live_server):
+    replayed(build_national_convention)
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + "/propositions/?annee=2025")
+
+    assert page.locator(".tracking tbody tr").count() == TABLE_PAGE_SIZE < 146
+    pager = page.get_by_role("navigation", name="Pages du tableau")
+    assert pager.locator("[aria-current=page]").inner_text() == "1"
+    links = pager.get_by_role("link")
+    boxes = [links.nth(i).bounding_box() for i in range(links.count())]
+    assert all(box["width"] >= MIN_TARGET and box["height"] >= MIN_TARGET for box in boxes), boxes
+    assert_no_axe_violations(axe, page)
+    with page.expect_navigation():
+        pager.get_by_role("link", name="3", exact=True).click()
+    assert "annee=2025" in page.url and "page=3" in page.url  # the filter is kept
+    assert page.locator(".tracking tbody tr").count() == 146 - 2 * TABLE_PAGE_SIZE
+    assert page.get_by_role("navigation", name="Pages du tableau").locator("[aria-current=page]").inner_text() == "3"

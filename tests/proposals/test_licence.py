@@ -6,6 +6,7 @@ import importlib
 import io
 import json
 import subprocess
+import zipfile
 
 import pytest
 from django.apps import apps
@@ -13,6 +14,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from proposals.models import Convention, Status
+from public_site.exports import export_review
 from tests.backoffice.test_convention_admin import form_data
 from tests.factory import make_axis, make_proposal, make_review, set_status
 
@@ -98,3 +100,34 @@ def test_the_migration_takes_the_settings_as_the_initial_licence(settings, conve
 
     convention.refresh_from_db()
     assert (convention.licence_title, convention.licence_url) == ("Open Database License 1.0", ODBL)
+
+
+def xlsx_cells(content: bytes) -> list:
+    workbook = load_workbook(io.BytesIO(content))
+    return [cell for row in workbook["Synthèse"].iter_rows(values_only=True) for cell in row]
+
+
+def test_a_version_rendered_after_the_licence_changed_keeps_the_licence_it_was_published_under(convention):
+    """The documents of a published version (stored by the worker, or rendered again by
+    `export_report`) name the licence frozen with it, never today's."""
+    set_status(make_proposal(make_axis()), 2025, Status.IMPLEMENTED)
+    review = make_review(2025)
+
+    use_odbl(convention)
+
+    cells = xlsx_cells(export_review(review, "xlsx"))
+    ods = zipfile.ZipFile(io.BytesIO(export_review(review, "ods"))).read("content.xml").decode()
+    pdf = pdf_text(export_review(review, "pdf"))
+    assert "Licence Ouverte / Open Licence version 2.0 (" + ETALAB + ")" in cells
+    assert not [cell for cell in cells if isinstance(cell, str) and "Open Database" in cell]
+    assert "Licence Ouverte / Open Licence version 2.0" in ods and "Open Database" not in ods
+    assert "Licence Ouverte / Open Licence version 2.0" in pdf and "Open Database" not in pdf
+
+
+def test_a_draft_names_the_licence_of_today(convention):
+    set_status(make_proposal(make_axis()), 2025, Status.IMPLEMENTED)
+    review = make_review(2025, published=False)
+
+    use_odbl(convention)
+
+    assert "Open Database License 1.0" in pdf_text(export_review(review, "pdf"))

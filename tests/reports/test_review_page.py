@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from proposals.models import Status
+from public_site.reviews import REVIEW_PAGE_LISTED
 from reports.models import Assembly, Deliberation, ReviewDocument
 from tests.conftest import logged_in
 from tests.factory import make_axis, make_convention, make_proposal, make_review, set_status
@@ -301,3 +302,18 @@ def test_a_large_review_lists_the_first_of_each_group_and_links_to_the_table_for
     assert "Sans statut n° 2" in html and "Sans statut n° 3" not in html
     assert '<a href="/propositions/?annee=2025&amp;statut=not_assessed">Et 1 autre : toutes dans le tableau' in html
     assert html.count("toutes dans le tableau") == 2  # nothing more to see of «Hors compétences»
+
+
+def test_the_review_of_a_national_convention_lists_a_phone_screenful_of_each_group(citizen):
+    """146 measures: each group not implemented shows its first few and links to the (paged)
+    table for the rest, rather than a page of tens of thousands of pixels."""
+    make_convention(146)
+    make_review(2025)
+
+    _, html = page(citizen)
+    listed = html.split('class="pending-group"')[1:]
+
+    assert len(listed) == 3 and REVIEW_PAGE_LISTED <= 10
+    for group in listed:
+        assert group.count('href="/propositions/gen-') == REVIEW_PAGE_LISTED
+        assert "toutes dans le tableau" in group

@@ -17,6 +17,7 @@ from django.db import transaction
 from assessments.models import Assessment, AssessmentSource, AxisStatement, CommitteeReview, Fidelity
 from assessments.publication import committee_publish
 from core.cache import bump_version
+from core.text import shortened
 from proposals.models import (
     Axis,
     Convention,
@@ -109,6 +110,10 @@ COMMENTS = [
     "Le calendrier annoncé n'est pas tenu (commentaire fictif).",
 ]
 COMMITTEE_YEAR = 2025
+# The longest title the demo writes (a national convention's measures run to several hundred
+# characters): a longer one is cut at a word, with «…», and its text keeps it whole.
+DEMO_TITLE_LENGTH = 400
+TEXT = "Texte fictif de la mesure, tel que la convention l'aurait écrit."
 
 
 class Command(BaseCommand):
@@ -138,13 +143,21 @@ class Command(BaseCommand):
             )
 
 
-def _title(rng: random.Random, axis_name: str, max_length: int) -> str:
-    """A measure's title, from a few words to `max_length` characters."""
+def _measure(rng: random.Random, axis_name: str) -> str:
+    """A measure as the convention wrote it, from a few words to several hundred characters."""
     theme = axis_name.split(" :")[0].lower()
-    title = f"{rng.choice(ACTIONS)} {rng.choice(OBJECTS)} pour {theme}"
+    measure = f"{rng.choice(ACTIONS)} {rng.choice(OBJECTS)} pour {theme}"
     for detail in rng.sample(DETAILS, rng.choice([0, 0, 1, 2, 3, 5, 7])):
-        title += f", {detail}"
-    return title[:max_length].rstrip(" ,")
+        measure += f", {detail}"
+    return measure
+
+
+def _title_and_text(rng: random.Random, axis_name: str) -> tuple[str, str]:
+    """A measure's title (at most DEMO_TITLE_LENGTH characters, cut at a word) and its text,
+    which gives the whole measure when the title had to be cut."""
+    measure = _measure(rng, axis_name)
+    title = shortened(measure, DEMO_TITLE_LENGTH)
+    return title, f"{measure}.\n\n{TEXT}" if title != measure else TEXT
 
 
 def build_demo() -> int:
@@ -166,7 +179,6 @@ def build_demo() -> int:
     ]
     government, parliament, local, europe = institutions
     lead_choices = [[government]] * 4 + [[parliament]] * 3 + [[government, parliament]] * 3 + [[local], [europe], []]
-    max_length = min(400, Proposal._meta.get_field("title").max_length)
     proposals, leads = [], []
     number = 0
     for order, (slug, name, count) in enumerate(AXES, start=1):
@@ -174,15 +186,16 @@ def build_demo() -> int:
         for rank in range(1, count + 1):
             number += 1
             untitled = number % 37 == 0  # a few titles not entered yet, as in real conventions
+            title, text = ("", TEXT) if untitled else _title_and_text(rng, name)
             proposals.append(
                 Proposal(
                     key=f"mesure-{number}",
                     number=number,
                     axis=axis,
                     order=rank,
-                    title="" if untitled else _title(rng, name, max_length),
+                    title=title,
                     summary="Résumé fictif, en langage clair, d'une mesure de démonstration.",
-                    text="Texte fictif de la mesure, tel que la convention l'aurait écrit.",
+                    text=text,
                 )
             )
             leads.append(rng.choice(lead_choices))
