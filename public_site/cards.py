@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import require_safe
 
 from core.cache import cache_public_page
 from core.site import base_url
@@ -76,7 +75,6 @@ def axis_embed(request, axis: dict | None) -> Embed | None:
 
 
 @cache_public_page()
-@require_safe
 @framable
 def proposal_card(request, key: str):
     year = latest_public_year()
@@ -91,7 +89,6 @@ def proposal_card(request, key: str):
 
 
 @cache_public_page()
-@require_safe
 @framable
 def axis_card(request, slug: str):
     axis = get_object_or_404(Axis, slug=slug)

@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_safe
 
 from core.cache import cache_public_page
 from proposals.spreadsheets.cells import neutralise_row
@@ -44,7 +43,6 @@ def _keep_drafts_private(response, report_is_draft: bool):
 
 
 @cache_public_page()
-@require_safe
 def review_list(request):
     years = public_years()
     summaries = year_summaries(years)
@@ -54,7 +52,6 @@ def review_list(request):
 
 
 @cache_public_page()
-@require_safe
 def review_detail(request, year: int):
     try:
         review = get_review_for_user(request, year)
@@ -77,7 +74,6 @@ def review_detail(request, year: int):
 
 
 @cache_public_page()
-@require_safe
 def review_document(request, year: int, fmt: str):
     """The review as a PDF, XLSX, ODS, CSV or JSON document: a published review's stored bytes
     (usually answered by `documents.StoredDocumentMiddleware` before reaching here), a draft
@@ -100,7 +96,6 @@ def review_document(request, year: int, fmt: str):
 
 
 @cache_public_page()
-@require_safe
 def review_version_document(request, year: int, number: int, fmt: str):
     """A document of one published version (`/bilans/2025/v1.pdf`): the same bytes forever."""
     document = stored_document(year, fmt, number)
@@ -113,7 +108,6 @@ DELIBERATION_COLUMNS = ["body", "date", "reference", "url", "recorded_on", "addi
 
 
 @cache_public_page()
-@require_safe
 def review_deliberations(request, year: int, data_format: str):
     """Every deliberation of a published review's latest version, served live: those it
     published, then those recorded after it (`addition`), each with the date it was recorded

@@ -79,9 +79,9 @@ review_urls = [
 
 # The Atom feeds and the embeddable cards of a proposal and of an axis (`embeds:…`).
 embed_urls = [
-    path("propositions/<slug:key>/flux/", require_safe(cache_public_page()(atom.ProposalFeed())), name="proposal-feed"),
+    path("propositions/<slug:key>/flux/", cache_public_page()(atom.ProposalFeed()), name="proposal-feed"),
     path("propositions/<slug:key>/carte/", cards.proposal_card, name="proposal-card"),
-    path("axes/<slug:slug>/flux/", require_safe(cache_public_page()(atom.AxisFeed())), name="axis-feed"),
+    path("axes/<slug:slug>/flux/", cache_public_page()(atom.AxisFeed()), name="axis-feed"),
     path("axes/<slug:slug>/carte/", cards.axis_card, name="axis-card"),
 ]
 
@@ -89,9 +89,9 @@ urlpatterns = [
     path("", include((proposal_urls, "proposals"))),
     path("", include((embed_urls, "embeds"))),
     path("bilans/", include((review_urls, "reports"))),
-    # GET and HEAD only, as every other public page.
-    path("flux/", require_safe(cache_public_page()(StatusFeed())), name="feed"),
-    # Browsers ask for /favicon.ico whatever the page says: the site's icon, among the static files.
+    path("flux/", cache_public_page()(StatusFeed()), name="feed"),
+    # Browsers ask for /favicon.ico whatever the page says: the site's icon, among the static files
+    # (not a cached page: `require_safe` keeps it to GET and HEAD, as the pages' decorator does).
     path("favicon.ico", require_safe(RedirectView.as_view(url=static_lazy("favicon.ico"), permanent=True))),
-    path("sitemap.xml", require_safe(cache_public_page("p")(sitemap)), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", cache_public_page("p")(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

@@ -9,7 +9,6 @@ from django.db.models import Prefetch, Q
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
-from django.views.decorators.http import require_safe
 
 from assessments.models import AssessmentEntry
 from core.cache import cache_public_page
@@ -42,7 +41,6 @@ def _proposal_filter(request) -> ProposalFilter:
 
 
 @cache_public_page()
-@require_safe
 def home(request):
     year = latest_public_year()
     summary = year_summary(year) if year else None
@@ -55,7 +53,6 @@ TABLE_PAGE_SIZE = 200
 
 
 @cache_public_page(ProposalFilter, "page")
-@require_safe
 def proposal_list(request):
     filterset = _proposal_filter(request)
     filterset.name_axes(current_convention(request))
@@ -92,7 +89,6 @@ def _filename(filterset, extension: str) -> str:
 
 
 @cache_public_page(ProposalFilter)
-@require_safe
 def proposals_csv(request):
     filterset, rows = _opendata_rows(request)
     # The BOM lets spreadsheet software read the file as UTF-8.
@@ -106,7 +102,6 @@ def proposals_csv(request):
 
 
 @cache_public_page(ProposalFilter)
-@require_safe
 def proposals_json(request):
     filterset, rows = _opendata_rows(request)
     data = {"annee": filterset.year, "nombre": len(rows), "propositions": rows}
@@ -168,7 +163,6 @@ def year_by_year(entries: list[ReviewEntry], committee: dict[int, AssessmentEntr
 
 
 @cache_public_page()
-@require_safe
 def proposal_detail(request, key: str):
     years = public_years()
     proposal = get_object_or_404(
@@ -213,7 +207,6 @@ def projects_by_axis(projects: list[Project], axes: list[Axis]) -> list[tuple[Ax
 
 
 @cache_public_page()
-@require_safe
 def project_list(request):
     projects = list(
         Project.objects.select_related("lead")
@@ -225,7 +218,6 @@ def project_list(request):
 
 
 @cache_public_page()
-@require_safe
 def project_detail(request, slug: str):
     year = latest_public_year()
     # Every proposal it serves, with its status in the latest review («Non évaluée» if not in it).
@@ -243,7 +235,6 @@ def project_detail(request, slug: str):
 
 
 @cache_public_page()
-@require_safe
 def opendata(request):
     convention = current_convention(request)
     context = {
@@ -259,14 +250,12 @@ def opendata(request):
 
 
 @cache_public_page()
-@require_safe
 def datapackage(request):
     """The open data's CSVs described for machines: a Frictionless Data Package."""
     return JsonResponse(data_package(base_url(request)), json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 
 @cache_public_page()
-@require_safe
 def catalogue(request):
     """Every published document and open-data file, in a DCAT-AP catalogue (JSON-LD)."""
     return JsonResponse(
@@ -277,7 +266,6 @@ def catalogue(request):
 
 
 @cache_public_page()
-@require_safe
 def accessibility(request):
     return render(request, "pages/accessibility.html")
 
