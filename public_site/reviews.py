@@ -10,7 +10,7 @@ from django.utils.http import content_disposition_header
 
 from core.cache import cache_public_page
 from proposals.spreadsheets.cells import neutralise_row
-from reports.documents import INLINE_FORMATS, document_response, filename, stored_document
+from reports.documents import INLINE_FORMATS, filename
 from reports.formats import FORMATS
 from reports.models import AnnualReview
 from reports.summary import review_report, year_summaries
@@ -75,12 +75,10 @@ def review_detail(request, year: int):
 
 @cache_public_page()
 def review_document(request, year: int, fmt: str):
-    """The review as a PDF, XLSX, ODS, CSV or JSON document: a published review's stored bytes
-    (usually answered by `documents.StoredDocumentMiddleware` before reaching here), a draft
-    rendered for the staff who may preview it."""
-    document = stored_document(year, fmt)
-    if document is not None:
-        return document_response(document, by_version=False)
+    """The review as a PDF, XLSX, ODS, CSV or JSON document when none is stored: a draft
+    rendered for the staff who may preview it (or a published version stored without its
+    documents). Stored bytes never reach here: `reports.documents.StoredDocumentMiddleware`
+    answers them, the one path of a stored document."""
     try:
         review = get_review_for_user(request, year)
     except Http404:
@@ -97,11 +95,9 @@ def review_document(request, year: int, fmt: str):
 
 @cache_public_page()
 def review_version_document(request, year: int, number: int, fmt: str):
-    """A document of one published version (`/bilans/2025/v1.pdf`): the same bytes forever."""
-    document = stored_document(year, fmt, number)
-    if document is None:
-        return review_not_found(request, year)
-    return document_response(document, by_version=True)
+    """A document of one published version (`/bilans/2025/v1.pdf`): the same bytes forever,
+    answered by `reports.documents.StoredDocumentMiddleware` when stored; here, it is not."""
+    return review_not_found(request, year)
 
 
 DELIBERATION_COLUMNS = ["body", "date", "reference", "url", "recorded_on", "addition"]

@@ -102,9 +102,10 @@ def document_route(path: str) -> tuple[int, str, int | None] | None:
 
 
 class StoredDocumentMiddleware:
-    """Answer requests for a published review's documents before the rest of the middleware
-    (sessions, CSRF, templates are of no use to stored bytes). Anything else, drafts included,
-    goes on to the views."""
+    """Answer requests for a published review's stored documents: the one path that serves them,
+    before the rest of the middleware (sessions, CSRF, templates are of no use to stored bytes).
+    Anything else, drafts and versions without stored documents included, goes on to the views
+    (`public_site.reviews`)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
