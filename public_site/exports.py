@@ -468,7 +468,7 @@ def render_pdf(report: ReviewReport, base_url: str) -> bytes:
         "document_title": document_title(report),
         "identity": report.identity,
     }
-    html = render_to_string("reports/review_pdf.html", context)
+    html = render_to_string("public_site/reviews/review_pdf.html", context)
     # No base URL: the document fetches nothing (its styles and charts are inline).
     return HTML(string=html).write_pdf(
         pdf_variant=PDF_VARIANT, attachments=_attachments(report, base_url), finisher=finish_pdf

@@ -32,7 +32,7 @@ def get_review_for_user(request, year: int) -> AnnualReview:
 def review_not_found(request, year: int):
     """A French page that says the year has no published review and lists those that do."""
     reviews = AnnualReview.objects.published()
-    return render(request, "reports/review_not_found.html", {"year": year, "reviews": reviews}, status=404)
+    return render(request, "public_site/reviews/review_not_found.html", {"year": year, "reviews": reviews}, status=404)
 
 
 def _keep_drafts_private(response, report_is_draft: bool):
@@ -48,7 +48,7 @@ def review_list(request):
     summaries = year_summaries(years)
     reviews = AnnualReview.objects.in_bulk([year.year for year in years], field_name="year")
     entries = [(reviews[year.year], summaries[year.year].totals) for year in years]
-    return render(request, "reports/review_list.html", {"entries": entries})
+    return render(request, "public_site/reviews/review_list.html", {"entries": entries})
 
 
 @cache_public_page()
@@ -63,13 +63,13 @@ def review_detail(request, year: int):
     report = review_report(review, live=preview_correction, listed=REVIEW_PAGE_LISTED)
     context = review_context(report)
     if report.additions:
-        context["deliberations_json"] = reverse("reports:review-deliberations-json", args=[year])
-        context["deliberations_csv"] = reverse("reports:review-deliberations-csv", args=[year])
+        context["deliberations_json"] = reverse("public_site:review-deliberations-json", args=[year])
+        context["deliberations_csv"] = reverse("public_site:review-deliberations-csv", args=[year])
     if report.is_draft:
         context["documents"] = [
-            (fmt, reverse(f"reports:review-{fmt}", args=[year]), filename(year, fmt, draft=True)) for fmt in FORMATS
+            (fmt, reverse(f"public_site:review-{fmt}", args=[year]), filename(year, fmt, draft=True)) for fmt in FORMATS
         ]
-    response = render(request, "reports/review_detail.html", context)
+    response = render(request, "public_site/reviews/review_detail.html", context)
     return _keep_drafts_private(response, report.is_draft)
 
 

@@ -1,6 +1,6 @@
-"""The public site's addresses: the proposals' pages (`proposals:…`), the reviews' (`reports:…`
-under /bilans/), the feeds and cards of a proposal or an axis (`embeds:…`), the feed and the
-sitemap. The root urls include them at the top."""
+"""The public site's addresses, all named `public_site:…` (the app that serves them): the
+proposals' pages, the reviews' under /bilans/ (`public_site:review-…`), the feeds and cards of a
+proposal or an axis, the feed and the sitemap. The root urls include them at the top."""
 
 from django.contrib.sitemaps.views import sitemap
 from django.templatetags.static import static
@@ -63,8 +63,8 @@ review_urls = [
         )
         for fmt in ("json", "csv")
     ],
-    # One document per format: `reports:review-pdf`, `reports:review-xlsx`, … `reports:review-json`
-    # (the latest published version), and each version's own: `reports:review-version-pdf`…
+    # One document per format: `public_site:review-pdf`, `public_site:review-xlsx`, … `public_site:review-json`
+    # (the latest published version), and each version's own: `public_site:review-version-pdf`…
     *[path(f"<natural:year>.{fmt}", reviews.review_document, {"fmt": fmt}, name=f"review-{fmt}") for fmt in FORMATS],
     *[
         path(
@@ -77,7 +77,7 @@ review_urls = [
     ],
 ]
 
-# The Atom feeds and the embeddable cards of a proposal and of an axis (`embeds:…`).
+# The Atom feeds and the embeddable cards of a proposal and of an axis.
 embed_urls = [
     path("propositions/<slug:key>/flux/", cache_public_page()(atom.ProposalFeed()), name="proposal-feed"),
     path("propositions/<slug:key>/carte/", cards.proposal_card, name="proposal-card"),
@@ -85,10 +85,12 @@ embed_urls = [
     path("axes/<slug:slug>/carte/", cards.axis_card, name="axis-card"),
 ]
 
+app_name = "public_site"
+
 urlpatterns = [
-    path("", include((proposal_urls, "proposals"))),
-    path("", include((embed_urls, "embeds"))),
-    path("bilans/", include((review_urls, "reports"))),
+    *proposal_urls,
+    *embed_urls,
+    path("bilans/", include(review_urls)),
     path("flux/", cache_public_page()(StatusFeed()), name="feed"),
     # Browsers ask for /favicon.ico whatever the page says: the site's icon, among the static files
     # (not a cached page: `require_safe` keeps it to GET and HEAD, as the pages' decorator does).

@@ -45,7 +45,7 @@ def home(request):
     year = latest_public_year()
     summary = year_summary(year) if year else None
     # The convention's name and presentation come from the context processor (public_site.context_processors).
-    return render(request, "proposals/home.html", {"year": year.year if year else None, "summary": summary})
+    return render(request, "public_site/proposals/home.html", {"year": year.year if year else None, "summary": summary})
 
 
 # A whole convention fits on one page (the first city has 40 proposals); a very large one is paged.
@@ -71,7 +71,7 @@ def proposal_list(request):
         "next_querystring": filterset.querystring(page=page.number + 1),
         "embed": axis_embed(request, filterset.chosen_axis),  # the table of one axis offers its card
     }
-    return render(request, "proposals/proposal_list.html", context)
+    return render(request, "public_site/proposals/proposal_list.html", context)
 
 
 def _opendata_rows(request):
@@ -190,7 +190,7 @@ def proposal_detail(request, key: str):
         "has_committee": bool(committee),
         "embed": proposal_embed(request, proposal),
     }
-    return render(request, "proposals/proposal_detail.html", context)
+    return render(request, "public_site/proposals/proposal_detail.html", context)
 
 
 def projects_by_axis(projects: list[Project], axes: list[Axis]) -> list[tuple[Axis | None, list[Project]]]:
@@ -214,7 +214,7 @@ def project_list(request):
         .prefetch_related(Prefetch("proposals", queryset=Proposal.objects.only("axis").order_by()))
     )
     groups = projects_by_axis(projects, list(Axis.objects.only("slug", "name")))
-    return render(request, "proposals/project_list.html", {"groups": groups, "count": len(projects)})
+    return render(request, "public_site/proposals/project_list.html", {"groups": groups, "count": len(projects)})
 
 
 @cache_public_page()
@@ -231,7 +231,9 @@ def project_detail(request, slug: str):
         ),
         slug=slug,
     )
-    return render(request, "proposals/project_detail.html", {"project": project, "year": year.year if year else None})
+    return render(
+        request, "public_site/proposals/project_detail.html", {"project": project, "year": year.year if year else None}
+    )
 
 
 @cache_public_page()

@@ -69,11 +69,11 @@ class AnnualReview(PublishedRecord, CleanTextModel):
         return str(_("Bilan %(year)s") % {"year": self.year})
 
     def get_absolute_url(self):
-        return reverse("reports:review-detail", args=[self.year])
+        return reverse("public_site:review-detail", args=[self.year])
 
     def document_links(self) -> list[tuple[str, str]]:
         """(label, URL) of each document of the review (`formats.FORMATS`: PDF, XLSX, ODS, CSV, JSON)."""
-        return [(fmt.upper(), reverse(f"reports:review-{fmt}", args=[self.year])) for fmt in FORMATS]
+        return [(fmt.upper(), reverse(f"public_site:review-{fmt}", args=[self.year])) for fmt in FORMATS]
 
     def publish(self, *, when=None, user=None, with_documents: bool = True, progress=None) -> "ReviewVersion":
         """Freeze the review; its documents are stored unless `with_documents=False` (for
@@ -136,11 +136,11 @@ class AnnualReview(PublishedRecord, CleanTextModel):
         """The home page, the table, the reviews, every proposal's page."""
         keys = Proposal.objects.order_by().values_list("key", flat=True)
         return [
-            reverse("proposals:home"),
-            reverse("proposals:proposal-list"),
-            reverse("reports:review-list"),
+            reverse("public_site:home"),
+            reverse("public_site:proposal-list"),
+            reverse("public_site:review-list"),
             self.get_absolute_url(),
-            *(reverse("proposals:proposal-detail", args=[key]) for key in keys),
+            *(reverse("public_site:proposal-detail", args=[key]) for key in keys),
         ]
 
 
@@ -490,7 +490,7 @@ class ReviewEntry(FrozenEntry):
         return f"{self.key} : {self.status}"
 
     def get_absolute_url(self):
-        return reverse("proposals:proposal-detail", args=[self.key])
+        return reverse("public_site:proposal-detail", args=[self.key])
 
     # Read like a proposal annotated with its status (`Proposal.objects.with_status_as_of`),
     # so that pages and documents show a published version and a draft the same way.
@@ -607,11 +607,11 @@ class ReviewDocument(models.Model):
 
     def get_absolute_url(self):
         """This version's own address, which never changes."""
-        return reverse(f"reports:review-version-{self.fmt}", args=[self.version.review.year, self.version.number])
+        return reverse(f"public_site:review-version-{self.fmt}", args=[self.version.review.year, self.version.number])
 
     def latest_url(self):
         """The year's default address, which serves the latest version."""
-        return reverse(f"reports:review-{self.fmt}", args=[self.version.review.year])
+        return reverse(f"public_site:review-{self.fmt}", args=[self.version.review.year])
 
     @classmethod
     def build(cls, version: ReviewVersion, fmt: str, content: bytes) -> "ReviewDocument":

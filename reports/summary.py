@@ -326,7 +326,7 @@ class ReviewReport:
 
     def table_url(self, status: Status) -> str:
         """The table of the year's proposals of `status` (where a large review's page sends for the rest)."""
-        return reverse("proposals:proposal-list") + "?" + urlencode({"annee": self.year, "statut": status.value})
+        return reverse("public_site:proposal-list") + "?" + urlencode({"annee": self.year, "statut": status.value})
 
     @cached_property
     def pending(self) -> list[PendingGroup]:
