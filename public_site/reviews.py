@@ -13,7 +13,8 @@ from proposals.spreadsheets.cells import neutralise_row
 from reports.documents import INLINE_FORMATS, filename
 from reports.formats import FORMATS
 from reports.models import AnnualReview
-from reports.summary import review_report, year_summaries
+from reports.report import review_report
+from reports.summary import year_summaries
 from reports.years import public_years
 
 from .exports import export_review, review_context
