@@ -113,10 +113,10 @@ class CommitteeReview(PublishedRecord, CleanTextModel):
         """The committee speaks on the home page, its year's review and every assessed proposal."""
         keys = Assessment.objects.filter(year=self.year).order_by().values_list("proposal__key", flat=True)
         return [
-            reverse("proposals:home"),
-            reverse("reports:review-list"),
-            reverse("reports:review-detail", args=[self.year]),
-            *(reverse("proposals:proposal-detail", args=[key]) for key in keys),
+            reverse("public_site:home"),
+            reverse("public_site:review-list"),
+            reverse("public_site:review-detail", args=[self.year]),
+            *(reverse("public_site:proposal-detail", args=[key]) for key in keys),
         ]
 
 

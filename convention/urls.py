@@ -8,7 +8,7 @@ from . import views
 from .admin import view_on_site
 
 urlpatterns = [
-    # The public site: the proposals' and the reviews' pages, the feed, the sitemap.
+    # The public site (`public_site:…`): the proposals' and the reviews' pages, the feed, the sitemap.
     path("", include("public_site.urls")),
     path("suivre/", include("follow.urls")),
     path("donnees-personnelles/", privacy, name="privacy"),

@@ -186,7 +186,7 @@ class Subscription(models.Model):
         if self.proposal_id:
             return self.proposal.get_absolute_url()
         if self.axis_id:
-            return reverse("proposals:proposal-list") + "?" + urlencode({"axe": self.axis.slug})
+            return reverse("public_site:proposal-list") + "?" + urlencode({"axe": self.axis.slug})
         return reverse("follow:index")
 
     @property

@@ -426,7 +426,7 @@ class Proposal(Versioned):
         return f"{self.key} — {self.display_title}"
 
     def get_absolute_url(self):
-        return reverse("proposals:proposal-detail", args=[self.key])
+        return reverse("public_site:proposal-detail", args=[self.key])
 
     @property
     def display_title(self) -> str:
@@ -609,7 +609,7 @@ class Project(Versioned):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("proposals:project-detail", args=[self.slug])
+        return reverse("public_site:project-detail", args=[self.slug])
 
 
 class KeyFigure(CleanTextModel):

@@ -164,14 +164,14 @@ def start_urls() -> list[str]:
     for sitemap in SITEMAPS.values():
         site_map = sitemap()
         urls += [site_map.location(item) for item in site_map.items()]
-    urls.append(reverse("feed"))
+    urls.append(reverse("public_site:feed"))
     documents = ReviewDocument.objects.select_related("version__review").order_by(
         "version__review__year", "version__number", "fmt"
     )
     for document in documents:
         urls += [
             document.get_absolute_url(),
-            reverse(f"reports:review-{document.fmt}", args=[document.version.review.year]),
+            reverse(f"public_site:review-{document.fmt}", args=[document.version.review.year]),
         ]
     return list(dict.fromkeys(urls))
 
@@ -346,7 +346,7 @@ def _write(archive: Archive, directory: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         _create(path, _rewritten(fetched, archive))
     readme = render_to_string(
-        "reports/archive_readme.html",
+        "public_site/reviews/archive_readme.html",
         {
             "convention": Convention.current(),
             "made_at": archive.made_at,

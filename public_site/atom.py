@@ -80,7 +80,7 @@ class ProposalFeed(FollowedFeed):
             title=_("%(name)s : « %(proposal)s », les statuts publiés")
             % {"name": convention.title, "proposal": proposal.short_display_title},
             path=proposal.get_absolute_url(),
-            feed_path=reverse("embeds:proposal-feed", args=[proposal.key]),
+            feed_path=reverse("public_site:proposal-feed", args=[proposal.key]),
             only={"key": proposal.key},
         )
 
@@ -93,7 +93,7 @@ class AxisFeed(FollowedFeed):
             convention=convention,
             title=_("%(name)s : %(axis_name)s « %(axis)s », les statuts publiés")
             % {"name": convention.title, "axis_name": convention.axis_name, "axis": axis.name},
-            path=reverse("proposals:proposal-list") + "?" + urlencode({"axe": axis.slug}),
-            feed_path=reverse("embeds:axis-feed", args=[axis.slug]),
+            path=reverse("public_site:proposal-list") + "?" + urlencode({"axe": axis.slug}),
+            feed_path=reverse("public_site:axis-feed", args=[axis.slug]),
             only={"proposal__axis": axis},
         )

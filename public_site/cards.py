@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import require_safe
 
 from core.cache import cache_public_page
 from core.site import base_url
@@ -55,9 +54,9 @@ def proposal_embed(request, proposal: Proposal) -> Embed:
     return _embed(
         request,
         _("Suivi de la proposition « %(proposal)s »") % names,
-        reverse("embeds:proposal-card", args=[proposal.key]),
+        reverse("public_site:proposal-card", args=[proposal.key]),
         _("Les statuts publiés de la proposition « %(proposal)s »") % names,
-        reverse("embeds:proposal-feed", args=[proposal.key]),
+        reverse("public_site:proposal-feed", args=[proposal.key]),
     )
 
 
@@ -69,14 +68,13 @@ def axis_embed(request, axis: dict | None) -> Embed | None:
     return _embed(
         request,
         _("Suivi des propositions, %(axis_name)s « %(axis)s »") % names,
-        reverse("embeds:axis-card", args=[axis["slug"]]),
+        reverse("public_site:axis-card", args=[axis["slug"]]),
         _("Les statuts publiés des propositions, %(axis_name)s « %(axis)s »") % names,
-        reverse("embeds:axis-feed", args=[axis["slug"]]),
+        reverse("public_site:axis-feed", args=[axis["slug"]]),
     )
 
 
 @cache_public_page()
-@require_safe
 @framable
 def proposal_card(request, key: str):
     year = latest_public_year()
@@ -87,11 +85,10 @@ def proposal_card(request, key: str):
         proposals = Proposal.objects.not_assessed()
     proposal = get_object_or_404(proposals, key=key)
     context = {"proposal": proposal, "year": year.year if year else None}
-    return render(request, "public/proposal_card.html", context)
+    return render(request, "public_site/embeds/proposal_card.html", context)
 
 
 @cache_public_page()
-@require_safe
 @framable
 def axis_card(request, slug: str):
     axis = get_object_or_404(Axis, slug=slug)
@@ -100,4 +97,4 @@ def axis_card(request, slug: str):
     tallies = year_summary(year).axes if year else []
     tally = next((tally for tally in tallies if tally.axis.slug == axis.slug), None)
     context = {"axis": axis, "year": year.year if year else None, "tally": tally}
-    return render(request, "public/axis_card.html", context)
+    return render(request, "public_site/embeds/axis_card.html", context)

@@ -91,7 +91,7 @@ def data_package(base_url: str) -> dict:
     resources = [
         _csv_resource(
             "propositions",
-            base_url + reverse("proposals:proposal-csv"),
+            base_url + reverse("public_site:proposal-csv"),
             _("Le tableau de suivi des propositions"),
             _(
                 "Une ligne par proposition, avec son statut dans le dernier bilan publié et l'avis du comité de "
@@ -106,7 +106,7 @@ def data_package(base_url: str) -> dict:
         resources.append(
             _csv_resource(
                 f"bilan-{year}",
-                base_url + reverse("reports:review-csv", args=[year]),
+                base_url + reverse("public_site:review-csv", args=[year]),
                 _("Bilan %(year)s : les propositions") % {"year": year},
                 _(
                     "Une ligne par proposition comptée par le bilan %(year)s, telle que sa dernière version "
@@ -115,7 +115,7 @@ def data_package(base_url: str) -> dict:
                 % {
                     "year": year,
                     "number": version.number,
-                    "url": base_url + reverse("reports:review-version-csv", args=[year, version.number]),
+                    "url": base_url + reverse("public_site:review-version-csv", args=[year, version.number]),
                 },
                 review_schema,
             )
@@ -123,10 +123,10 @@ def data_package(base_url: str) -> dict:
     return {
         "profile": "tabular-data-package",
         "name": slugify(convention.short_name or convention.name) or "convention",
-        "id": base_url + reverse("proposals:datapackage"),
+        "id": base_url + reverse("public_site:datapackage"),
         "title": convention.name,
         "description": _("Les données ouvertes du suivi : le tableau des propositions et les bilans annuels publiés."),
-        "homepage": base_url + reverse("proposals:opendata"),
+        "homepage": base_url + reverse("public_site:opendata"),
         "licenses": [_licence(convention)],
         "resources": resources,
     }
@@ -210,7 +210,7 @@ def _document_distribution(
     # The versions of the same document, one replacing the other.
     for link, number in (("dct:replaces", version.number - 1), ("dct:isReplacedBy", version.number + 1)):
         if (year, number) in versions:
-            node[link] = _ref(base_url + reverse(f"reports:review-version-{fmt}", args=[year, number]))
+            node[link] = _ref(base_url + reverse(f"public_site:review-version-{fmt}", args=[year, number]))
     return _dated(node, version.published_at, version.published_at)
 
 
@@ -268,11 +268,11 @@ def dcat_catalogue(base_url: str) -> dict:
     """The DCAT-AP catalogue of the open data and of every published document (five queries)."""
     convention = Convention.current()
     licence = _ref(convention.licence_url)
-    package_url = base_url + reverse("proposals:datapackage")
+    package_url = base_url + reverse("public_site:datapackage")
     issued, modified = _publication_dates()
     return {
         "@context": CONTEXT,
-        "@id": base_url + reverse("proposals:catalogue"),
+        "@id": base_url + reverse("public_site:catalogue"),
         "@type": "dcat:Catalog",
         "dct:title": convention.name,
         "dct:description": _(
@@ -282,7 +282,7 @@ def dcat_catalogue(base_url: str) -> dict:
         "dct:publisher": {"@type": "foaf:Agent", "foaf:name": convention.name},
         "dct:language": _ref(FRENCH),
         "dct:license": licence,
-        "foaf:homepage": _ref(base_url + reverse("proposals:home")),
+        "foaf:homepage": _ref(base_url + reverse("public_site:home")),
         "dcat:dataset": [_tracking_dataset(base_url, package_url, issued, modified, licence)]
         + _review_datasets(base_url, package_url, licence),
     }
@@ -291,7 +291,7 @@ def dcat_catalogue(base_url: str) -> dict:
 def _tracking_dataset(base_url: str, package_url: str, issued, modified, licence: dict) -> dict:
     """The tracking table as open data: its CSV (conforming to the data package), its JSON, and
     the data package itself."""
-    page = _ref(base_url + reverse("proposals:opendata"))
+    page = _ref(base_url + reverse("public_site:opendata"))
 
     def distribution(url: str, title: str, fmt: str, media_type: str, **more) -> dict:
         node = {
@@ -308,7 +308,7 @@ def _tracking_dataset(base_url: str, package_url: str, issued, modified, licence
 
     return _dated(
         {
-            "@id": base_url + reverse("proposals:proposal-list"),
+            "@id": base_url + reverse("public_site:proposal-list"),
             "@type": "dcat:Dataset",
             "dct:title": _("Le tableau de suivi des propositions"),
             "dct:description": _(
@@ -318,14 +318,14 @@ def _tracking_dataset(base_url: str, package_url: str, issued, modified, licence
             "dct:language": _ref(FRENCH),
             "dcat:distribution": [
                 distribution(
-                    base_url + reverse("proposals:proposal-csv"),
+                    base_url + reverse("public_site:proposal-csv"),
                     _("Le tableau de suivi en CSV"),
                     "CSV",
                     "text/csv",
                     **{"dct:conformsTo": _ref(package_url)},
                 ),
                 distribution(
-                    base_url + reverse("proposals:proposal-json"),
+                    base_url + reverse("public_site:proposal-json"),
                     _("Le tableau de suivi en JSON"),
                     "JSON",
                     "application/json",

@@ -4,7 +4,7 @@ The views and the `export_report` command both call `export_review`, so a docume
 downloaded from the site and one written by the command are the same bytes. Documents are
 reproducible: the zip entries and the spreadsheet metadata carry the situation date, not the
 time they were made, so the same review always gives the same file (a clerk may checksum the
-annex). Every figure comes from `summary.review_report`; every proposal row from
+annex). Every figure comes from `reports.report.review_report`; every proposal row from
 `reports.rows.proposal_rows`.
 """
 
@@ -32,8 +32,8 @@ from reports.charts import rate_chart, status_chart
 from reports.documents import filename, forget_documents
 from reports.formats import FORMATS
 from reports.models import ReviewDocument
+from reports.report import ReviewReport, review_report
 from reports.rows import COUNCIL_COLUMNS, PROPOSAL_COLUMNS, council_headers, council_rows, proposal_rows, with_carriers
-from reports.summary import ReviewReport, review_report
 
 from .committee import committee_report
 from .pdf_conformance import end_streams_unambiguously, repair_tags
@@ -479,7 +479,7 @@ def render_pdf(report: ReviewReport, base_url: str) -> bytes:
         "document_title": document_title(report),
         "identity": report.identity,
     }
-    html = render_to_string("reports/review_pdf.html", context)
+    html = render_to_string("public_site/reviews/review_pdf.html", context)
     # No base URL: the document fetches nothing (its styles and charts are inline).
     return HTML(string=html).write_pdf(
         pdf_variant=PDF_VARIANT, attachments=_attachments(report, base_url), finisher=finish_pdf

@@ -136,10 +136,10 @@ class StatusFeed(Feed):
     # which Django's Feed would use for relative ones.
 
     def link(self):
-        return settings.SITE_URL + reverse("proposals:proposal-list")
+        return settings.SITE_URL + reverse("public_site:proposal-list")
 
     def feed_url(self):
-        return settings.SITE_URL + reverse("feed")
+        return settings.SITE_URL + reverse("public_site:feed")
 
     def items(self):
         years = public_years()

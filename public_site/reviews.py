@@ -7,14 +7,14 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_safe
 
 from core.cache import cache_public_page
 from proposals.spreadsheets.cells import neutralise_row
-from reports.documents import INLINE_FORMATS, document_response, filename, stored_document
+from reports.documents import INLINE_FORMATS, filename
 from reports.formats import FORMATS
 from reports.models import AnnualReview
-from reports.summary import review_report, year_summaries
+from reports.report import review_report
+from reports.summary import year_summaries
 from reports.years import public_years
 
 from .exports import export_review, review_context
@@ -34,7 +34,7 @@ def get_review_for_user(request, year: int) -> AnnualReview:
 def review_not_found(request, year: int):
     """A French page that says the year has no published review and lists those that do."""
     reviews = AnnualReview.objects.published()
-    return render(request, "reports/review_not_found.html", {"year": year, "reviews": reviews}, status=404)
+    return render(request, "public_site/reviews/review_not_found.html", {"year": year, "reviews": reviews}, status=404)
 
 
 def _keep_drafts_private(response, report_is_draft: bool):
@@ -45,17 +45,15 @@ def _keep_drafts_private(response, report_is_draft: bool):
 
 
 @cache_public_page()
-@require_safe
 def review_list(request):
     years = public_years()
     summaries = year_summaries(years)
     reviews = AnnualReview.objects.in_bulk([year.year for year in years], field_name="year")
     entries = [(reviews[year.year], summaries[year.year].totals) for year in years]
-    return render(request, "reports/review_list.html", {"entries": entries})
+    return render(request, "public_site/reviews/review_list.html", {"entries": entries})
 
 
 @cache_public_page()
-@require_safe
 def review_detail(request, year: int):
     try:
         review = get_review_for_user(request, year)
@@ -67,25 +65,22 @@ def review_detail(request, year: int):
     report = review_report(review, live=preview_correction, listed=REVIEW_PAGE_LISTED)
     context = review_context(report)
     if report.additions:
-        context["deliberations_json"] = reverse("reports:review-deliberations-json", args=[year])
-        context["deliberations_csv"] = reverse("reports:review-deliberations-csv", args=[year])
+        context["deliberations_json"] = reverse("public_site:review-deliberations-json", args=[year])
+        context["deliberations_csv"] = reverse("public_site:review-deliberations-csv", args=[year])
     if report.is_draft:
         context["documents"] = [
-            (fmt, reverse(f"reports:review-{fmt}", args=[year]), filename(year, fmt, draft=True)) for fmt in FORMATS
+            (fmt, reverse(f"public_site:review-{fmt}", args=[year]), filename(year, fmt, draft=True)) for fmt in FORMATS
         ]
-    response = render(request, "reports/review_detail.html", context)
+    response = render(request, "public_site/reviews/review_detail.html", context)
     return _keep_drafts_private(response, report.is_draft)
 
 
 @cache_public_page()
-@require_safe
 def review_document(request, year: int, fmt: str):
-    """The review as a PDF, XLSX, ODS, CSV or JSON document: a published review's stored bytes
-    (usually answered by `documents.StoredDocumentMiddleware` before reaching here), a draft
-    rendered for the staff who may preview it."""
-    document = stored_document(year, fmt)
-    if document is not None:
-        return document_response(document, by_version=False)
+    """The review as a PDF, XLSX, ODS, CSV or JSON document when none is stored: a draft
+    rendered for the staff who may preview it (or a published version stored without its
+    documents). Stored bytes never reach here: `reports.documents.StoredDocumentMiddleware`
+    answers them, the one path of a stored document."""
     try:
         review = get_review_for_user(request, year)
     except Http404:
@@ -101,20 +96,16 @@ def review_document(request, year: int, fmt: str):
 
 
 @cache_public_page()
-@require_safe
 def review_version_document(request, year: int, number: int, fmt: str):
-    """A document of one published version (`/bilans/2025/v1.pdf`): the same bytes forever."""
-    document = stored_document(year, fmt, number)
-    if document is None:
-        return review_not_found(request, year)
-    return document_response(document, by_version=True)
+    """A document of one published version (`/bilans/2025/v1.pdf`): the same bytes forever,
+    answered by `reports.documents.StoredDocumentMiddleware` when stored; here, it is not."""
+    return review_not_found(request, year)
 
 
 DELIBERATION_COLUMNS = ["body", "date", "reference", "url", "recorded_on", "addition"]
 
 
 @cache_public_page()
-@require_safe
 def review_deliberations(request, year: int, data_format: str):
     """Every deliberation of a published review's latest version, served live: those it
     published, then those recorded after it (`addition`), each with the date it was recorded

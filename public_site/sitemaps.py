@@ -25,12 +25,12 @@ class Sitemap(sitemaps.Sitemap):
 class PageSitemap(Sitemap):
     def items(self):
         return [
-            "proposals:home",
-            "proposals:proposal-list",
-            "proposals:project-list",
-            "reports:review-list",
-            "proposals:opendata",
-            "proposals:accessibility",
+            "public_site:home",
+            "public_site:proposal-list",
+            "public_site:project-list",
+            "public_site:review-list",
+            "public_site:opendata",
+            "public_site:accessibility",
         ]
 
     def location(self, item):

@@ -50,7 +50,7 @@ def project_links(proposal_ids: list[int], words: list[str] = ()) -> dict[int, S
     """The links to each proposal's projects, by title, comma-separated (one query), the searched
     `words` in <mark>. Escaped here rather than by a nested {% for %} in the template: a third
     of the table's rendering."""
-    project_url = url_maker("proposals:project-detail")
+    project_url = url_maker("public_site:project-detail")
     links = (
         Project.proposals.through.objects.filter(proposal_id__in=proposal_ids)
         .order_by("project__title", "project_id")
@@ -89,7 +89,7 @@ def table_rows(proposals, words: list[str] = ()) -> list[Row]:
     ids = [proposal["id"] for proposal in proposals]
     projects = project_links(ids, words)
     leads = lead_names(ids)
-    proposal_url = url_maker("proposals:proposal-detail")
+    proposal_url = url_maker("public_site:proposal-detail")
     badges = {status.value: status_badge(status.value) for status in Status}
     untitled = str(UNTITLED)
     number_label = gettext("n° %(number)s")

@@ -1,10 +1,9 @@
-"""The public site's addresses: the proposals' pages (`proposals:…`), the reviews' (`reports:…`
-under /bilans/), the feeds and cards of a proposal or an axis (`embeds:…`), the feed and the
-sitemap. The root urls include them at the top."""
+"""The public site's addresses, all named `public_site:…` (the app that serves them): the
+proposals' pages, the reviews' under /bilans/ (`public_site:review-…`), the feeds and cards of a
+proposal or an axis, the feed and the sitemap. The root urls include them at the top."""
 
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, register_converter
-from django.views.decorators.http import require_safe
 
 from core.cache import cache_public_page
 from reports.formats import FORMATS
@@ -57,8 +56,8 @@ review_urls = [
         )
         for fmt in ("json", "csv")
     ],
-    # One document per format: `reports:review-pdf`, `reports:review-xlsx`, … `reports:review-json`
-    # (the latest published version), and each version's own: `reports:review-version-pdf`…
+    # One document per format: `public_site:review-pdf`, `public_site:review-xlsx`, … `public_site:review-json`
+    # (the latest published version), and each version's own: `public_site:review-version-pdf`…
     *[path(f"<natural:year>.{fmt}", reviews.review_document, {"fmt": fmt}, name=f"review-{fmt}") for fmt in FORMATS],
     *[
         path(
@@ -71,19 +70,20 @@ review_urls = [
     ],
 ]
 
-# The Atom feeds and the embeddable cards of a proposal and of an axis (`embeds:…`).
+# The Atom feeds and the embeddable cards of a proposal and of an axis.
 embed_urls = [
-    path("propositions/<slug:key>/flux/", require_safe(cache_public_page()(atom.ProposalFeed())), name="proposal-feed"),
+    path("propositions/<slug:key>/flux/", cache_public_page()(atom.ProposalFeed()), name="proposal-feed"),
     path("propositions/<slug:key>/carte/", cards.proposal_card, name="proposal-card"),
-    path("axes/<slug:slug>/flux/", require_safe(cache_public_page()(atom.AxisFeed())), name="axis-feed"),
+    path("axes/<slug:slug>/flux/", cache_public_page()(atom.AxisFeed()), name="axis-feed"),
     path("axes/<slug:slug>/carte/", cards.axis_card, name="axis-card"),
 ]
 
+app_name = "public_site"
+
 urlpatterns = [
-    path("", include((proposal_urls, "proposals"))),
-    path("", include((embed_urls, "embeds"))),
-    path("bilans/", include((review_urls, "reports"))),
-    # GET and HEAD only, as every other public page.
-    path("flux/", require_safe(cache_public_page()(StatusFeed())), name="feed"),
-    path("sitemap.xml", require_safe(cache_public_page("p")(sitemap)), {"sitemaps": SITEMAPS}, name="sitemap"),
+    *proposal_urls,
+    *embed_urls,
+    path("bilans/", include(review_urls)),
+    path("flux/", cache_public_page()(StatusFeed()), name="feed"),
+    path("sitemap.xml", cache_public_page("p")(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

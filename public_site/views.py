@@ -9,7 +9,6 @@ from django.db.models import Prefetch, Q
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
-from django.views.decorators.http import require_safe
 
 from assessments.models import AssessmentEntry
 from core.cache import cache_public_page
@@ -42,12 +41,11 @@ def _proposal_filter(request) -> ProposalFilter:
 
 
 @cache_public_page()
-@require_safe
 def home(request):
     year = latest_public_year()
     summary = year_summary(year) if year else None
     # The convention's name and presentation come from the context processor (public_site.context_processors).
-    return render(request, "proposals/home.html", {"year": year.year if year else None, "summary": summary})
+    return render(request, "public_site/proposals/home.html", {"year": year.year if year else None, "summary": summary})
 
 
 # The tracking table's rows per page: a convention of the first city's size (40 proposals) fits
@@ -75,7 +73,6 @@ def page_links(page, querystring) -> list[PageLink]:
 
 
 @cache_public_page(ProposalFilter, "page")
-@require_safe
 def proposal_list(request):
     filterset = _proposal_filter(request)
     filterset.name_axes(current_convention(request))
@@ -95,7 +92,7 @@ def proposal_list(request):
         "page_links": page_links(page, filterset.querystring),
         "embed": axis_embed(request, filterset.chosen_axis),  # the table of one axis offers its card
     }
-    return render(request, "proposals/proposal_list.html", context)
+    return render(request, "public_site/proposals/proposal_list.html", context)
 
 
 def _opendata_rows(request):
@@ -113,7 +110,6 @@ def _filename(filterset, extension: str) -> str:
 
 
 @cache_public_page(ProposalFilter)
-@require_safe
 def proposals_csv(request):
     filterset, rows = _opendata_rows(request)
     # The BOM lets spreadsheet software read the file as UTF-8.
@@ -127,7 +123,6 @@ def proposals_csv(request):
 
 
 @cache_public_page(ProposalFilter)
-@require_safe
 def proposals_json(request):
     filterset, rows = _opendata_rows(request)
     data = {"annee": filterset.year, "nombre": len(rows), "propositions": rows}
@@ -189,7 +184,6 @@ def year_by_year(entries: list[ReviewEntry], committee: dict[int, AssessmentEntr
 
 
 @cache_public_page()
-@require_safe
 def proposal_detail(request, key: str):
     years = public_years()
     proposal = get_object_or_404(
@@ -217,7 +211,7 @@ def proposal_detail(request, key: str):
         "has_committee": bool(committee),
         "embed": proposal_embed(request, proposal),
     }
-    return render(request, "proposals/proposal_detail.html", context)
+    return render(request, "public_site/proposals/proposal_detail.html", context)
 
 
 def projects_by_axis(projects: list[Project], axes: list[Axis]) -> list[tuple[Axis | None, list[Project]]]:
@@ -234,7 +228,6 @@ def projects_by_axis(projects: list[Project], axes: list[Axis]) -> list[tuple[Ax
 
 
 @cache_public_page()
-@require_safe
 def project_list(request):
     projects = list(
         Project.objects.select_related("lead")
@@ -242,11 +235,10 @@ def project_list(request):
         .prefetch_related(Prefetch("proposals", queryset=Proposal.objects.only("axis").order_by()))
     )
     groups = projects_by_axis(projects, list(Axis.objects.only("slug", "name")))
-    return render(request, "proposals/project_list.html", {"groups": groups, "count": len(projects)})
+    return render(request, "public_site/proposals/project_list.html", {"groups": groups, "count": len(projects)})
 
 
 @cache_public_page()
-@require_safe
 def project_detail(request, slug: str):
     year = latest_public_year()
     # Every proposal it serves, with its status in the latest review («Non évaluée» if not in it).
@@ -260,11 +252,12 @@ def project_detail(request, slug: str):
         ),
         slug=slug,
     )
-    return render(request, "proposals/project_detail.html", {"project": project, "year": year.year if year else None})
+    return render(
+        request, "public_site/proposals/project_detail.html", {"project": project, "year": year.year if year else None}
+    )
 
 
 @cache_public_page()
-@require_safe
 def opendata(request):
     convention = current_convention(request)
     context = {
@@ -280,14 +273,12 @@ def opendata(request):
 
 
 @cache_public_page()
-@require_safe
 def datapackage(request):
     """The open data's CSVs described for machines: a Frictionless Data Package."""
     return JsonResponse(data_package(base_url(request)), json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 
 @cache_public_page()
-@require_safe
 def catalogue(request):
     """Every published document and open-data file, in a DCAT-AP catalogue (JSON-LD)."""
     return JsonResponse(
@@ -298,7 +289,6 @@ def catalogue(request):
 
 
 @cache_public_page()
-@require_safe
 def accessibility(request):
     return render(request, "pages/accessibility.html")
 

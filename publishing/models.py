@@ -30,7 +30,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .services import publish_record
+from . import services
 from .years import year_range
 
 # A publication under way tells its progress at each step; one that has not for this long was
@@ -168,18 +168,19 @@ class PublishedRecord(models.Model):
         latest = self.latest_version()
         return latest.number + 1 if latest else 1
 
+    # The two actions on a record, each one function of `services` with its checks; these
+    # methods only call it.
+
     def publish(self, *, user=None, when=None, **announce):
         """Publish this record, or its open rectificatif (`services.publish_record`)."""
-        version = publish_record(self, user=user, when=when, **announce)
+        version = services.publish_record(self, user=user, when=when, **announce)
         self.refresh_from_db()
         return version
 
-    def open_correction(self, reason: str, when=None) -> None:
-        """Open a rectificatif: the year's rows may be corrected until it is published."""
-        self.correction_reason = reason.strip()
-        self.check_correction_reason()
-        self.correction_opened_at = when or timezone.now()
-        self.save(update_fields=["correction_reason", "correction_opened_at"])
+    def open_correction(self, reason: str, *, user=None, when=None) -> None:
+        """Open a rectificatif (`services.open_correction`): the year's rows may be corrected
+        until it is published."""
+        services.open_correction(self, reason=reason, user=user, when=when)
 
     def check_correction_reason(self) -> None:
         """Raise a ValidationError (in French) unless `correction_reason` is a reason every
@@ -413,7 +414,7 @@ class PublicationQuerySet(models.QuerySet):
 
 class Publication(models.Model):
     """One run of a record's publication: queued by «Publier» (or `publish_review`), run by the
-    worker (`services.publication_run`), step by step; the record becomes public with its last
+    worker (`workflow.publication_run`), step by step; the record becomes public with its last
     stored step (one transaction), then its pages are warmed. Rows are kept as the history of
     what was tried, failures included."""
 

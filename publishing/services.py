@@ -1,6 +1,10 @@
 """Publishing a record, and correcting it in the open: one workflow for every kind of record
 (the record's model says what it checks, freezes and stores, `models.PublishedRecord`).
 
+Each action has one function here, which holds its checks; every door calls it: the back
+office and `publish_review` (through `workflow`, which asks `check_publishable` first), the
+records' own `publish()` and `open_correction()`, and the apps' `publication` modules.
+
 `publish_record` does the publication's steps in one transaction, each told to `progress`:
 it freezes the record into a new version («freeze»), stores its documents (one step each,
 `record.document_steps()`), then announces it («announce»: `signals.published`, which what
@@ -19,6 +23,16 @@ from .signals import published
 
 class PublicationError(Exception):
     """Why a record cannot be published or corrected now (a French message for the clerk)."""
+
+
+def check_publishable(record) -> None:
+    """Raise PublicationError (French) unless `record` may be published now: it is a draft, or
+    published with an open rectificatif, and its own rule (`publication_refusal`) allows it."""
+    if record.is_locked:
+        raise PublicationError(record.already_published_message % {"year": record.year})
+    refusal = record.publication_refusal()
+    if refusal:
+        raise PublicationError(refusal)
 
 
 def publish_record(
@@ -40,11 +54,7 @@ def publish_record(
     progress = progress or (lambda step: None)
     with transaction.atomic():
         record = model.objects.select_for_update().get(pk=record.pk)
-        if record.is_locked:
-            raise PublicationError(record.already_published_message % {"year": record.year})
-        refusal = record.publication_refusal()
-        if refusal:
-            raise PublicationError(refusal)
+        check_publishable(record)
         progress("freeze")
         previous = record.latest_version()
         when = when or timezone.now()
@@ -71,15 +81,23 @@ def publish_record(
     return version
 
 
-def open_correction(record, *, reason: str, user=None) -> None:
-    """Open a rectificatif on a published record: its year's rows may then be corrected."""
-    if not record.is_published:
-        raise PublicationError(record.not_published_message)
-    if record.correction_is_open:
-        raise PublicationError(record.correction_open_message)
-    record._history_user = user
-    try:
-        record.open_correction(reason)
-    except ValidationError as error:  # no reason, or one no document can carry
-        record.refresh_from_db(fields=["correction_reason", "correction_opened_at"])
-        raise PublicationError(" ".join(error.messages)) from error
+def open_correction(record, *, reason: str, user=None, when=None) -> None:
+    """Open a rectificatif on a published record: its year's rows may then be corrected until
+    it is published. Under the record's row lock (a publication in progress is waited for).
+    Raises PublicationError (French) when the record is not published, a rectificatif is
+    already open, or the reason is missing or one no document can carry; nothing changes then."""
+    with transaction.atomic():
+        stored = type(record).objects.for_writing().get(pk=record.pk)
+        if not stored.is_published:
+            raise PublicationError(record.not_published_message)
+        if stored.correction_is_open:
+            raise PublicationError(record.correction_open_message)
+        record.correction_reason = reason.strip()
+        try:
+            record.check_correction_reason()
+        except ValidationError as error:  # no reason, or one no document can carry
+            record.correction_reason = stored.correction_reason
+            raise PublicationError(" ".join(error.messages)) from error
+        record.correction_opened_at = when or timezone.now()
+        record._history_user = user
+        record.save(update_fields=["correction_reason", "correction_opened_at"])

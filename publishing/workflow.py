@@ -37,7 +37,7 @@ from django_tasks import task
 from django_tasks_db import DatabaseBackend
 
 from .models import Publication
-from .services import PublicationError, publish_record
+from .services import PublicationError, check_publishable, publish_record
 
 logger = logging.getLogger(__name__)
 
@@ -119,11 +119,7 @@ def publication_request(record, *, user=None, queue: bool = True) -> tuple[Publi
         if under_way is not None:
             return under_way, False
         record.refresh_from_db()
-        if record.is_locked:
-            raise PublicationError(record.already_published_message % {"year": record.year})
-        refusal = record.publication_refusal()
-        if refusal:
-            raise PublicationError(refusal)
+        check_publishable(record)
         try:
             with transaction.atomic():
                 publication = Publication.objects.create(

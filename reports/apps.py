@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 def freeze_after_migrate(sender, using="default", **kwargs):
-    """A database from before publication froze reviews: freeze its published reviews once."""
+    """Freeze the reviews marked published that have no version yet, once: those of a database
+    from before publication froze reviews (an upgrade), and those a fixture gives (`seed`
+    runs `migrate` after loading). The one place where reviews from outside are frozen."""
     from .models import ReviewDocument
     from .publication import freeze_published_reviews
 

@@ -1,4 +1,5 @@
-"""Geometry of the review's charts, drawn as inline SVG by `templates/reports/_chart_*.html`.
+"""Geometry of the review's charts, drawn as inline SVG by
+`templates/public_site/reviews/_status_figure.html` and `_rate_figure.html`.
 
 Computed here on the server (no JavaScript), so the page and the PDF draw the same charts.
 Each status has a fill *and* a pattern, and every bar carries its number as text: colour is

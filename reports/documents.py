@@ -96,15 +96,16 @@ def document_route(path: str) -> tuple[int, str, int | None] | None:
         match = resolve(path)
     except Resolver404:
         return None
-    if match.app_name != "reports" or "fmt" not in match.kwargs:
+    if match.app_name != "public_site" or "fmt" not in match.kwargs:
         return None
     return match.kwargs["year"], match.kwargs["fmt"], match.kwargs.get("number")
 
 
 class StoredDocumentMiddleware:
-    """Answer requests for a published review's documents before the rest of the middleware
-    (sessions, CSRF, templates are of no use to stored bytes). Anything else, drafts included,
-    goes on to the views."""
+    """Answer requests for a published review's stored documents: the one path that serves them,
+    before the rest of the middleware (sessions, CSRF, templates are of no use to stored bytes).
+    Anything else, drafts and versions without stored documents included, goes on to the views
+    (`public_site.reviews`)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -112,7 +113,7 @@ class StoredDocumentMiddleware:
 
     def __call__(self, request):
         if self.prefix is None:
-            self.prefix = reverse("reports:review-list")
+            self.prefix = reverse("public_site:review-list")
         if request.method in ("GET", "HEAD") and request.path_info.startswith(self.prefix):
             request.get_host()  # a disallowed Host is refused here too (400), never answered
             route = document_route(request.path_info)

@@ -24,7 +24,7 @@ from proposals.models import UNTITLED, Axis, Convention, Project, Proposal, Stat
 from publishing.models import FrozenEntry, PublishedRecord, PublishedRecordQuerySet, PublishedVersion, YearLockedRow
 
 from .formats import FORMATS, render_document
-from .formatting import fr_date
+from .identity import VersionIdentity
 
 
 class AnnualReviewQuerySet(PublishedRecordQuerySet):
@@ -69,11 +69,11 @@ class AnnualReview(PublishedRecord, CleanTextModel):
         return str(_("Bilan %(year)s") % {"year": self.year})
 
     def get_absolute_url(self):
-        return reverse("reports:review-detail", args=[self.year])
+        return reverse("public_site:review-detail", args=[self.year])
 
     def document_links(self) -> list[tuple[str, str]]:
         """(label, URL) of each document of the review (`formats.FORMATS`: PDF, XLSX, ODS, CSV, JSON)."""
-        return [(fmt.upper(), reverse(f"reports:review-{fmt}", args=[self.year])) for fmt in FORMATS]
+        return [(fmt.upper(), reverse(f"public_site:review-{fmt}", args=[self.year])) for fmt in FORMATS]
 
     def publish(self, *, when=None, user=None, with_documents: bool = True, progress=None) -> "ReviewVersion":
         """Freeze the review; its documents are stored unless `with_documents=False` (for
@@ -136,11 +136,11 @@ class AnnualReview(PublishedRecord, CleanTextModel):
         """The home page, the table, the reviews, every proposal's page."""
         keys = Proposal.objects.order_by().values_list("key", flat=True)
         return [
-            reverse("proposals:home"),
-            reverse("proposals:proposal-list"),
-            reverse("reports:review-list"),
+            reverse("public_site:home"),
+            reverse("public_site:proposal-list"),
+            reverse("public_site:review-list"),
             self.get_absolute_url(),
-            *(reverse("proposals:proposal-detail", args=[key]) for key in keys),
+            *(reverse("public_site:proposal-detail", args=[key]) for key in keys),
         ]
 
 
@@ -353,92 +353,6 @@ class ReviewVersion(PublishedVersion):
 
 
 @dataclass(frozen=True)
-class VersionIdentity:
-    """A published version as its documents name it: number, publication date and, for a
-    rectificatif, its reason and the version it replaces with the SHA-256 of that version's
-    stored PDF (the council's document), so that someone holding two copies can tell which
-    replaces which. The first version says it is the first."""
-
-    year: int
-    number: int
-    published_at: datetime.datetime  # local time
-    reason: str = ""
-    replaces_number: int | None = None
-    replaces_sha256: str = ""
-
-    @property
-    def is_correction(self) -> bool:
-        return self.number > 1
-
-    @property
-    def published_iso(self) -> str:
-        """«2025-12-15T18:30:00+01:00»: to the second, as PDF dates are."""
-        return self.published_at.isoformat(timespec="seconds")
-
-    def as_dict(self) -> dict:
-        """The JSON's `version` key."""
-        replaces = None
-        if self.replaces_number is not None:
-            replaces = {"number": self.replaces_number, "sha256": self.replaces_sha256 or None}
-        return {
-            "number": self.number,
-            "published_at": self.published_iso,
-            "first": not self.is_correction,
-            "reason": self.reason or None,
-            "replaces": replaces,
-        }
-
-    def headline(self) -> str:
-        """«Version 1, publiée le 15 décembre 2025 (première version)» or «Rectificatif :
-        version 2, publiée le 20 janvier 2026»."""
-        date = fr_date(self.published_at.date())
-        if self.is_correction:
-            return _("Rectificatif : version %(number)s, publiée le %(date)s") % {"number": self.number, "date": date}
-        return _("Version %(number)s, publiée le %(date)s (première version publiée)") % {
-            "number": self.number,
-            "date": date,
-        }
-
-    def lines(self) -> list[tuple[str, str]]:
-        """(label, value) of each thing the version says about itself, for the documents."""
-        lines = [
-            (str(_("Version")), str(self.number)),
-            (str(_("Publiée le")), fr_date(self.published_at.date())),
-        ]
-        if not self.is_correction:
-            lines.append((str(_("Nature")), str(_("Première version publiée"))))
-            return lines
-        lines.append((str(_("Nature")), str(_("Rectificatif"))))
-        lines.append((str(_("Motif du rectificatif")), self.reason))
-        lines.append((str(_("Remplace la version")), str(self.replaces_number)))
-        lines.append((str(_("SHA-256 du PDF de la version remplacée")), self.replaces_sha256 or "—"))
-        return lines
-
-    def keywords(self) -> list[str]:
-        """The PDF's keywords: what a file manager or a search engine can show without opening it."""
-        words = [str(_("bilan %(year)s") % {"year": self.year}), str(_("version %(number)s") % {"number": self.number})]
-        if self.is_correction:
-            words.append(str(_("rectificatif")))
-            words.append(str(_("remplace la version %(number)s") % {"number": self.replaces_number}))
-            if self.replaces_sha256:
-                words.append(f"sha256:{self.replaces_sha256}")
-        else:
-            words.append(str(_("première version")))
-        return words
-
-    def description(self) -> str:
-        """One sentence: the PDF's subject."""
-        text = self.headline() + "."
-        if self.is_correction:
-            text += " " + _("Motif : %(reason)s") % {"reason": self.reason}
-            text += " " + _("Remplace la version %(number)s") % {"number": self.replaces_number}
-            if self.replaces_sha256:
-                text += " " + _("(PDF de SHA-256 %(sha256)s)") % {"sha256": self.replaces_sha256}
-            text += "."
-        return text
-
-
-@dataclass(frozen=True)
 class FrozenAssembly:
     name: str
 
@@ -499,7 +413,7 @@ class ReviewEntry(FrozenEntry):
         return f"{self.key} : {self.status}"
 
     def get_absolute_url(self):
-        return reverse("proposals:proposal-detail", args=[self.key])
+        return reverse("public_site:proposal-detail", args=[self.key])
 
     # Read like a proposal annotated with its status (`Proposal.objects.with_status_as_of`),
     # so that pages and documents show a published version and a draft the same way.
@@ -616,11 +530,11 @@ class ReviewDocument(models.Model):
 
     def get_absolute_url(self):
         """This version's own address, which never changes."""
-        return reverse(f"reports:review-version-{self.fmt}", args=[self.version.review.year, self.version.number])
+        return reverse(f"public_site:review-version-{self.fmt}", args=[self.version.review.year, self.version.number])
 
     def latest_url(self):
         """The year's default address, which serves the latest version."""
-        return reverse(f"reports:review-{self.fmt}", args=[self.version.review.year])
+        return reverse(f"public_site:review-{self.fmt}", args=[self.version.review.year])
 
     @classmethod
     def build(cls, version: ReviewVersion, fmt: str, content: bytes) -> "ReviewDocument":

@@ -143,7 +143,7 @@ def proposal_rows(queryset, year, base_url: str = "") -> list[dict]:
             "statut_libelle": str(status.label),
             "annee_statut": proposal["status_year"],
             "projets": ";".join(projects.get(proposal["pk"], [])),
-            "url": base_url + reverse("proposals:proposal-detail", args=[proposal["key"]]),
+            "url": base_url + reverse("public_site:proposal-detail", args=[proposal["key"]]),
         }
         for proposal in proposals
     ]

@@ -41,7 +41,7 @@ def test_the_pages_use_the_conventions_name_and_its_word_for_a_proposal(citizen,
 
 def test_the_archives_title_names_the_convention(lyon):
     page = render_to_string(
-        "reports/archive_readme.html",
+        "public_site/reviews/archive_readme.html",
         {"convention": lyon, "made_at": None, "site_url": "", "release": "", "file_count": 0, "manifest": ""},
     )
 

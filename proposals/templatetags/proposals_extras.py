@@ -57,11 +57,11 @@ def with_unit(value, unit: str = "") -> str:
 
 
 NAV = [
-    ("proposals:home", _("Accueil")),
-    ("proposals:proposal-list", _("Propositions")),
-    ("proposals:project-list", _("Projets")),
-    ("reports:review-list", _("Bilans")),
-    ("proposals:opendata", _("Données ouvertes")),
+    ("public_site:home", _("Accueil")),
+    ("public_site:proposal-list", _("Propositions")),
+    ("public_site:project-list", _("Projets")),
+    ("public_site:review-list", _("Bilans")),
+    ("public_site:opendata", _("Données ouvertes")),
 ]
 
 
@@ -71,7 +71,7 @@ def main_nav(context):
     request = context.get("request")
     path = request.path if request else ""
     links = []
-    home = reverse("proposals:home")
+    home = reverse("public_site:home")
     for name, label in NAV:
         url = reverse(name)
         if path == url:

@@ -24,7 +24,7 @@ def test_the_project_page_names_its_lead_and_its_partners(citizen, institutions)
     project = make_project(lead="ville", slug="plan-velo", title="Plan vélo")
     project.partners.set([make_institution("metropole"), make_institution("region")])
 
-    page = citizen.get(reverse("proposals:project-detail", args=["plan-velo"])).content.decode()
+    page = citizen.get(reverse("public_site:project-detail", args=["plan-velo"])).content.decode()
 
     assert "Ville de Test" in page
     assert "Partenaires" in page

@@ -82,7 +82,7 @@ def test_a_reason_with_a_control_character_is_refused_and_opens_nothing(kind, re
 def test_the_model_refuses_it_on_every_path(kind):
     record = kind.published()
 
-    with pytest.raises(ValidationError, match="caractère de contrôle invisible"):
+    with pytest.raises(PublicationError, match="caractère de contrôle invisible"):
         record.open_correction("Ligne une\x0bligne deux")
     record.correction_reason = "Oubli\x07"
     with pytest.raises(ValidationError, match="caractère de contrôle invisible"):

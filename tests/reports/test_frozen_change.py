@@ -10,7 +10,7 @@ from django.apps import apps
 from proposals.models import Status, YearlyStatus
 from reports.models import AnnualReview, ReviewVersion
 from reports.publication import review_open_correction, review_publish
-from reports.summary import review_report
+from reports.report import review_report
 from tests.factory import make_axis, make_proposal, make_review, set_status
 
 pytestmark = pytest.mark.django_db

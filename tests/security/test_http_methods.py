@@ -41,6 +41,20 @@ PUBLIC_URLS = [
     "/sitemap.xml",
     "/sante/",
     "/.well-known/security.txt",
+    # Every other public page, which its cache decorator alone keeps to GET and HEAD.
+    "/propositions.json",
+    "/propositions/gen-2025-0/flux/",
+    "/propositions/gen-2025-0/carte/",
+    "/projets/",
+    "/projets/un-projet/",
+    "/axes/un-axe/flux/",
+    "/axes/un-axe/carte/",
+    "/donnees/",
+    "/donnees/datapackage.json",
+    "/donnees/catalogue.jsonld",
+    "/accessibilite/",
+    "/bilans/2025/deliberations.csv",
+    "/bilans/2025/deliberations.json",
 ]
 
 

@@ -1,0 +1,278 @@
+"""A whole review as its page and its documents show it (`review_report` → `ReviewReport`): its
+latest published version (or a draft's live rows), its figures and their history from
+`summary`, the proposals not implemented grouped by reason, its deliberations and what its
+documents say about themselves."""
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from urllib.parse import urlencode
+
+from django.db.models import Exists, F, OuterRef, Prefetch, Window
+from django.db.models.functions import RowNumber
+from django.urls import reverse
+
+from proposals.models import Project, Proposal, Status
+
+from .identity import VersionIdentity
+from .models import AnnualReview, Deliberation, ReviewDocument, ReviewEntry, ReviewVersion
+from .summary import Comparison, RateChange, Summary, Tally, compare, frozen_comparison, year_summaries
+from .years import ReviewYear, public_years
+
+# The reasons a proposal is not (yet) counted as implemented, in the order the review gives them.
+# Why a proposal is not implemented. «Non évaluée» is not a reason and never stands among
+# them: those proposals get their own neutral list (`ReviewReport.not_assessed`).
+PENDING_STATUSES = [Status.UNDERWAY, Status.NOT_IMPLEMENTED, Status.OUT_OF_SCOPE]
+
+
+# The proposals of a review, and those not implemented grouped by reason.
+
+
+PROJECT_TITLES = Prefetch("projects", queryset=Project.objects.only("slug", "title").order_by("title"))
+
+
+def live_proposals(year: int):
+    """Every proposal with its live status and public explanation as of `year`, its axis and its
+    projects (titles), in the convention's order (a draft). Three queries, whatever the size."""
+    return Proposal.objects.with_status_as_of(year).select_related("axis").prefetch_related(PROJECT_TITLES)
+
+
+def frozen_proposals(version_id: int):
+    """The entries of a published version, read like `live_proposals` (live titles and projects)."""
+    return (
+        ReviewEntry.objects.filter(version_id=version_id)
+        .select_related("proposal")
+        .prefetch_related(Prefetch("proposal__projects", queryset=PROJECT_TITLES.queryset))
+    )
+
+
+@dataclass
+class PendingGroup:
+    status: Status
+    proposals: list[Proposal]  # those listed: every one, or the first ones on a large review's page
+    count: int | None = None  # how many the group holds (None: as many as listed)
+    table_url: str = ""  # the table of the year filtered by this status, for those not listed
+
+    @property
+    def total(self) -> int:
+        return len(self.proposals) if self.count is None else self.count
+
+    @property
+    def more(self) -> int:
+        """How many the group holds beyond those listed."""
+        return self.total - len(self.proposals)
+
+
+def pending_groups(proposals, counts: dict[str, int] | None = None, table_url=None) -> list[PendingGroup]:
+    """The proposals not implemented, grouped by status in the order of `PENDING_STATUSES`;
+    empty groups are left out. `proposals` carry `status_as_of` (see `review_proposals`);
+    `counts`: each group's size when `proposals` are only the first of each; `table_url(status)`
+    then links to the rest."""
+    groups = {
+        status: PendingGroup(
+            status=status,
+            proposals=[],
+            count=counts.get(status.value, 0) if counts is not None else None,
+            table_url=table_url(status) if table_url else "",
+        )
+        for status in PENDING_STATUSES
+    }
+    for proposal in proposals:
+        group = groups.get(Status(proposal.status_as_of))
+        if group is not None:
+            group.proposals.append(proposal)
+    return [group for group in groups.values() if group.total]
+
+
+# A whole review: everything its page and its documents show.
+
+
+@dataclass
+class Row:
+    """A line of the summary table: an axis or the whole convention."""
+
+    label: str
+    tally: Tally
+    change: RateChange | None
+    is_total: bool = False
+
+
+@dataclass
+class ReviewReport:
+    """A review with its figures. The lists a document may not need (the proposals not
+    implemented, the deliberations) are only queried when read."""
+
+    review: AnnualReview  # for a published year, the texts its latest version froze
+    summary: Summary
+    history: list[Summary]  # the published years before this one, then this one, oldest first
+    comparison: Comparison | None
+    versions: list[ReviewVersion] = field(default_factory=list)  # published ones, newest first
+    proposals: list | None = None  # every proposal (or frozen entry), only when a document lists them
+    # How many proposals of each status the page lists (the first ones, in the convention's
+    # order; the table lists them all): a published review's page then costs the same at any
+    # size. None: every one (the documents, a draft).
+    listed: int | None = None
+    # The preview of a rectificatif in preparation: the number of the version that stays published.
+    published_number: int | None = None
+
+    @property
+    def year(self) -> int:
+        return self.summary.year
+
+    @property
+    def version(self) -> ReviewVersion | None:
+        """The latest published version; None for a draft."""
+        return self.versions[0] if self.versions else None
+
+    @property
+    def has_history(self) -> bool:
+        """Whether there is more than this year to compare: a chart of one bar says nothing."""
+        return len(self.history) > 1
+
+    @property
+    def is_draft(self) -> bool:
+        return self.version is None
+
+    @cached_property
+    def identity(self) -> VersionIdentity | None:
+        """What the documents of the latest version (the one being published, during a
+        publication) say about themselves; None for a draft."""
+        if self.version is None:
+            return None
+        return self.version.identity(self.versions[1] if len(self.versions) > 1 else None)
+
+    @property
+    def review_year(self) -> ReviewYear:
+        return ReviewYear(self.year, self.version.pk if self.version else None)
+
+    @cached_property
+    def unimplemented(self) -> list:
+        """Every proposal not implemented as of the year, assessed or not (one query)."""
+        if self.proposals is not None:
+            return [proposal for proposal in self.proposals if proposal.status_as_of != Status.IMPLEMENTED]
+        if self.version is not None:
+            entries = frozen_proposals(self.version.pk).prefetch_related(None).exclude(status=Status.IMPLEMENTED)
+            if self.listed is not None:
+                in_status = Window(RowNumber(), partition_by=[F("status")], order_by=F("position").asc())
+                entries = entries.annotate(rank_in_status=in_status).filter(rank_in_status__lte=self.listed)
+            return list(entries.order_by("position"))
+        return list(live_proposals(self.year).exclude(status_as_of=Status.IMPLEMENTED).prefetch_related(None))
+
+    @property
+    def _limited(self) -> bool:
+        return self.listed is not None and self.version is not None and self.proposals is None
+
+    def table_url(self, status: Status) -> str:
+        """The table of the year's proposals of `status` (where a large review's page sends for the rest)."""
+        return reverse("public_site:proposal-list") + "?" + urlencode({"annee": self.year, "statut": status.value})
+
+    @cached_property
+    def pending(self) -> list[PendingGroup]:
+        if self._limited:
+            return pending_groups(self.unimplemented, self.summary.totals.by_status, self.table_url)
+        return pending_groups(self.unimplemented)
+
+    @cached_property
+    def not_assessed(self) -> list[Proposal]:
+        return [proposal for proposal in self.unimplemented if proposal.status_as_of == Status.NOT_ASSESSED]
+
+    @property
+    def not_assessed_count(self) -> int:
+        if self._limited:
+            return self.summary.totals.by_status[Status.NOT_ASSESSED]
+        return len(self.not_assessed)
+
+    @property
+    def not_assessed_more(self) -> int:
+        """How many proposals not assessed the page does not list."""
+        return self.not_assessed_count - len(self.not_assessed)
+
+    @property
+    def not_assessed_url(self) -> str:
+        return self.table_url(Status.NOT_ASSESSED)
+
+    @cached_property
+    def deliberations(self) -> list:
+        if self.version is not None:
+            return self.version.frozen_deliberations()
+        return list(self.review.deliberations.select_related("body"))
+
+    @cached_property
+    def additions(self) -> list:
+        """The deliberations recorded after the latest version was published (its page shows
+        them; its stored documents never do)."""
+        if self.version is None or not getattr(self.version, "has_additions", True):
+            return []
+        return self.version.added_deliberations()
+
+    def rows(self, total_label: str) -> list[Row]:
+        """The axes, then the whole convention, each with its change when there is one."""
+        comparison = self.comparison
+        rows = [
+            Row(label=tally.axis.name, tally=tally, change=comparison.axes[tally.axis.slug] if comparison else None)
+            for tally in self.summary.axes
+        ]
+        rows.append(
+            Row(
+                label=total_label,
+                tally=self.summary.totals,
+                change=comparison.totals if comparison else None,
+                is_total=True,
+            )
+        )
+        return rows
+
+    def as_dict(self) -> dict:
+        """The review's open-data shape (rates as numbers with one decimal), with `"draft": true`
+        for a review not yet published, else `"version"` (`VersionIdentity.as_dict`)."""
+        data = {"year": self.year, "final": self.review.is_final, **self.summary.as_dict()}
+        if self.is_draft:
+            data["draft"] = True
+        else:
+            data["version"] = self.identity.as_dict()
+        return data
+
+
+def review_report(
+    review: AnnualReview, *, with_proposals: bool = False, live: bool = False, listed: int | None = None
+) -> ReviewReport:
+    """Gather what `review` says: its latest published version (or the live rows of a draft),
+    its summary, and the earlier published years with the change since the latest of them;
+    every proposal too when `with_proposals` (the PDF lists them all). `live` reads the live
+    rows even of a published review: the preview of a rectificatif in preparation. `listed`: how
+    many proposals of each status a published review's page lists (see `ReviewReport.listed`)."""
+    # Every published version, newest first, with their documents' sizes and fingerprints.
+    documents = Prefetch("documents", queryset=ReviewDocument.objects.defer("content").in_site_order())
+    versions = (
+        []
+        if live
+        else list(
+            review.versions.select_related("review")
+            .annotate(has_additions=Exists(Deliberation.objects.filter(added_to=OuterRef("pk"))))
+            .order_by("-number")
+            .prefetch_related(documents)
+        )
+    )
+    version = versions[0] if versions else None
+    this_year = ReviewYear(review.year, version.pk if version else None)
+    earlier = sorted((year for year in public_years() if year.year < review.year), key=lambda year: year.year)
+    summaries = year_summaries([*earlier, this_year])
+    summary = summaries[review.year]
+    if version is not None:
+        review = version.frozen_review()
+    live_comparison = compare(summary, summaries[earlier[-1].year]) if earlier and version is None else None
+    proposals = None
+    if with_proposals:
+        proposals = list(frozen_proposals(version.pk) if version else live_proposals(review.year))
+    published_number = None
+    if live and review.correction_is_open:
+        published_number = review.next_version_number() - 1
+    return ReviewReport(
+        published_number=published_number,
+        review=review,
+        summary=summary,
+        history=list(summaries.values()),
+        comparison=frozen_comparison(summary, version) if version else live_comparison,
+        versions=versions,
+        proposals=proposals,
+        listed=listed,
+    )
