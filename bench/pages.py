@@ -11,7 +11,8 @@ nowhere, eight words). Prints one line per page:
 and for the PDF asked with a new random `?q=` each time (a parameter it does not read), its
 ratio to the cached PDF: `ratio pdf?q=<random>/pdf`.
 
-Loopback only, bounded: about five minutes in all (BENCH_ONLY=clermont: the first half).
+Loopback only, bounded: about five minutes in all (BENCH_ONLY=clermont: the first half;
+BENCH_PAGES=home,table: those pages only, e.g. to measure one change quickly).
 """
 
 import os
@@ -165,7 +166,10 @@ def bench(dataset: str) -> None:
     probe = Server()
     try:
         urls = {}
+        only = {name for name in os.environ.get("BENCH_PAGES", "").split(",") if name}
         for name, path in pages(dataset).items():
+            if only and name not in only:
+                continue
             try:
                 body = fetch(probe.base + path)
             except OSError as error:
