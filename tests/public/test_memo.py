@@ -21,8 +21,9 @@ PAGES = {
     # the proposal, its projects, its institutions, its published statuses, previous, next, the
     # committee's assessments
     "/propositions/gen-2025-4/": 7,
-    # the review, its latest version, its documents, the committee's version, the pending proposals
-    "/bilans/2025/": 5,
+    # a published review's page is laid out once per version: the record, its figures, the
+    # committee's voice, the lists of proposals
+    "/bilans/2025/": 0,
 }
 
 
