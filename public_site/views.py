@@ -5,14 +5,14 @@ from dataclasses import dataclass
 
 from csp.utils import build_policy
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.views.decorators.http import require_safe
 
 from assessments.models import AssessmentEntry
-from core.cache import cache_public_page
+from core.cache import cache_public_page, memoized
 from core.site import base_url
 from proposals.models import Axis, Institution, KeyFigure, Project, Proposal, Status
 from proposals.spreadsheets.cells import neutralise
@@ -115,14 +115,30 @@ def proposals_json(request):
     return response
 
 
+NEIGHBOUR_FIELDS = ("pk", "key", "title", "short_title", "number")
+
+
+@memoized
+def axis_sequence(axis_id: int) -> list[tuple]:
+    """The proposals of an axis in the table's order, as `NEIGHBOUR_FIELDS` (one query, once per
+    process and content version: every proposal page of the axis finds its neighbours there)."""
+    return list(Proposal.objects.filter(axis_id=axis_id).order_by("order", "key").values_list(*NEIGHBOUR_FIELDS))
+
+
 def _neighbours(proposal: Proposal) -> tuple[Proposal | None, Proposal | None]:
-    """The previous and next proposals of the same axis, in the table's order (two queries)."""
-    siblings = Proposal.objects.filter(axis_id=proposal.axis_id).only("key", "title", "short_title", "number")
-    before = Q(order__lt=proposal.order) | Q(order=proposal.order, key__lt=proposal.key)
-    after = Q(order__gt=proposal.order) | Q(order=proposal.order, key__gt=proposal.key)
-    previous = siblings.filter(before).order_by("-order", "-key").first()
-    following = siblings.filter(after).order_by("order", "key").first()
-    return previous, following
+    """The previous and next proposals of the same axis, in the table's order (one query at most)."""
+    siblings = axis_sequence(proposal.axis_id)
+    index = next((index for index, sibling in enumerate(siblings) if sibling[0] == proposal.pk), None)
+    if index is None:  # added or moved by another process since this one read the axis
+        siblings = axis_sequence.__wrapped__(proposal.axis_id)
+        index = next(index for index, sibling in enumerate(siblings) if sibling[0] == proposal.pk)
+
+    def neighbour(position: int) -> Proposal | None:
+        if not 0 <= position < len(siblings):
+            return None
+        return Proposal(**dict(zip(NEIGHBOUR_FIELDS, siblings[position], strict=True)))
+
+    return neighbour(index - 1), neighbour(index + 1)
 
 
 def timeline(entries: list[ReviewEntry]) -> list[ReviewEntry]:

@@ -16,9 +16,9 @@ PAGES = {
     "/propositions/?statut=implemented&annee=2025&q=generee&tri=-statut": 8,
     # eight words found nowhere: the convention, years, axes, institutions, the count; none per word
     "/propositions/?q=proposition+generee+une+deux+trois+quatre+cinq+six": 5,
-    # the convention, years, proposal, projects, institutions, its published statuses, previous,
-    # next, the committee's published assessments
-    "/propositions/gen-2025-5/": 9,
+    # the convention, years, proposal, projects, institutions, its published statuses, the
+    # proposals of its axis in order (previous, next), the committee's published assessments
+    "/propositions/gen-2025-5/": 8,
     "/projets/": 4,  # the convention, projects with their institution, their proposals, the axes
     "/projets/grand-projet/": 6,  # the convention, year, project, partners, key figures, proposals with status
     # the years (with the committee's version), the axes, the institutions, the proposals, projects,

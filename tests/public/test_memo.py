@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 
 from core import cache
-from proposals.models import Convention, Institution
+from proposals.models import Convention, Institution, Proposal
 from tests.factory import make_convention, make_review
 
 # Real commits: the content version is bumped on commit, and the memo is only used outside a
@@ -18,9 +18,9 @@ PAGES = {
     "/": 0,  # the convention, the published years and the year's figures: all held
     "/propositions/": 4,  # the count, the page of proposals, their projects, their institutions
     "/propositions/?statut=implemented&porteur=ville&tri=-titre": 4,
-    # the proposal, its projects, its institutions, its published statuses, previous, next, the
-    # committee's assessments
-    "/propositions/gen-2025-4/": 7,
+    # the proposal, its projects, its institutions, its published statuses, the committee's
+    # assessments (its neighbours in the axis: held)
+    "/propositions/gen-2025-4/": 5,
     # a published review's page is laid out once per version: the record, its figures, the
     # committee's voice, the lists of proposals
     "/bilans/2025/": 0,
@@ -82,3 +82,14 @@ def test_what_a_transaction_reads_never_outlives_it(citizen, convention):
     page = citizen.get("/").content.decode()
     assert "Convention essai" in page
     assert "Jamais enregistré" not in page
+
+
+def test_a_proposal_another_process_added_has_its_neighbours(citizen, convention):
+    axis = convention[0].axis
+    assert 'rel="next"' in citizen.get(convention[0].get_absolute_url()).content.decode()
+
+    # Written by another process: this one still holds the version it read (and the axis).
+    Proposal.objects.bulk_create([Proposal(key="ajoutee", title="Ajoutée ailleurs", axis=axis, order=0)])
+
+    page = citizen.get("/propositions/ajoutee/").content.decode()
+    assert f'href="{convention[0].get_absolute_url()}" rel="next"' in page
