@@ -27,7 +27,7 @@ from .committee import proposal_entries, public_years_with_committee
 from .context_processors import current_convention
 from .filters import ProposalFilter
 from .opendata import ASSESSMENT_COLUMNS, proposal_rows_with_assessment
-from .table import COMMITTEE_FIELDS, ROW_FIELDS, table_rows
+from .table import COMMITTEE_FIELDS, ROW_FIELDS, rows_html, table_rows
 
 
 def current_year() -> int | None:
@@ -62,9 +62,12 @@ def proposal_list(request):
     # get_page: a missing, odd or out-of-range `page` gives the first or last page, never an error.
     fields = ROW_FIELDS + COMMITTEE_FIELDS if filterset.committee_version else ROW_FIELDS
     page = Paginator(filterset.qs.values(*fields), TABLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = table_rows(page.object_list, filterset.search_words)
+    convention = current_convention(request)
     context = {
         "filterset": filterset,
-        "rows": table_rows(page.object_list, filterset.search_words),
+        "rows": rows,
+        "rows_html": rows_html(rows, axis_name=convention.axis_name, committee=bool(filterset.committee_version)),
         "page": page,
         "year": filterset.year,
         "columns": filterset.columns(),
