@@ -54,14 +54,29 @@ def home(request):
 TABLE_PAGE_SIZE = 200
 
 
+def table_page(rows, number: str | None):
+    """The page `number` of `rows` (a queryset); a missing, odd or out-of-range `number` gives the
+    first or last page, never an error. The first page reads one row more than it shows: when
+    that row is missing, the rows are all there is and the count costs no query (a city's whole
+    table, most filtered tables, a search)."""
+    paginator = Paginator(rows, TABLE_PAGE_SIZE)
+    if number not in (None, "", "1"):
+        return paginator.get_page(number)
+    first = list(rows[: TABLE_PAGE_SIZE + 1])
+    if len(first) <= TABLE_PAGE_SIZE:
+        paginator.count = len(first)
+    page = paginator.get_page(1)
+    page.object_list = first[:TABLE_PAGE_SIZE]
+    return page
+
+
 @cache_public_page(ProposalFilter, "page")
 @require_safe
 def proposal_list(request):
     filterset = _proposal_filter(request)
     filterset.name_axes(current_convention(request))
-    # get_page: a missing, odd or out-of-range `page` gives the first or last page, never an error.
     fields = ROW_FIELDS + COMMITTEE_FIELDS if filterset.committee_version else ROW_FIELDS
-    page = Paginator(filterset.qs.values(*fields), TABLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = table_page(filterset.qs.values(*fields), request.GET.get("page"))
     rows = table_rows(page.object_list, filterset.search_words)
     convention = current_convention(request)
     context = {

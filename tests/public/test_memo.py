@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PAGES = {
     # url: queries once the memo holds what the pages share (the page cache is off in tests)
     "/": 0,  # the convention, the published years and the year's figures: all held
-    "/propositions/": 4,  # the count, the page of proposals, their projects, their institutions
-    "/propositions/?statut=implemented&porteur=ville&tri=-titre": 4,
+    "/propositions/": 3,  # the page of proposals (all of them: no count), their projects, their institutions
+    "/propositions/?statut=implemented&porteur=ville&tri=-titre": 3,
     # the proposal, its projects, its institutions, its published statuses, the committee's
     # assessments (its neighbours in the axis: held)
     "/propositions/gen-2025-4/": 5,
