@@ -11,7 +11,8 @@ nowhere, eight words). Prints one line per page:
 and for the PDF asked with a new random `?q=` each time (a parameter it does not read), its
 ratio to the cached PDF: `ratio pdf?q=<random>/pdf`.
 
-Loopback only, bounded: about five minutes in all (BENCH_ONLY=clermont: the first half).
+Loopback only, bounded: about five minutes in all (BENCH_ONLY=clermont: the first half;
+BENCH_PAGES=home,table: those pages only, e.g. to measure one change quickly).
 """
 
 import os
@@ -165,7 +166,10 @@ def bench(dataset: str) -> None:
     probe = Server()
     try:
         urls = {}
+        only = {name for name in os.environ.get("BENCH_PAGES", "").split(",") if name}
         for name, path in pages(dataset).items():
+            if only and name not in only:
+                continue
             try:
                 body = fetch(probe.base + path)
             except OSError as error:
@@ -177,7 +181,6 @@ def bench(dataset: str) -> None:
             print(f"{dataset}: {name} {path} is {len(body):,} bytes".replace(",", " "))
     finally:
         probe.stop()
-    static_rates = {}
     first_seconds = {}  # how long the first request of each page took (cache empty)
     for label, extra in [("cached", {}), ("uncached", {"DJANGO_PAGE_CACHE_SECONDS": "0"})]:
         server = Server(**extra)
@@ -196,9 +199,10 @@ def bench(dataset: str) -> None:
                     # wrk would see nothing but time-outs: one request says more.
                     print(f"{name}: one request takes {first:.1f} s, not measured under load")
                     continue
-                if name not in static_rates:  # the same file in both modes: measured once
-                    static_rates[name], _ = wrk(f"{server.base}/static/bench/{name}.txt")
-                static_rps = static_rates[name]
+                # The static twin measured right before the page, in each mode: on a shared machine
+                # the load changes from one minute to the next, and a ratio of two figures taken
+                # minutes apart measured the load, not the page.
+                static_rps, _ = wrk(f"{server.base}/static/bench/{name}.txt")
                 rps, p99 = wrk(server.base + path)
                 rate = f"{rps:.0f}" if rps >= 10 else f"{rps:.1f}"
                 print(f"ratio {name}/static: {rps / static_rps:.2f} ({rate} req/s, p99 {p99:.1f} ms)", flush=True)

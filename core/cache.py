@@ -10,6 +10,11 @@ Every save or delete of a public model (the apps of settings.PUBLIC_DATA_APPS) b
 every server. Each process reads the version at most once per PAGE_CACHE_VERSION_TTL seconds
 (one tiny query), and at once after its own changes. With a shared cache (Redis), a page is
 rendered once for the whole cluster after a change.
+
+The same version keys a smaller, per-process memo (`memoized`): what nearly every page reads
+first (the convention, the published years, a published version's figures...) is read once per
+version, not once per request, also while the page cache is off or misses (filters, searches,
+the first visitor after a change).
 """
 
 import hashlib
@@ -26,13 +31,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.db.models import F
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.db.transaction import get_connection as transactions_connection
 from django.http.request import validate_host
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from redis.exceptions import RedisError
@@ -71,6 +77,49 @@ def current_stamp() -> Stamp:
     return _stamp
 
 
+# The memo: (content version, {(function, language, arguments): result}).
+_memo: tuple[int | None, dict] = (None, {})
+
+
+def memoized(func):
+    """`func(*args)` read once per process and content version: for functions of public data
+    only (the apps of settings.PUBLIC_DATA_APPS, whose every change bumps the version), whose
+    result depends on nothing else but their arguments (hashable) and the language, and that
+    no caller mutates. The staleness bound is the page cache's: PAGE_CACHE_VERSION_TTL between
+    processes, none after the process's own changes (they drop the version it holds).
+
+    Inside a transaction (a write under way, or a test) `func` is called every time: the
+    transaction may see rows the version does not count yet, or never will (a rollback)."""
+
+    @wraps(func)
+    def memoized_func(*args):
+        global _memo
+        if transaction.get_connection().in_atomic_block:
+            return func(*args)
+        try:
+            version = current_stamp().version
+        except DatabaseError:
+            return func(*args)
+        held, values = _memo
+        if held != version:
+            values = {}
+            _memo = (version, values)
+        key = (func, get_language(), args)
+        try:
+            return values[key]
+        except KeyError:
+            value = values[key] = func(*args)
+            return value
+
+    return memoized_func
+
+
+def forget_memo(**kwargs) -> None:
+    """Drop the memo (receiver of post_migrate too: `flush` empties tables without a signal)."""
+    global _memo
+    _memo = (None, {})
+
+
 def bump_version() -> None:
     """Mark all public pages stale (called after every change to public data)."""
     global _stamp
@@ -78,6 +127,7 @@ def bump_version() -> None:
     if not updated:
         ContentVersion.objects.get_or_create(pk=1)
     _stamp = None
+    forget_memo()
 
 
 def cache_public_page(*params):
@@ -151,6 +201,7 @@ def connect_invalidation() -> None:
             post_delete.connect(public_data_changed, sender=model)
             for field in model._meta.local_many_to_many:
                 m2m_changed.connect(public_data_changed, sender=field.remote_field.through)
+    post_migrate.connect(forget_memo)
 
 
 def anonymous(request) -> bool:

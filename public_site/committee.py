@@ -8,6 +8,7 @@ from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from assessments.models import AssessmentEntry, CommitteeVersion
+from core.cache import memoized
 from core.numbers import one_decimal
 from proposals.models import Status, YearlyStatus
 from reports.formatting import fr_decimal
@@ -153,9 +154,10 @@ def committee_report(summary, total_label: str, city_version_id: int | None) -> 
     return CommitteeReport(version, axes, implemented_low[:DIVERGENCES_SHOWN], pending_high[:DIVERGENCES_SHOWN])
 
 
+@memoized
 def public_years_with_committee() -> list[ReviewYear]:
     """`reports.years.public_years`, each year with the committee's latest published version of
-    it, if any (`committee_version_id`; still one query)."""
+    it, if any (`committee_version_id`; still one query, once per process and content version)."""
     latest = CommitteeVersion.objects.filter(review__year=OuterRef("year")).order_by("-number").values("pk")[:1]
     return public_years(committee_version=latest)
 

@@ -14,11 +14,15 @@ from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.cache import memoized
 from proposals.models import Institution, Proposal, Status
 from proposals.search import SEARCH_MAX_LENGTH, Matches, rank, search_words, searchable, validate_search
 from reports.years import ReviewYear, live_axes, proposals_as_of
 
 from .committee import PASSING_GRADE, with_committee
+
+# The institutions to filter by change only with the content version (read-only: shared).
+institution_codes = memoized(Institution.objects.codes)
 
 # Statuses sort in the order of their enum, not alphabetically by code.
 STATUS_RANK = Case(
@@ -129,7 +133,7 @@ class ProposalFilter(django_filters.FilterSet):
         year = next((year for year in years if str(year.year) == chosen), years[0] if years else None)
         axes = year.axes() if year else live_axes()
         self.form.fields["axe"].choices = [(axis.slug, axis.name) for axis in axes]
-        self.form.fields["porteur"].choices, self.joints = Institution.objects.codes()
+        self.form.fields["porteur"].choices, self.joints = institution_codes()
         self.form.fields["annee"].choices = [(str(year.year), str(year.year)) for year in years]
         self.axis_label = str(SORTS["axe"][0])
 

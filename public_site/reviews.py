@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 
-from core.cache import cache_public_page
+from core.cache import anonymous, cache_public_page, memoized
 from proposals.spreadsheets.cells import neutralise_row
 from reports.documents import INLINE_FORMATS, filename
 from reports.formats import FORMATS
@@ -53,26 +53,45 @@ def review_list(request):
     return render(request, "public_site/reviews/review_list.html", {"entries": entries})
 
 
+def _review_page_context(review: AnnualReview, *, live: bool = False) -> tuple[dict, bool]:
+    """What the review's page shows, and whether it is a draft."""
+    report = review_report(review, live=live, listed=REVIEW_PAGE_LISTED)
+    context = review_context(report)
+    if report.additions:
+        context["deliberations_json"] = reverse("public_site:review-deliberations-json", args=[review.year])
+        context["deliberations_csv"] = reverse("public_site:review-deliberations-csv", args=[review.year])
+    return context, report.is_draft
+
+
+@memoized
+def published_review_page(year: int) -> dict | None:
+    """What the page of the published review of `year` shows, the same for everyone (None: no
+    published review that year). Once per process and content version: the record, its figures,
+    the committee's voice and the lists are read and laid out once, not at every request."""
+    review = AnnualReview.objects.published().filter(year=year).first()
+    return None if review is None else _review_page_context(review)[0]
+
+
 @cache_public_page()
 def review_detail(request, year: int):
+    # Staff preview a rectificatif in preparation with ?apercu=rectificatif, or a draft; everyone
+    # else, and by default, reads the published record.
+    if anonymous(request):
+        context = published_review_page(year)
+        if context is not None:
+            return render(request, "public_site/reviews/review_detail.html", context)
     try:
         review = get_review_for_user(request, year)
     except Http404:
         return review_not_found(request, year)
-    # Staff preview a rectificatif in preparation with ?apercu=rectificatif; everyone else, and
-    # by default, reads the published record.
     preview_correction = request.GET.get("apercu") == "rectificatif" and review.shows_correction_to(request.user)
-    report = review_report(review, live=preview_correction, listed=REVIEW_PAGE_LISTED)
-    context = review_context(report)
-    if report.additions:
-        context["deliberations_json"] = reverse("public_site:review-deliberations-json", args=[year])
-        context["deliberations_csv"] = reverse("public_site:review-deliberations-csv", args=[year])
-    if report.is_draft:
+    context, is_draft = _review_page_context(review, live=preview_correction)
+    if is_draft:
         context["documents"] = [
             (fmt, reverse(f"public_site:review-{fmt}", args=[year]), filename(year, fmt, draft=True)) for fmt in FORMATS
         ]
     response = render(request, "public_site/reviews/review_detail.html", context)
-    return _keep_drafts_private(response, report.is_draft)
+    return _keep_drafts_private(response, is_draft)
 
 
 @cache_public_page()

@@ -5,13 +5,13 @@ from dataclasses import dataclass
 
 from csp.utils import build_policy
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 
 from assessments.models import AssessmentEntry
-from core.cache import cache_public_page
+from core.cache import cache_public_page, memoized
 from core.site import base_url
 from proposals.models import Axis, Institution, KeyFigure, Project, Proposal, Status
 from proposals.spreadsheets.cells import neutralise
@@ -26,7 +26,7 @@ from .committee import proposal_entries, public_years_with_committee
 from .context_processors import current_convention
 from .filters import ProposalFilter
 from .opendata import ASSESSMENT_COLUMNS, proposal_rows_with_assessment
-from .table import COMMITTEE_FIELDS, ROW_FIELDS, table_rows
+from .table import COMMITTEE_FIELDS, ROW_FIELDS, rows_html, table_rows
 
 
 def current_year() -> int | None:
@@ -72,16 +72,34 @@ def page_links(page, querystring) -> list[PageLink]:
     ]
 
 
+def table_page(rows, number: str | None):
+    """The page `number` of `rows` (a queryset); a missing, odd or out-of-range `number` gives the
+    first or last page, never an error. The first page reads one row more than it shows: when
+    that row is missing, the rows are all there is and the count costs no query (a city's whole
+    table, most filtered tables, a search)."""
+    paginator = Paginator(rows, TABLE_PAGE_SIZE)
+    if number not in (None, "", "1"):
+        return paginator.get_page(number)
+    first = list(rows[: TABLE_PAGE_SIZE + 1])
+    if len(first) <= TABLE_PAGE_SIZE:
+        paginator.count = len(first)
+    page = paginator.get_page(1)
+    page.object_list = first[:TABLE_PAGE_SIZE]
+    return page
+
+
 @cache_public_page(ProposalFilter, "page")
 def proposal_list(request):
     filterset = _proposal_filter(request)
     filterset.name_axes(current_convention(request))
-    # get_page: a missing, odd or out-of-range `page` gives the first or last page, never an error.
     fields = ROW_FIELDS + COMMITTEE_FIELDS if filterset.committee_version else ROW_FIELDS
-    page = Paginator(filterset.qs.values(*fields), TABLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = table_page(filterset.qs.values(*fields), request.GET.get("page"))
+    rows = table_rows(page.object_list, filterset.search_words)
+    convention = current_convention(request)
     context = {
         "filterset": filterset,
-        "rows": table_rows(page.object_list, filterset.search_words),
+        "rows": rows,
+        "rows_html": rows_html(rows, axis_name=convention.axis_name, committee=bool(filterset.committee_version)),
         "page": page,
         "year": filterset.year,
         "columns": filterset.columns(),
@@ -131,14 +149,30 @@ def proposals_json(request):
     return response
 
 
+NEIGHBOUR_FIELDS = ("pk", "key", "title", "short_title", "number")
+
+
+@memoized
+def axis_sequence(axis_id: int) -> list[tuple]:
+    """The proposals of an axis in the table's order, as `NEIGHBOUR_FIELDS` (one query, once per
+    process and content version: every proposal page of the axis finds its neighbours there)."""
+    return list(Proposal.objects.filter(axis_id=axis_id).order_by("order", "key").values_list(*NEIGHBOUR_FIELDS))
+
+
 def _neighbours(proposal: Proposal) -> tuple[Proposal | None, Proposal | None]:
-    """The previous and next proposals of the same axis, in the table's order (two queries)."""
-    siblings = Proposal.objects.filter(axis_id=proposal.axis_id).only("key", "title", "short_title", "number")
-    before = Q(order__lt=proposal.order) | Q(order=proposal.order, key__lt=proposal.key)
-    after = Q(order__gt=proposal.order) | Q(order=proposal.order, key__gt=proposal.key)
-    previous = siblings.filter(before).order_by("-order", "-key").first()
-    following = siblings.filter(after).order_by("order", "key").first()
-    return previous, following
+    """The previous and next proposals of the same axis, in the table's order (one query at most)."""
+    siblings = axis_sequence(proposal.axis_id)
+    index = next((index for index, sibling in enumerate(siblings) if sibling[0] == proposal.pk), None)
+    if index is None:  # added or moved by another process since this one read the axis
+        siblings = axis_sequence.__wrapped__(proposal.axis_id)
+        index = next(index for index, sibling in enumerate(siblings) if sibling[0] == proposal.pk)
+
+    def neighbour(position: int) -> Proposal | None:
+        if not 0 <= position < len(siblings):
+            return None
+        return Proposal(**dict(zip(NEIGHBOUR_FIELDS, siblings[position], strict=True)))
+
+    return neighbour(index - 1), neighbour(index + 1)
 
 
 def timeline(entries: list[ReviewEntry]) -> list[ReviewEntry]:

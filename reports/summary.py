@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Count
 
+from core.cache import memoized
 from core.numbers import one_decimal
 from proposals.models import Axis, Proposal, Status
 
@@ -119,17 +120,20 @@ def live_summary(year: int) -> Summary:
 
 
 def year_summaries(years: list[ReviewYear]) -> dict[int, Summary]:
-    """The Summary of each year: published years from their frozen figures (one query for all),
-    draft years counted from the live rows (two queries each)."""
-    frozen = dict(
-        ReviewVersion.objects.filter(pk__in=[year.version_id for year in years if year.is_published]).values_list(
-            "pk", "figures"
-        )
-    )
+    """The Summary of each year: published years from their frozen figures (one query for all,
+    none while this process holds them for the current content version), draft years counted
+    from the live rows (two queries each)."""
+    frozen = frozen_figures(tuple(year.version_id for year in years if year.is_published))
     return {
         year.year: frozen_summary(year.year, frozen[year.version_id]) if year.is_published else live_summary(year.year)
         for year in years
     }
+
+
+@memoized
+def frozen_figures(version_ids: tuple[int, ...]) -> dict[int, dict]:
+    """The figures each of these published versions froze, by version (one query; read-only)."""
+    return dict(ReviewVersion.objects.filter(pk__in=version_ids).values_list("pk", "figures"))
 
 
 def year_summary(year: ReviewYear) -> Summary:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import OuterRef, Subquery
 
+from core.cache import memoized
 from proposals.models import Axis, Proposal
 
 from .models import AnnualReview, FrozenAxis, ReviewVersion
@@ -33,8 +34,7 @@ class ReviewYear:
         published year, else the live ones (one query)."""
         if self.version_id is None:
             return live_axes()
-        figures = ReviewVersion.objects.values_list("figures", flat=True).get(pk=self.version_id)
-        return [FrozenAxis(axis["slug"], axis["name"]) for axis in figures["axes"]]
+        return [FrozenAxis(axis["slug"], axis["name"]) for axis in version_figures(self.version_id)["axes"]]
 
     def proposals(self, queryset=None):
         """Proposals (of `queryset`) with `status_as_of`, `status_year` and `explanation_as_of`
@@ -43,6 +43,13 @@ class ReviewYear:
         if self.version_id is None:
             return queryset.with_status_as_of(self.year)
         return queryset.with_frozen_status(self.version_id)
+
+
+@memoized
+def version_figures(version_id: int) -> dict:
+    """The figures a published version froze (one query, once per process and content version;
+    read-only: the same dict serves every caller)."""
+    return ReviewVersion.objects.values_list("figures", flat=True).get(pk=version_id)
 
 
 def live_axes() -> list:
@@ -58,12 +65,21 @@ def public_years(*, committee_version=None) -> list[ReviewYear]:
 
     `committee_version`: the committee's latest published version of a review's year, as a
     subquery of its pk by `OuterRef("year")`, given by the app above that holds the committee
-    (`public_site.committee.public_years_with_committee`); each year then carries it, in the same query."""
-    rows = AnnualReview.objects.published().annotate(version_id=Subquery(_latest_version())).order_by("-year")
+    (`public_site.committee.public_years_with_committee`); each year then carries it, in the same query.
+    Without it, read once per process and content version."""
     if committee_version is None:
-        return [ReviewYear(*row) for row in rows.values_list("year", "version_id")]
-    rows = rows.annotate(committee_id=Subquery(committee_version))
+        return _public_years()
+    rows = _published_rows().annotate(committee_id=Subquery(committee_version))
     return [ReviewYear(*row) for row in rows.values_list("year", "version_id", "committee_id")]
+
+
+def _published_rows():
+    return AnnualReview.objects.published().annotate(version_id=Subquery(_latest_version())).order_by("-year")
+
+
+@memoized
+def _public_years() -> list[ReviewYear]:
+    return [ReviewYear(*row) for row in _published_rows().values_list("year", "version_id")]
 
 
 def latest_public_year() -> ReviewYear | None:

@@ -10,15 +10,15 @@ PAGES = {
     # url: expected queries; every HTML page also reads the convention (its name, once per request)
     "/": 3,  # the published years, the year's frozen figures, the convention
     # the convention, the years (each with the committee's published version), the axes, the
-    # institutions, the count, the page of proposals with their status, their projects, their
-    # institutions
+    # institutions, the count (only when the rows fill more than a page: see ONE_PAGE), the page of
+    # proposals with their status, their projects, their institutions
     "/propositions/": 8,
-    "/propositions/?statut=implemented&annee=2025&q=generee&tri=-statut": 8,
+    "/propositions/?statut=implemented&annee=2025&q=generee&tri=-statut": 7,
     # eight words found nowhere: the convention, years, axes, institutions, the count; none per word
     "/propositions/?q=proposition+generee+une+deux+trois+quatre+cinq+six": 5,
-    # the convention, years, proposal, projects, institutions, its published statuses, previous,
-    # next, the committee's published assessments
-    "/propositions/gen-2025-5/": 9,
+    # the convention, years, proposal, projects, institutions, its published statuses, the
+    # proposals of its axis in order (previous, next), the committee's published assessments
+    "/propositions/gen-2025-5/": 8,
     "/projets/": 4,  # the convention, projects with their institution, their proposals, the axes
     "/projets/grand-projet/": 6,  # the convention, year, project, partners, key figures, proposals with status
     # the years (with the committee's version), the axes, the institutions, the proposals, projects,
@@ -34,6 +34,10 @@ PAGES = {
     "/flux/": 4,  # the convention, the published years, their statuses, the rectificatifs
     "/sitemap.xml": 6,  # a count and a page of proposals, the same for projects and reviews
 }
+
+
+# The first page of a table whose rows all fit on it: the rows are counted without a query.
+ONE_PAGE = {40: {"/propositions/": 7}}
 
 
 @pytest.fixture(params=[40, 400])
@@ -58,7 +62,7 @@ def test_a_missing_proposal_costs_two_queries(citizen, django_assert_num_queries
 
 @pytest.mark.parametrize("url, queries", PAGES.items())
 def test_the_page_runs_a_fixed_number_of_queries(citizen, django_assert_num_queries, convention, url, queries):
-    with django_assert_num_queries(queries):
+    with django_assert_num_queries(ONE_PAGE.get(convention, {}).get(url, queries)):
         response = citizen.get(url)
 
     assert response.status_code == 200

@@ -1,0 +1,95 @@
+"""What every public page reads first (the convention, the published years, a published version's
+figures, the institutions) is read once per process and content version, page cache on or off;
+a change is seen at once, and nothing read inside a transaction outlives it."""
+
+import pytest
+from django.db import transaction
+
+from core import cache
+from proposals.models import Convention, Institution, Proposal
+from tests.factory import make_convention, make_review
+
+# Real commits: the content version is bumped on commit, and the memo is only used outside a
+# transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PAGES = {
+    # url: queries once the memo holds what the pages share (the page cache is off in tests)
+    "/": 0,  # the convention, the published years and the year's figures: all held
+    "/propositions/": 3,  # the page of proposals (all of them: no count), their projects, their institutions
+    "/propositions/?statut=implemented&porteur=ville&tri=-titre": 3,
+    # the proposal, its projects, its institutions, its published statuses, the committee's
+    # assessments (its neighbours in the axis: held)
+    "/propositions/gen-2025-4/": 5,
+    # a published review's page is laid out once per version: the record, its figures, the
+    # committee's voice, the lists of proposals
+    "/bilans/2025/": 0,
+}
+
+
+@pytest.fixture
+def convention(settings):
+    settings.PAGE_CACHE_VERSION_TTL = 60  # no second read of the version in the middle of a test
+    Convention.objects.create(pk=1, name="Convention essai")
+    city = Institution.objects.create(code="ville", name="Ville")
+    proposals = make_convention(12)
+    for proposal in proposals[:6]:
+        proposal.leads.add(city)
+    make_review(2025)
+    cache._stamp = None
+    yield proposals
+    cache._stamp = None
+    cache.forget_memo()
+
+
+@pytest.mark.parametrize("url, queries", PAGES.items())
+def test_a_page_reads_what_pages_share_once_per_version(citizen, convention, django_assert_num_queries, url, queries):
+    cache.forget_memo()
+    first = citizen.get(url)
+
+    with django_assert_num_queries(queries):
+        again = citizen.get(url)
+
+    assert first.status_code == again.status_code == 200
+    assert again.content == first.content
+
+
+def test_a_change_is_seen_at_once(citizen, convention):
+    assert "Convention essai" in citizen.get("/").content.decode()
+    assert "Ville" in citizen.get("/propositions/").content.decode()
+
+    Convention.objects.update(name="Nouveau nom")  # no signal: the version says it
+    cache.bump_version()
+    institution = Institution.objects.get(code="ville")
+    institution.name = "Métropole"
+    institution.save()
+
+    assert "Nouveau nom" in citizen.get("/").content.decode()
+    table = citizen.get("/propositions/").content.decode()
+    assert "Métropole" in table
+    assert ">Ville<" not in table
+
+
+def test_what_a_transaction_reads_never_outlives_it(citizen, convention):
+    assert "Convention essai" in citizen.get("/").content.decode()
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Convention.objects.update(name="Jamais enregistré")
+        # Inside the transaction the page reads the rows it sees, not the memo...
+        assert "Jamais enregistré" in citizen.get("/").content.decode()
+        raise RuntimeError  # ...and the change is rolled back
+
+    page = citizen.get("/").content.decode()
+    assert "Convention essai" in page
+    assert "Jamais enregistré" not in page
+
+
+def test_a_proposal_another_process_added_has_its_neighbours(citizen, convention):
+    axis = convention[0].axis
+    assert 'rel="next"' in citizen.get(convention[0].get_absolute_url()).content.decode()
+
+    # Written by another process: this one still holds the version it read (and the axis).
+    Proposal.objects.bulk_create([Proposal(key="ajoutee", title="Ajoutée ailleurs", axis=axis, order=0)])
+
+    page = citizen.get("/propositions/ajoutee/").content.decode()
+    assert f'href="{convention[0].get_absolute_url()}" rel="next"' in page
