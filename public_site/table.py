@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.urls import reverse
-from django.utils.html import conditional_escape, escape
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from proposals.models import UNTITLED, Project, Proposal, Status
@@ -109,39 +108,3 @@ def table_rows(proposals, words: list[str] = ()) -> list[Row]:
         )
         for proposal in proposals
     ]
-
-
-def rows_html(rows: list[Row], *, axis_name: str, committee: bool) -> SafeString:
-    """The table's body: one `<tr>` per row, each cell labelled for the narrow layout (`data-label`),
-    `axis_name` the convention's word for an axis. Laid out here rather than by a {% for %} of
-    the template, which resolved some fifteen variables per row: most of the table's rendering."""
-    label = {
-        "proposal": escape(gettext("Proposition")),
-        "axis": escape(capfirst(axis_name)),
-        "status": escape(gettext("Statut")),
-        "lead": escape(gettext("Porteur")),
-        "projects": escape(gettext("Projets")),
-        "grade": escape(gettext("Avis du comité")),
-    }
-    no_lead = escape(gettext("Non renseigné"))
-    no_project = f'<span class="muted">{escape(gettext("Aucun"))}</span>'
-    no_grade = f'<span class="muted">{escape(gettext("Non évaluée par le comité"))}</span>'
-    html = []
-    for row in rows:
-        number = f'<span class="number">{escape(row.number)}</span> ' if row.number else ""
-        untitled = "" if row.has_title else ' class="untitled"'
-        grade = escape(row.grade) if row.grade else no_grade
-        grade = f'<td data-label="{label["grade"]}">{grade}</td>' if committee else ""
-        projects = conditional_escape(row.projects) if row.projects else no_project
-        html.append(
-            "\n    <tr>\n"
-            f'      <th scope="row" data-label="{label["proposal"]}">{number}'
-            f'<a href="{escape(row.url)}"{untitled}>{conditional_escape(row.title)}</a></th>\n'
-            f'      <td data-label="{label["axis"]}">{escape(row.axis)}</td>\n'
-            f'      <td data-label="{label["status"]}">{conditional_escape(row.status)}</td>\n'
-            f'      <td data-label="{label["lead"]}">{escape(row.lead) if row.lead else no_lead}</td>\n'
-            f"      {grade}\n"
-            f'      <td data-label="{label["projects"]}">{projects}</td>\n'
-            "    </tr>\n  "
-        )
-    return mark_safe("".join(html))

@@ -26,7 +26,7 @@ from .committee import proposal_entries, public_years_with_committee
 from .context_processors import current_convention
 from .filters import ProposalFilter
 from .opendata import ASSESSMENT_COLUMNS, proposal_rows_with_assessment
-from .table import COMMITTEE_FIELDS, ROW_FIELDS, rows_html, table_rows
+from .table import COMMITTEE_FIELDS, ROW_FIELDS, table_rows
 
 
 def current_year() -> int | None:
@@ -94,12 +94,9 @@ def proposal_list(request):
     filterset.name_axes(current_convention(request))
     fields = ROW_FIELDS + COMMITTEE_FIELDS if filterset.committee_version else ROW_FIELDS
     page = table_page(filterset.qs.values(*fields), request.GET.get("page"))
-    rows = table_rows(page.object_list, filterset.search_words)
-    convention = current_convention(request)
     context = {
         "filterset": filterset,
-        "rows": rows,
-        "rows_html": rows_html(rows, axis_name=convention.axis_name, committee=bool(filterset.committee_version)),
+        "rows": table_rows(page.object_list, filterset.search_words),
         "page": page,
         "year": filterset.year,
         "columns": filterset.columns(),
