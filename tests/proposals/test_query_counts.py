@@ -13,7 +13,7 @@ PAGES = {
     # institutions, the count (only when the rows fill more than a page: see ONE_PAGE), the page of
     # proposals with their status, their projects, their institutions
     "/propositions/": 8,
-    "/propositions/?statut=implemented&annee=2025&q=generee&tri=-statut": 7,
+    "/propositions/?statut=implemented&annee=2025&q=generee&tri=-statut": 8,
     # eight words found nowhere: the convention, years, axes, institutions, the count; none per word
     "/propositions/?q=proposition+generee+une+deux+trois+quatre+cinq+six": 5,
     # the convention, years, proposal, projects, institutions, its published statuses, the
@@ -37,7 +37,7 @@ PAGES = {
 
 
 # The first page of a table whose rows all fit on it: the rows are counted without a query.
-ONE_PAGE = {40: {"/propositions/": 7}}
+ONE_PAGE = {40: {"/propositions/": 7, "/propositions/?statut=implemented&annee=2025&q=generee&tri=-statut": 7}}
 
 
 @pytest.fixture(params=[40, 400])
