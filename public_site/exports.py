@@ -262,34 +262,63 @@ def render_xlsx(report: ReviewReport, base_url: str) -> bytes:
     return _reproducible_zip(output.getvalue(), when, fix_core)
 
 
-def _ods_cell(value, cell_style, decimal_style=None):
-    """An ODS cell: a number as a float (styled with `decimal_style` when given), a text as text
-    (its line breaks kept), nothing for None."""
-    from odf.table import TableCell
-    from odf.teletype import addTextToElement
-    from odf.text import P
+# The ODS's rows are written as text, not as odfpy elements (which cost about a millisecond a
+# cell: seconds for a large convention's sheet), byte for byte as odfpy writes them: its
+# teletype's spaces, tabs and line breaks, its escaping (`odf.element._sanitize`).
+ODS_ROWS_PLACEHOLDER = "the rows of this table"
+_ODS_WHITESPACE = re.compile(r"\t|\n| {2,}")
+
+
+def _ods_whitespace(match: re.Match) -> str:
+    found = match.group()
+    if found == "\t":
+        return "<text:tab/>"
+    if found == "\n":
+        return "<text:line-break/>"
+    return f' <text:s text:c="{len(found) - 1}"/>'
+
+
+def _ods_cell(value, cell_style: str, decimal_style: str | None = None) -> str:
+    """An ODS cell as XML: a number as a float (styled with `decimal_style` when given), a text
+    as text (its line breaks kept), nothing for None."""
+    from odf.element import _sanitize
 
     if value is None or value == "":
-        return TableCell(stylename=cell_style)
+        return f'<table:table-cell table:style-name="{cell_style}"/>'
     if isinstance(value, bool) or not isinstance(value, int | float):
-        cell = TableCell(valuetype="string", stylename=cell_style)
-        paragraph = P()
-        addTextToElement(paragraph, str(value))
-        cell.addElement(paragraph)
-        return cell
-    cell = TableCell(valuetype="float", value=value, stylename=decimal_style or cell_style)
-    cell.addElement(P(text=str(value)))
-    return cell
+        text = _ODS_WHITESPACE.sub(_ods_whitespace, _sanitize(str(value)))
+        return (
+            f'<table:table-cell office:value-type="string" table:style-name="{cell_style}">'
+            f"<text:p>{text}</text:p></table:table-cell>"
+        )
+    return (
+        f'<table:table-cell office:value-type="float" office:value="{value}" '
+        f'table:style-name="{decimal_style or cell_style}"><text:p>{value}</text:p></table:table-cell>'
+    )
+
+
+def _ods_rows(sheet: Sheet, decimals: set[int], decimal_rows: int) -> str:
+    """The header row and the rows of `sheet` as the XML of a `table:table`'s rows."""
+    styles = ["cellule-renvoi" if wraps else "cellule" for wraps in sheet.wraps]
+    lines = ["<table:table-row>", *(_ods_cell(value, "entete") for value in sheet.headers), "</table:table-row>"]
+    for row_index, row in enumerate(sheet.rows):
+        lines.append("<table:table-row>")
+        for index, value in enumerate(row):
+            decimal = "cellule-decimale" if index in decimals and row_index < decimal_rows else None
+            lines.append(_ods_cell(value, styles[index], decimal))
+        lines.append("</table:table-row>")
+    return "".join(lines)
 
 
 def render_ods(report: ReviewReport, base_url: str) -> bytes:
-    """The workbook, written with odfpy: bold headers, each column's width and wrapping, a
-    one-decimal number style for the rates and changes; saved once."""
+    """The workbook: its styles, columns and metadata written with odfpy, its rows as text
+    (`_ods_rows`); bold headers, each column's width and wrapping, a one-decimal number style
+    for the rates and changes; saved once."""
     from odf import dc, meta, number, style
     from odf.element import Element
     from odf.namespaces import nsdict
     from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.table import Table, TableColumn, TableRow
+    from odf.table import Table, TableCell, TableColumn, TableRow
 
     sheets, decimal_columns = _sheets(report, base_url)
     document = OpenDocumentSpreadsheet()
@@ -309,7 +338,18 @@ def render_ods(report: ReviewReport, base_url: str) -> bytes:
     plain_cell = style.Style(name="cellule", family="table-cell")
     plain_cell.addElement(style.TableCellProperties(verticalalign="top"))
     styles.addElement(plain_cell)
+
+    # Where each table's rows go: a row with a cell of each cell style (so odfpy writes the
+    # styles, which it writes only when a cell uses them), replaced by the rows once saved.
+    def placeholder() -> TableRow:
+        row = TableRow()
+        for cell_style in (decimal_cell, header_cell, wrapped_cell, plain_cell):
+            row.addElement(TableCell(stylename=cell_style))
+        row.addElement(TableCell(valuetype="string", stringvalue=ODS_ROWS_PLACEHOLDER))
+        return row
+
     column_styles = {}
+    rows = []
     for position, sheet in enumerate(sheets):
         table = Table(name=sheet.title)
         document.spreadsheet.addElement(table)
@@ -321,17 +361,9 @@ def render_ods(report: ReviewReport, base_url: str) -> bytes:
                 column_styles[key].addElement(style.TableColumnProperties(columnwidth=f"{key}cm"))
                 styles.addElement(column_styles[key])
             table.addElement(TableColumn(stylename=column_styles[key]))
-        header = TableRow()
-        for value in sheet.headers:
-            header.addElement(_ods_cell(value, header_cell))
-        table.addElement(header)
+        table.addElement(placeholder())
         decimals = set(decimal_columns.all()) if position == 0 else set()
-        for row_index, row in enumerate(sheet.rows):
-            line = TableRow()
-            for index, value in enumerate(row):
-                decimal = decimal_cell if index in decimals and row_index < decimal_columns.rows else None
-                line.addElement(_ods_cell(value, wrapped_cell if sheet.wraps[index] else plain_cell, decimal))
-            table.addElement(line)
+        rows.append(_ods_rows(sheet, decimals, decimal_columns.rows).encode())
     document.meta.addElement(dc.Title(text=document_title(report)))
     if report.identity is not None:
         document.meta.addElement(dc.Subject(text=report.identity.description()))
@@ -342,7 +374,19 @@ def render_ods(report: ReviewReport, base_url: str) -> bytes:
     Element.namespaces = dict(sorted(nsdict.items()))
     output = io.BytesIO()
     document.save(output)
-    return _reproducible_zip(output.getvalue(), _situation_time(report.review))
+    written = io.StringIO()
+    placeholder().toXml(1, written)
+
+    def add_rows(name: str, content: bytes) -> bytes:
+        """Each table's rows in place of its placeholder row (the tables in the sheets' order)."""
+        if name != "content.xml":
+            return content
+        parts = content.split(written.getvalue().encode())
+        if len(parts) != len(rows) + 1:
+            raise ValueError("The ODS's content holds one placeholder row per sheet.")
+        return b"".join(part + sheet_rows for part, sheet_rows in zip(parts, rows, strict=False)) + parts[-1]
+
+    return _reproducible_zip(output.getvalue(), _situation_time(report.review), add_rows)
 
 
 # PDF
