@@ -223,7 +223,16 @@ def publish(dataset: str, year: int = 2025) -> None:
     """Time the publication of the year's review: freezing it and storing its five documents
     (the Clermont fixture marks 2025 published without its record: this is its first version)."""
     started = time.monotonic()
-    manage("publish_review", str(year))
+    out = subprocess.run(
+        [PYTHON, "manage.py", "publish_review", str(year)],
+        cwd=ROOT,
+        env=env(),
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    for line in out.splitlines():  # each step as it started, with the seconds since the command's start
+        print(f"{dataset}: {line}")
     print(f"{dataset}: publication of the {year} review (five documents) took {time.monotonic() - started:.1f} s")
 
 

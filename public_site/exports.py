@@ -176,10 +176,26 @@ def _council_sheet(report: ReviewReport, base_url: str, convention: Convention) 
     return sheet
 
 
+# A publication renders two workbooks (XLSX, ODS) from the same sheets: made once for the version
+# being published (its id and publication time: a retried publication is another), forgotten
+# once it is announced (`forget_published_documents`).
+_published_sheets: dict[tuple, tuple[list[Sheet], DecimalColumns]] = {}
+
+
 def _sheets(report: ReviewReport, base_url: str) -> tuple[list[Sheet], DecimalColumns]:
-    convention = Convention.current()  # read once for both sheets (a publication renders two workbooks)
+    """The workbooks' sheets (not changed by the renderers)."""
+    key = None
+    if report.identity is not None:
+        key = (report.review_year.version_id, report.identity.published_at, base_url)
+        if key in _published_sheets:
+            return _published_sheets[key]
+    convention = Convention.current()  # read once for both sheets
     summary, decimal_columns = _summary_sheet(report, convention)
-    return [summary, _council_sheet(report, base_url, convention)], decimal_columns
+    sheets = [summary, _council_sheet(report, base_url, convention)], decimal_columns
+    if key is not None:
+        _published_sheets.clear()
+        _published_sheets[key] = sheets
+    return sheets
 
 
 def _situation_time(review) -> datetime.datetime:
@@ -503,8 +519,22 @@ def _attachments(report: ReviewReport, base_url: str) -> list:
     ]
 
 
+def _page_references(pdf: pydyf.PDF) -> tuple:
+    """`pydyf.PDF.page_references`, made once per page count: WeasyPrint asks for it for each
+    element of the structure tree, and pydyf makes it anew each time, from every page (a
+    4,000-proposal review: 80,000 elements × 260 pages)."""
+    count = len(pdf.pages["Kids"])  # pages are only ever added (`add_page`)
+    made = pdf.__dict__.get("_page_references")
+    if made is None or made[0] != count:
+        made = (count, tuple(f"{number} 0 R".encode("ascii") for number in pdf.pages["Kids"][::3]))
+        pdf._page_references = made
+    return made[1]
+
+
 def render_pdf(report: ReviewReport, base_url: str) -> bytes:
     from weasyprint import HTML
+
+    pydyf.PDF.page_references = property(_page_references)
 
     # Rendered without a request: the convention's name comes here, not from the context processor.
     context = review_context(report, base_url=base_url) | {
@@ -539,4 +569,5 @@ def forget_published_documents(sender, **kwargs) -> None:
     """Receiver of `publishing.signals.published` for reviews: forget this process's copies of
     the earlier documents, now and once the publication is committed."""
     forget_documents()
+    _published_sheets.clear()
     transaction.on_commit(forget_documents)
