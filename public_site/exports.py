@@ -8,6 +8,7 @@ annex). Every figure comes from `summary.review_report`; every proposal row from
 `reports.rows.proposal_rows`.
 """
 
+import contextvars
 import datetime
 import io
 import json
@@ -178,14 +179,16 @@ def _council_sheet(report: ReviewReport, base_url: str, convention: Convention) 
 
 # A publication renders two workbooks (XLSX, ODS) from the same sheets: made once for the version
 # being published (its id and publication time: a retried publication is another), forgotten
-# once it is announced (`forget_published_documents`).
+# once it is announced (`forget_published_documents`). Only while a publication stores its
+# documents (`render_stored_document`): rendered at any other time, the sheets read the live rows.
 _published_sheets: dict[tuple, tuple[list[Sheet], DecimalColumns]] = {}
+_storing = contextvars.ContextVar("storing_documents", default=False)
 
 
 def _sheets(report: ReviewReport, base_url: str) -> tuple[list[Sheet], DecimalColumns]:
     """The workbooks' sheets (not changed by the renderers)."""
     key = None
-    if report.identity is not None:
+    if report.identity is not None and _storing.get():
         key = (report.review_year.version_id, report.identity.published_at, base_url)
         if key in _published_sheets:
             return _published_sheets[key]
@@ -562,7 +565,11 @@ RENDERERS = {
 def render_stored_document(review, fmt: str) -> bytes:
     """The document `fmt` of `review`'s latest published version, as its publication stores it
     (`reports.formats.render_document`): the proposals' links absolute, under SITE_URL."""
-    return export_review(review, fmt, base_url=settings.SITE_URL)
+    storing = _storing.set(True)
+    try:
+        return export_review(review, fmt, base_url=settings.SITE_URL)
+    finally:
+        _storing.reset(storing)
 
 
 def forget_published_documents(sender, **kwargs) -> None:

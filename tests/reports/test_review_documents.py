@@ -337,3 +337,18 @@ def test_the_ods_keeps_a_text_s_spaces_tabs_line_breaks_and_markup_characters(ci
     header, row = proposals_sheet.getElementsByType(TableRow)
     assert [extractText(cell) for cell in header.childNodes][:2] == ["N°", "Proposition"]
     assert extractText(row.childNodes[1]) == title
+
+
+def test_a_published_review_s_spreadsheets_rendered_again_show_the_proposals_live_titles():
+    """The sheets a publication makes once for its two workbooks are its own: a spreadsheet
+    rendered afterwards reads the proposals' live titles (as the PDF's table does)."""
+    proposal = make_proposal(axis=make_axis(), title="Premier intitulé")
+    set_status(proposal, 2025, Status.UNDERWAY)
+    review = make_review(2025)
+    assert "Premier intitulé" in [row[1] for row in xlsx_rows(export_review(review, "xlsx"), 1)]
+
+    proposal.title = "Intitulé corrigé"
+    proposal.save()
+
+    assert "Intitulé corrigé" in [row[1] for row in xlsx_rows(export_review(review, "xlsx"), 1)]
+    assert "Intitulé corrigé" in repr([sheet.dict for sheet in ods_book(export_review(review, "ods")).sheets()])
