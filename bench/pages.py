@@ -227,7 +227,16 @@ def publish(dataset: str, year: int = 2025) -> None:
     """Time the publication of the year's review: freezing it and storing its five documents
     (the Clermont fixture marks 2025 published without its record: this is its first version)."""
     started = time.monotonic()
-    manage("publish_review", str(year))
+    out = subprocess.run(
+        [PYTHON, "manage.py", "publish_review", str(year)],
+        cwd=ROOT,
+        env=env(),
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    for line in out.splitlines():  # each step as it started, with the seconds since the command's start
+        print(f"{dataset}: {line}")
     print(f"{dataset}: publication of the {year} review (five documents) took {time.monotonic() - started:.1f} s")
 
 
@@ -238,6 +247,9 @@ def main() -> None:
         raise SystemExit("wrk is missing: apt-get install -y wrk")
     started = time.monotonic()
     manage("migrate", "--noinput", "-v0")
+    # Before the publications: the pages they warm name the hashed static files (without the
+    # manifest, each page warmed fails and logs its traceback: thousands at 4,000 proposals).
+    manage("collectstatic", "--noinput", "-v0")
     manage("loaddata", "clermont", "-v0")
     publish("clermont")
     bench("clermont")

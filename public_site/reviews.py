@@ -17,7 +17,8 @@ from reports.report import review_report
 from reports.summary import year_summaries
 from reports.years import public_years
 
-from .exports import export_review, review_context
+from .document_parts import review_context
+from .exports import export_review
 
 # A published review's page lists this many proposals of each status not implemented (the first,
 # in the convention's order) and links to the table (paged) for the others; its documents list

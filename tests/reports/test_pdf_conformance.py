@@ -1,5 +1,5 @@
 """What the review's PDF finisher adds to WeasyPrint's output (public_site/pdf_conformance.py,
-public_site/exports.py): an uncompressed XMP metadata stream, list items made of a label and a
+public_site/review_pdf.py): an uncompressed XMP metadata stream, list items made of a label and a
 body, header cells with their scope, stream ends no reader can misread; and that the suite's
 checkers (tests/pdf_checks.py) see a PDF that loses its tags or compresses its metadata."""
 
@@ -10,7 +10,7 @@ import pydyf
 import pytest
 from weasyprint import HTML, Attachment
 
-from public_site.exports import PDF_VARIANT, finish_pdf
+from public_site.review_pdf import PDF_VARIANT, finish_pdf
 from tests.pdf_checks import conformance_failures, empty_headings
 
 SMALL = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Un petit bilan</title></head>

@@ -316,3 +316,39 @@ def test_the_spreadsheets_are_dated_by_the_situation_not_the_export(citizen, cle
     assert ">2025-08-29T00:00:00Z</dcterms:modified>" in core
     assert {info.date_time[:3] for info in xlsx.infolist() + ods.infolist()} == {(2025, 8, 29)}
     assert ods.namelist()[0] == "mimetype"
+
+
+def test_the_ods_keeps_a_text_s_spaces_tabs_line_breaks_and_markup_characters(citizen):
+    """The ODS's rows are written as text, not through odfpy's elements: a title keeps what a
+    spreadsheet shows of it (runs of spaces, tabs, line breaks, & < > and quotes)."""
+    from odf.opendocument import load
+    from odf.table import Table, TableRow
+    from odf.teletype import extractText
+
+    title = "Deux  espaces,   trois,\tune tabulation\net une ligne : a & b < c > \"d\" 'e'"
+    proposal = make_proposal(axis=make_axis(), title="Titre")
+    type(proposal).objects.filter(pk=proposal.pk).update(title=title)  # as stored, whatever the form cleans
+    set_status(proposal, 2025, Status.UNDERWAY)
+    make_review(2025)
+
+    document = load(io.BytesIO(get(citizen, 2025, "ods").content))
+
+    proposals_sheet = document.spreadsheet.getElementsByType(Table)[1]
+    header, row = proposals_sheet.getElementsByType(TableRow)
+    assert [extractText(cell) for cell in header.childNodes][:2] == ["N°", "Proposition"]
+    assert extractText(row.childNodes[1]) == title
+
+
+def test_a_published_review_s_spreadsheets_rendered_again_show_the_proposals_live_titles():
+    """The sheets a publication makes once for its two workbooks are its own: a spreadsheet
+    rendered afterwards reads the proposals' live titles (as the PDF's table does)."""
+    proposal = make_proposal(axis=make_axis(), title="Premier intitulé")
+    set_status(proposal, 2025, Status.UNDERWAY)
+    review = make_review(2025)
+    assert "Premier intitulé" in [row[1] for row in xlsx_rows(export_review(review, "xlsx"), 1)]
+
+    proposal.title = "Intitulé corrigé"
+    proposal.save()
+
+    assert "Intitulé corrigé" in [row[1] for row in xlsx_rows(export_review(review, "xlsx"), 1)]
+    assert "Intitulé corrigé" in repr([sheet.dict for sheet in ods_book(export_review(review, "ods")).sheets()])
