@@ -2,6 +2,7 @@
 marked on the proposal's page and in its feed, with the date and the reason."""
 
 import pytest
+from django.utils import timezone
 
 from proposals.models import Status, YearlyStatus
 from reports.formatting import fr_date
@@ -43,7 +44,7 @@ def test_a_status_changed_by_a_rectificatif_is_marked_on_the_proposals_page(citi
     page = citizen.get("/propositions/velos/").content.decode()
     untouched = citizen.get("/propositions/arbres/").content.decode()
 
-    assert f"Statut rectifié le {fr_date(version.published_at.date())}" in page
+    assert f"Statut rectifié le {fr_date(timezone.localdate(version.published_at))}" in page
     assert REASON in page
     assert "Statut rectifié" not in untouched
 
@@ -53,7 +54,7 @@ def test_the_proposals_feed_marks_the_corrected_status_with_its_date_and_reason(
 
     feed = citizen.get("/propositions/velos/flux/").content.decode()
 
-    assert f"Statut rectifié le {fr_date(version.published_at.date())}" in feed
+    assert f"Statut rectifié le {fr_date(timezone.localdate(version.published_at))}" in feed
     assert REASON in feed
 
 
@@ -65,5 +66,5 @@ def test_a_later_rectificatif_that_keeps_the_status_keeps_the_mark(citizen, corr
 
     page = citizen.get("/propositions/velos/").content.decode()
 
-    assert f"Statut rectifié le {fr_date(version.published_at.date())}" in page
+    assert f"Statut rectifié le {fr_date(timezone.localdate(version.published_at))}" in page
     assert REASON in page

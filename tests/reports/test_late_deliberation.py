@@ -9,6 +9,7 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from reports.models import AnnualReview, Deliberation, ReviewDocument
 from tests.backoffice.helpers import form_data
@@ -92,7 +93,7 @@ def test_the_published_deliberations_are_recorded_on_the_publication_date(publis
     data = json.loads(citizen.get("/bilans/2026/deliberations.json").content)
 
     assert [(d["reference"], d["addition"]) for d in data["deliberations"]] == [("DEL-1", False)]
-    assert data["deliberations"][0]["recorded_on"] == version.published_at.date().isoformat()
+    assert data["deliberations"][0]["recorded_on"] == timezone.localdate(version.published_at).isoformat()
 
 
 @pytest.mark.parametrize("role", ["editor_client", "committee_client"])
