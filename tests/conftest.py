@@ -27,7 +27,6 @@ def pytest_configure(config):
     again. The static files the pages name are served from the apps' folders (live server)."""
     settings.STATIC_ROOT = settings.BASE_DIR / "staticfiles-not-in-tests"
     _redis_database_per_process()
-    _empty_postgresql_tables_with_delete()
     # Python's cyclic garbage collector scans every object of a process in its full (oldest
     # generation) collections, and a test process grows past a million objects (model states of
     # the migration tests, Chromium's driver, compiled templates): those scans took 40 s of CPU
@@ -47,26 +46,6 @@ def pytest_sessionfinish(session):
     """The process ends: its last full collections (pytest's, then the interpreter's) would scan
     and free a million objects for nothing (2 to 3 s a process), so they skip them."""
     gc.freeze()
-
-
-def _empty_postgresql_tables_with_delete():
-    """A test that commits (live server, `transaction=True`: 85 of them) ends with Django's
-    `flush`, which PostgreSQL runs as one TRUNCATE of the 61 tables: 0.25 to 0.4 s each time, as
-    it gives every table and index a new file. A DELETE per table empties them in 0.04 s; the
-    foreign keys Django creates are deferred to the commit, so their order does not matter.
-    Tests only: `manage.py flush` itself is untouched."""
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        return
-    from django.db.backends.postgresql.operations import DatabaseOperations
-
-    truncate = DatabaseOperations.sql_flush
-
-    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-        if reset_sequences:  # RESTART IDENTITY: only TRUNCATE says it in one statement
-            return truncate(self, style, tables, reset_sequences=True, allow_cascade=allow_cascade)
-        return [f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};" for table in tables]
-
-    DatabaseOperations.sql_flush = sql_flush
 
 
 def _redis_database_per_process():
