@@ -153,6 +153,13 @@ def pytest_collection_modifyitems(config, items):
             raise pytest.UsageError(
                 f"{item.nodeid}: marked own_database, yet it uses the pass's database or PostgreSQL."
             )
+        # `make test` runs these in its SQLite pass only: each says why its subject does not
+        # depend on the engine, and none may be one the SQLite pass leaves out.
+        independent = item.get_closest_marker("engine_independent")
+        if independent and (not (independent.args or independent.kwargs.get("reason")) or only_postgresql):
+            raise pytest.UsageError(
+                f"{item.nodeid}: marked engine_independent without a reason, or it runs on PostgreSQL only."
+            )
     items.sort(key=lambda item: (database_kind(item), handed_out_first(item)))
     if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         return
