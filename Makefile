@@ -68,11 +68,14 @@ system-deps:
 ## processes (pytest-xdist; one per core: `make test TEST_WORKERS=4`), the browser tests all in
 ## the same one (tests/conftest.py); each has its own test database and Redis database.
 ## Every test runs in both passes except those marked `postgres` (they need PostgreSQL:
-## tests/conftest.py deselects them on SQLite) and two kinds that run once: the browser tests
+## tests/conftest.py deselects them on SQLite) and three kinds that run once: the browser tests
 ## (`browser`: what they check is the browser's side, widths, accessibility, keyboard, forms
 ## without JavaScript, the same HTML whatever engine serves the data) against production's
 ## engine, in the PostgreSQL pass; the tests with a database of their own (`own_database`: a
-## developer's SQLite file) in the SQLite pass. Run by hand, pytest runs those two on either engine.
+## developer's SQLite file) in the SQLite pass; and the tests whose subject does not depend on the
+## engine (`engine_independent(reason)`: a PDF's conformance, nginx's rules, the archive's crawl,
+## the demo, which `make demo` serves from SQLite) in the SQLite pass. Run by hand, pytest runs
+## those three on either engine.
 TEST_WORKERS ?= 2
 PYTEST := $(PY) -m pytest -n $(TEST_WORKERS)
 test: install system-deps lint
@@ -83,7 +86,7 @@ test-sqlite: install
 	env -u DATABASE_URL bin/with-redis $(PYTEST) -m 'not browser' $(PYTEST_ARGS)
 
 test-postgres: install
-	bin/with-postgres bin/with-redis sh -c 'TEST_REDIS_URL=$$REDIS_URL; unset REDIS_URL; export TEST_REDIS_URL; exec $(PYTEST) -m "not own_database" $(PYTEST_ARGS)'
+	bin/with-postgres bin/with-redis sh -c 'TEST_REDIS_URL=$$REDIS_URL; unset REDIS_URL; export TEST_REDIS_URL; exec $(PYTEST) -m "not own_database and not engine_independent" $(PYTEST_ARGS)'
 
 ## Style, then the import contracts (pyproject.toml, `[tool.importlinter]`: the layers, no cycle,
 ## imports at module level).

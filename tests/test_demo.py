@@ -15,7 +15,10 @@ from reports.models import AnnualReview
 from tests.pdf_checks import conformance_failures
 from tests.snapshots import replayed
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.engine_independent("`make demo` serves it from a SQLite file; its pages and documents are the site's"),
+]
 
 FORBIDDEN = re.compile(r"clermont|\bville\b|m[ée]tropol", re.IGNORECASE)
 BANNER = "Convention fictive — démonstration : les propositions, les statuts et les bilans de ce site sont générés"

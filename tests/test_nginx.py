@@ -27,6 +27,7 @@ PROXY_RULES = DEPLOY / "proxy.conf"
 SERVICE = "web.test"  # the compose service's name, as the DNS on loopback answers it
 
 pytestmark = [
+    pytest.mark.engine_independent("nginx's rules in front of the site: what it keeps and when"),
     pytest.mark.skipif(not shutil.which("nginx"), reason="needs nginx (make test installs nginx-light)"),
     pytest.mark.django_db(transaction=True),  # the live server reads what the test wrote
 ]

@@ -37,6 +37,7 @@ def manage(cwd, env, *args) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.engine_independent("settings read from the environment, in a process of its own")
 def test_check_deploy_is_clean_with_the_required_variables(tmp_path):
     result = manage(tmp_path, production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
 
@@ -44,6 +45,7 @@ def test_check_deploy_is_clean_with_the_required_variables(tmp_path):
     assert "no issues" in result.stdout
 
 
+@pytest.mark.engine_independent("settings read from the environment, in a process of its own")
 @pytest.mark.parametrize("variable", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "SITE_URL"])
 def test_a_missing_required_variable_stops_the_start_clearly(tmp_path, variable):
     result = manage(tmp_path, production_env(tmp_path, **{variable: None}), "check")
@@ -52,6 +54,7 @@ def test_a_missing_required_variable_stops_the_start_clearly(tmp_path, variable)
     assert f"{variable} is required" in result.stderr
 
 
+@pytest.mark.engine_independent("settings read from the environment, in a process of its own")
 def test_a_mistyped_boolean_stops_the_start(tmp_path):
     result = manage(tmp_path, production_env(tmp_path, DJANGO_DEBUG="yes"), "check")
 
@@ -59,6 +62,7 @@ def test_a_mistyped_boolean_stops_the_start(tmp_path):
     assert "DJANGO_DEBUG must be 'true' or 'false'" in result.stderr
 
 
+@pytest.mark.engine_independent("settings read from the environment, in a process of its own")
 def test_a_plain_http_trial_turns_https_off_only_when_asked(tmp_path):
     """The trial of docker-compose.yml and the README: DJANGO_HTTPS=false with the plain-HTTP
     address it is reached at (passkeys then work only at http://localhost on that port)."""

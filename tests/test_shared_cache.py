@@ -69,6 +69,7 @@ def convention(redis_cache, page_cache):
     return proposals
 
 
+@pytest.mark.engine_independent("settings read from the environment, in a process of its own")
 def test_the_settings_choose_redis_from_one_variable():
     code = (
         "import django; django.setup(); from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"

@@ -24,6 +24,10 @@ from reports.publication import review_open_correction, review_publish
 from tests.factory import make_convention, make_review
 from tests.snapshots import replayed
 
+pytestmark = pytest.mark.engine_independent(
+    "the archive's files and links; the pages it saves are tested on both engines"
+)
+
 SUB_PATH = "/archives/suivi-clermont/"
 
 

@@ -54,6 +54,7 @@ def flat(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
+@pytest.mark.engine_independent("the PDF's layout and conformance; the figures are live_summary's, on the same engine")
 def test_the_pdf_gives_the_last_axis_figures_of_every_year(citizen, ten_axes):
     fractions = last_axis_fractions(ten_axes)
     assert fractions[2024] != fractions[2025] and fractions[2024].split(" · ")[0].endswith("sur 7")
@@ -101,6 +102,7 @@ def test_the_status_chart_wraps_a_long_axis_name_instead_of_cutting_it(citizen, 
     assert max(bottoms) < heights[0]
 
 
+@pytest.mark.engine_independent("the PDF's layout and conformance: how the renderer splits the tables")
 def test_ten_years_of_reviews_fit_the_pdf(citizen, db):
     axes = [make_axis(name=long_text(90, f"Axe {a} :"), order=a) for a in (1, 2, 3)]
     # One more proposal implemented each year: 0 sur 9 in 2016, … 9 sur 9 in 2025.

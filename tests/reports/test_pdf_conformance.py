@@ -13,6 +13,8 @@ from weasyprint import HTML, Attachment
 from public_site.review_pdf import PDF_VARIANT, finish_pdf
 from tests.pdf_checks import conformance_failures, empty_headings
 
+pytestmark = pytest.mark.engine_independent("the PDF finisher and the checkers, on a PDF built without the database")
+
 SMALL = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Un petit bilan</title></head>
 <body>
 <h1>Un petit bilan</h1>

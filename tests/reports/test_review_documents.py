@@ -86,6 +86,7 @@ def test_the_pdf_lists_every_proposal_with_its_status_and_projects(citizen, cler
     assert "Hors compétences (2)" in text
 
 
+@pytest.mark.engine_independent("the PDF's pages and fonts: the renderer's work")
 def test_the_pdf_is_numbered_on_a4_pages_with_embedded_fonts(citizen, clermont):
     content = get(citizen, 2025, "pdf").content
 

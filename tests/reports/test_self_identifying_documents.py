@@ -111,6 +111,7 @@ def test_the_pdfs_say_on_their_first_page_and_in_their_metadata_which_version_th
     assert info["Tagged"] == pdf_info(v1)["Tagged"] == "yes"
 
 
+@pytest.mark.engine_independent("the PDF checkers read the renderer's bytes")
 def test_the_first_version_and_its_rectificatif_pass_both_pdf_checkers(citizen, corrected):
     for url in ("/bilans/2025/v1.pdf", "/bilans/2025/v2.pdf"):
         assert conformance_failures(citizen.get(url).content) == [], url
@@ -223,5 +224,6 @@ def test_clermont_s_pdf_is_tagged_archival_and_carries_its_data(citizen, clermon
     assert len(pdf.Root.AF) == 2  # PDF/A-3: the document declares its associated files
 
 
+@pytest.mark.engine_independent("the PDF checkers read the renderer's bytes")
 def test_clermont_s_pdf_passes_both_pdf_checkers(citizen, clermont):
     assert conformance_failures(citizen.get("/bilans/2025.pdf").content) == []

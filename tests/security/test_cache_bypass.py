@@ -100,7 +100,10 @@ def test_the_canonical_urls_still_answer(citizen, convention):
 
 # Through nginx, with the repository's rules (deploy/nginx/proxy.conf).
 
+THROUGH_NGINX = pytest.mark.engine_independent("nginx's rules in front of the site: what it keeps and when")
 
+
+@THROUGH_NGINX
 @pytest.mark.django_db(transaction=True)
 def test_nginx_serves_a_made_up_session_cookie_from_its_cache(site, nginx):  # noqa: F811
     get(f"{nginx}/propositions/")
@@ -109,6 +112,7 @@ def test_nginx_serves_a_made_up_session_cookie_from_its_cache(site, nginx):  # n
     assert get(f"{nginx}/propositions/", Cookie="sessionid=; other=1")[1] == "HIT"
 
 
+@THROUGH_NGINX
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("path", ["/bilans/2025.pdf", "/bilans/2025/v1.csv"])
 def test_nginx_keeps_one_copy_of_a_document_whatever_its_query_string(site, nginx, path):  # noqa: F811
@@ -119,6 +123,7 @@ def test_nginx_keeps_one_copy_of_a_document_whatever_its_query_string(site, ngin
         assert get(f"{nginx}{path}{query}")[1:] == ("HIT", body)
 
 
+@THROUGH_NGINX
 @pytest.mark.django_db(transaction=True)
 def test_nginx_lets_a_session_through(site, nginx):  # noqa: F811
     get(f"{nginx}/propositions/")
@@ -126,6 +131,7 @@ def test_nginx_lets_a_session_through(site, nginx):  # noqa: F811
     assert get(f"{nginx}/propositions/", Cookie="sessionid=abcdefghijklmnopqrstuvwxyz012345")[1] == "BYPASS"
 
 
+@THROUGH_NGINX
 @pytest.mark.django_db(transaction=True)
 def test_nginx_never_serves_a_page_older_than_its_stale_while_revalidate(site, nginx, settings):  # noqa: F811
     settings.PAGE_HTTP_MAX_AGE = 1
@@ -140,6 +146,7 @@ def test_nginx_never_serves_a_page_older_than_its_stale_while_revalidate(site, n
     assert "Titre tout neuf" in body.decode()
 
 
+@THROUGH_NGINX
 @pytest.mark.django_db(transaction=True)
 def test_nginx_serves_an_expired_page_while_the_app_fails_for_a_bounded_while(
     site,  # noqa: F811

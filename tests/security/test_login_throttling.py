@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.management import call_command
@@ -183,6 +184,7 @@ def test_docker_compose_behind_its_tls_proxy_blocks_only_the_attacker(clerk, set
     )
 
 
+@pytest.mark.engine_independent("settings read from the environment, in a process of its own")
 def test_the_limits_come_from_the_environment():
     env = {k: v for k, v in os.environ.items() if k != "PYTEST_VERSION"}
     env.update(DJANGO_DEBUG="true", DJANGO_LOGIN_FAILURE_LIMIT="3", DJANGO_LOGIN_COOLOFF_MINUTES="45")

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.test import Client
 
 from core.middleware import TrustedProxyMiddleware
@@ -77,6 +78,7 @@ def settings_of(**env) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.engine_independent("settings read from the environment, in a process of its own")
 def test_the_proxy_addresses_come_from_the_environment_and_a_typo_stops_the_start():
     assert settings_of().stdout.strip() == "['127.0.0.1', '::1']"
     declared = settings_of(DJANGO_TRUSTED_PROXY_IPS="10.0.0.0/24, 192.0.2.7")
