@@ -123,6 +123,16 @@ def two_voices_live(transactional_db, live_server):
 PASSWORD = "motdepasse-test"
 
 
+def sign_in_with_password(page, url, username) -> None:
+    """The password step alone: where it leads (the back office, or a second factor's page) is
+    the caller's to check."""
+    page.goto(f"{url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.click("input[type=submit]")
+
+
 @pytest.fixture
 def log_in(browser, clermont_live):
     """A browser of its own for each user, logged in through the admin login page."""

@@ -5,7 +5,7 @@ WCAG 2.1 AA, the error of a wrong code included."""
 import base64
 
 from tests.accounts.helpers import totp_code
-from tests.browser.conftest import PASSWORD, check_page, report
+from tests.browser.conftest import check_page, report, sign_in_with_password
 
 
 def test_the_account_pages_are_accessible_on_a_phone(clermont_live, browser, axe, clerk):
@@ -26,11 +26,7 @@ def test_the_account_pages_are_accessible_on_a_phone(clermont_live, browser, axe
         check_page(page, axe, "mot de passe : message envoyé", problems)
 
         # A clerk must have a second factor: after the password, the enrolment page only.
-        page.goto(f"{url}/admin/login/")
-        page.fill("#id_username", clerk.username)
-        page.fill("#id_password", PASSWORD)
-        with page.expect_navigation():
-            page.click("input[type=submit]")
+        sign_in_with_password(page, url, clerk.username)
         assert "/comptes/double-authentification/" in page.url
         check_page(page, axe, "double authentification", problems)
         with page.expect_navigation():
@@ -46,11 +42,7 @@ def test_the_account_pages_are_accessible_on_a_phone(clermont_live, browser, axe
         # Signed out, then in again: the verification page.
         with page.expect_navigation():
             page.click("#logout-form button")
-        page.goto(f"{url}/admin/login/")
-        page.fill("#id_username", clerk.username)
-        page.fill("#id_password", PASSWORD)
-        with page.expect_navigation():
-            page.click("input[type=submit]")
+        sign_in_with_password(page, url, clerk.username)
         assert "/comptes/verification/" in page.url
         check_page(page, axe, "vérification", problems)
         page.fill("#id_code", "000000")

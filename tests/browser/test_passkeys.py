@@ -5,7 +5,7 @@ password, then signs in again with the password and the passkey. The relying par
 
 from django_otp_webauthn.models import WebAuthnCredential
 
-PASSWORD = "motdepasse-test"
+from tests.browser.conftest import sign_in_with_password
 
 
 def virtual_authenticator(context, page) -> None:
@@ -19,14 +19,6 @@ def virtual_authenticator(context, page) -> None:
         "isUserVerified": True,
     }
     cdp.send("WebAuthn.addVirtualAuthenticator", {"options": options})
-
-
-def sign_in_with_password(page, url, username) -> None:
-    page.goto(f"{url}/admin/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.click("input[type=submit]")
 
 
 def test_a_clerk_registers_a_passkey_then_signs_in_with_it(transactional_db, live_server, browser, clerk, settings):
