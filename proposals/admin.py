@@ -201,7 +201,7 @@ class ProposalAdmin(SpreadsheetAdmin):
     readonly_fields = ["add_yearly_status"]
     form = ProposalForm
     fieldsets = [
-        (None, {"fields": ["key", "number", "axis", "order", "leads", "opened_version"]}),
+        (None, {"fields": ["key", "number", "axis", "order", "leads", "opened_revision"]}),
         (_("Textes"), {"fields": ["title", "short_title", "summary", "text"]}),
         (_("Suivi annuel"), {"fields": ["add_yearly_status"]}),
     ]

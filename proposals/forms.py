@@ -19,14 +19,14 @@ from .services import SourceData
 
 class VersionedForm(forms.ModelForm):
     """A change form that refuses to save over a change made since it was opened: it carries
-    the version it was opened at, checked against the database (row locked until the save)."""
+    the revision it was opened at, checked against the database (row locked until the save)."""
 
-    # Not named `version`: a form may not name a model's non-editable field.
-    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Not named `revision`: a form may not name a model's non-editable field.
+    opened_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["opened_version"].initial = self.instance.version
+        self.fields["opened_revision"].initial = self.instance.revision
 
     def clean(self):
         cleaned = super().clean()
@@ -37,9 +37,9 @@ class VersionedForm(forms.ModelForm):
             # This row only: the model's ordering joins the proposal, whose row a publication
             # references when it commits (a lock on it there would deadlock with the review's).
             rows = rows.select_for_update(of=("self",))
-        current = rows.values_list("version", flat=True).first()
-        if current is not None and cleaned.get("opened_version") != current:
-            raise ValidationError(self.conflict_message(cleaned.get("opened_version")), code="stale")
+        current = rows.values_list("revision", flat=True).first()
+        if current is not None and cleaned.get("opened_revision") != current:
+            raise ValidationError(self.conflict_message(cleaned.get("opened_revision")), code="stale")
         return cleaned
 
     def conflict_message(self, seen: int | None) -> str:
@@ -47,10 +47,10 @@ class VersionedForm(forms.ModelForm):
         current = type(self.instance).objects.get(pk=self.instance.pk)
         records = list(self.instance.history.order_by("-history_date", "-history_id"))
         latest = records[0] if records else None
-        opened = next((record for record in records if record.version == seen), None)
+        opened = next((record for record in records if record.revision == seen), None)
         names = []
         if latest is not None and opened is not None and latest is not opened:
-            names = latest.diff_against(opened, excluded_fields=["version"]).changed_fields
+            names = latest.diff_against(opened, excluded_fields=["revision"]).changed_fields
         parts = [
             gettext(
                 "Cette fiche a été modifiée depuis que vous l'avez ouverte (par %(user)s, le %(date)s) : "

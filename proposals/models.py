@@ -94,18 +94,19 @@ DEFAULT_CONVENTION_NAME = _("Suivi de la convention citoyenne")
 
 
 class Versioned(CleanTextModel):
-    """Optimistic locking for what editors edit: every save bumps `version`; a form opened at
-    an older version is refused on save (forms.VersionedForm), so no one erases another's work."""
+    """Optimistic locking for what editors edit: every save bumps `revision` (an edit counter,
+    not a published version); a form opened at an older revision is refused on save
+    (forms.VersionedForm), so no one erases another's work."""
 
-    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+    revision = models.PositiveIntegerField(_("révision"), default=0, editable=False)
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
-        self.version = (self.version or 0) + 1
+        self.revision = (self.revision or 0) + 1
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "revision"}
         super().save(*args, **kwargs)
 
 

@@ -120,7 +120,7 @@ def status_form(yearly, status: str, sources: list[dict] | None = None) -> dict:
         "year": yearly.year,
         "status": status,
         "explanation": "Abandonné.",
-        "opened_version": yearly.version,
+        "opened_revision": yearly.revision,
         "sources-TOTAL_FORMS": len(existing) + len(sources or []),
         "sources-INITIAL_FORMS": len(existing),
         "sources-MIN_NUM_FORMS": 0,

@@ -348,3 +348,25 @@ def test_the_upgrade_cleans_the_reasons_waiting_and_leaves_the_published_record(
     assert run_queued_publications() == 1
     assert ReviewVersion.objects.get(number=3).reason == "Ligne une\nligne deux"
     assert ReviewDocument.objects.filter(version__number=3).count() == 5
+
+
+def test_the_edit_counter_keeps_its_value_under_its_new_name_history_rows_included(release_database):
+    """`version`, the edit counter of proposals, projects and statuses, became `revision`
+    («version» is a review's published version): a form opened before the upgrade is still
+    refused after it if the record changed meanwhile, so every value is kept."""
+    apps = release_database({"proposals": "0019_convention_licence"})
+    get = apps.get_model
+    axis = get("proposals", "Axis").objects.create(name="Mobilités", slug="mobilites", order=1)
+    bikes = get("proposals", "Proposal").objects.create(key="velo", axis=axis, title="Plus de vélos", version=7)
+    history(apps, bikes, "~")
+    status = get("proposals", "YearlyStatus").objects.create(proposal=bikes, year=2025, status="underway", version=3)
+    history(apps, status, "~")
+    project = get("proposals", "Project").objects.create(slug="pistes", title="Des pistes", version=2)
+    history(apps, project, "~")
+
+    upgrade()
+
+    assert Proposal.objects.get(key="velo").revision == 7
+    assert Proposal.history.get().revision == 7
+    assert YearlyStatus.objects.get().revision == 3 and YearlyStatus.history.get().revision == 3
+    assert Project.objects.get(slug="pistes").revision == 2 and Project.history.get().revision == 2

@@ -119,7 +119,7 @@ def test_an_editor_changes_a_yearly_status(editor_client, world):
     data = _status_form(world["proposal"], 2024, "implemented", explanation="Terminé.")
     data.update(
         {
-            "opened_version": yearly.version,
+            "opened_revision": yearly.revision,
             "sources-TOTAL_FORMS": 1,
             "sources-INITIAL_FORMS": 1,
             "sources-0-id": source.pk,

@@ -100,7 +100,7 @@ def test_the_admin_refuses_removing_the_only_source_of_a_changed_status(editor_c
     data = _form(proposal, "implemented")
     data.update(
         {
-            "opened_version": yearly.version,
+            "opened_revision": yearly.revision,
             "sources-INITIAL_FORMS": 1,
             "sources-0-id": source.pk,
             "sources-0-yearly_status": yearly.pk,

@@ -175,7 +175,7 @@ def test_a_rectificatif_publishes_version_2_and_keeps_version_1(citizen, publish
             "year": 2025,
             "status": "implemented",
             "explanation": "Les pistes sont ouvertes.",
-            "opened_version": yearly.version,
+            "opened_revision": yearly.revision,
             "sources-TOTAL_FORMS": 1,
             "sources-INITIAL_FORMS": 0,
             "sources-MIN_NUM_FORMS": 0,
