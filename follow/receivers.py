@@ -61,4 +61,4 @@ def announce_delivered_project(sender, instance, created, raw, **kwargs):
         return
     if Announcement.objects.of_project(instance.pk).exists():
         return
-    queue(announce_project, instance.pk, instance.version)
+    queue(announce_project, instance.pk, instance.revision)

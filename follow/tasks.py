@@ -121,10 +121,10 @@ def announce_committee(version_id: int, previous_id: int | None) -> int:
 
 
 @task()
-def announce_project(project_id: int, version: int) -> int:
+def announce_project(project_id: int, revision: int) -> int:
     """A project marked delivered: announced once, ever (Announcement.project_key; a task run
-    twice plans nothing more). `version`, its edit counter then, is no longer used: kept for
-    the tasks queued before."""
+    twice plans nothing more). `revision`, its edit counter then, is no longer used: kept for
+    the tasks queued before (their arguments are positional)."""
     project = Project.objects.filter(pk=project_id, state=ProjectState.DELIVERED).first()
     key = Announcement.project_key(project_id)
     if project is None or Announcement.objects.of_project(project_id).exclude(key=key).exists():
