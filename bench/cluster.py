@@ -35,7 +35,7 @@ from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-from pages import HEADERS, PYTHON, ROOT, env, fetch, free_port, manage
+from pages import HEADERS, PYTHON, ROOT, Server, env, free_port, manage
 
 sys.path.insert(0, str(ROOT))
 from tests.loopback_dns import LoopbackDNS  # noqa: E402
@@ -61,48 +61,12 @@ SERVICE = "web.cluster"  # the name the DNS on loopback answers with every serve
 ADDRESSES = ("127.0.0.2", "127.0.0.3")
 
 
-class Replica:
+class Replica(Server):
     """gunicorn through bin/start (2 workers) on its own loopback address, as a `web` replica:
     stopped (gracefully, as `docker compose restart` does) and started again on the same port."""
 
     def __init__(self, address: str, port: int, **extra):
-        self.address, self.port, self.extra = address, port, extra
-        self.base = f"http://{address}:{port}"
-        self.start()
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["bin/start"],
-            cwd=ROOT,
-            env=env(
-                BIND=self.address,
-                PORT=str(self.port),
-                WEB_CONCURRENCY="2",
-                DJANGO_ALLOWED_HOSTS=",".join(("127.0.0.1", *ADDRESSES)),
-                **self.extra,
-            ),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                fetch(f"{self.base}/sante/")
-                return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise SystemExit("gunicorn did not start")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            # A worker still rendering a large PDF outlives gunicorn's graceful stop.
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        super().__init__(address, port, DJANGO_ALLOWED_HOSTS=",".join(("127.0.0.1", *ADDRESSES)), **extra)
 
 
 class Nginx:

@@ -84,15 +84,19 @@ def fetch(url: str) -> bytes:
 
 
 class Server:
-    """gunicorn through bin/start (2 workers, access log off for the measure)."""
+    """gunicorn through bin/start (2 workers, access log off for the measure), on `address` and
+    `port` (a free one by default); `start()` again after `stop()` serves the same address."""
 
-    def __init__(self, **extra):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
+    def __init__(self, address: str = "127.0.0.1", port: int | None = None, **extra):
+        self.address, self.port, self.extra = address, port or free_port(), extra
+        self.base = f"http://{address}:{self.port}"
+        self.start()
+
+    def start(self) -> None:
         self.process = subprocess.Popen(
             ["bin/start"],
             cwd=ROOT,
-            env=env(BIND="127.0.0.1", PORT=str(self.port), WEB_CONCURRENCY="2", **extra),
+            env=env(BIND=self.address, PORT=str(self.port), WEB_CONCURRENCY="2", **self.extra),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
@@ -107,7 +111,7 @@ class Server:
         self.stop()
         raise SystemExit("gunicorn did not start")
 
-    def stop(self):
+    def stop(self) -> None:
         self.process.terminate()
         try:
             self.process.wait(timeout=40)
