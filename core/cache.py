@@ -79,6 +79,10 @@ def current_stamp() -> Stamp:
 
 # The memo: (content version, {(function, language, arguments): result}).
 _memo: tuple[int | None, dict] = (None, {})
+# At most this many results held per content version: arguments may come from an address (a
+# year asked for), and a visitor asking for one after another must not grow a process without
+# bound. Beyond it, results are computed and not kept, until the next version.
+MEMO_MAX_ENTRIES = 1000
 
 
 def memoized(func):
@@ -108,7 +112,9 @@ def memoized(func):
         try:
             return values[key]
         except KeyError:
-            value = values[key] = func(*args)
+            value = func(*args)
+            if len(values) < MEMO_MAX_ENTRIES:
+                values[key] = value
             return value
 
     return memoized_func

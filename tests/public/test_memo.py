@@ -93,3 +93,14 @@ def test_a_proposal_another_process_added_has_its_neighbours(citizen, convention
 
     page = citizen.get("/propositions/ajoutee/").content.decode()
     assert f'href="{convention[0].get_absolute_url()}" rel="next"' in page
+
+
+def test_asking_for_years_that_do_not_exist_does_not_grow_the_memo_without_bound(convention, citizen):
+    """A review's year comes from the address: a visitor asking for year after year must not
+    make each process hold an answer per year asked for."""
+    cache.forget_memo()
+    for year in range(3000, 3000 + cache.MEMO_MAX_ENTRIES + 50):
+        assert citizen.get(f"/bilans/{year}/").status_code == 404
+
+    assert len(cache._memo[1]) <= cache.MEMO_MAX_ENTRIES
+    assert citizen.get("/bilans/2025/").status_code == 200
