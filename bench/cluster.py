@@ -92,7 +92,7 @@ http {{
     client_body_temp_path {work}/body; proxy_temp_path {work}/proxy; fastcgi_temp_path {work}/fastcgi;
     uwsgi_temp_path {work}/uwsgi; scgi_temp_path {work}/scgi;
     proxy_cache_path {work}/cache levels=1:2 keys_zone=pages:10m max_size=256m inactive=10m use_temp_path=off;
-    resolver 127.0.0.1:{dns.port} valid=5s ipv6=off;
+    resolver 127.0.0.1:{dns.port} valid=1s ipv6=off;
     resolver_timeout 2s;
     server {{
         listen 127.0.0.1:{self.port};
