@@ -67,7 +67,7 @@ def _review_page_context(review: AnnualReview, *, live: bool = False) -> tuple[d
 @memoized
 def published_review_page(year: int) -> dict | None:
     """What the page of the published review of `year` shows, the same for everyone (None: no
-    published review that year). Once per process and content version: the record, its figures,
+    published review that year). Once per process and content generation: the record, its figures,
     the committee's voice and the lists are read and laid out once, not at every request."""
     review = AnnualReview.objects.published().filter(year=year).first()
     return None if review is None else _review_page_context(review)[0]
