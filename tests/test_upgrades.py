@@ -394,3 +394,8 @@ def test_the_content_generation_keeps_its_number_and_its_permissions_under_its_n
     with pytest.raises(IntegrityError), transaction.atomic():
         ContentGeneration.objects.create(pk=2)  # still one row, under the constraint's new name
     assert ContentGeneration._meta.db_table in connection.introspection.table_names()
+    with connection.cursor() as cursor:  # PostgreSQL's names of the key, the check, the sequence too
+        names = [*connection.introspection.get_constraints(cursor, "core_contentgeneration")]
+        sequences = connection.introspection.get_sequences(cursor, "core_contentgeneration")
+        names += [sequence.get("name", "") for sequence in sequences]  # SQLite's have no name
+    assert not [name for name in names if "contentversion" in name]
