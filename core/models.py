@@ -10,14 +10,17 @@ class ContentGeneration(models.Model):
     pages their Last-Modified date. See core/cache.py. («Generation», not «version»: a version
     is what a published record has, `publishing`.)"""
 
-    generation = models.PositiveBigIntegerField(default=1)
+    # The column, table and constraint keep their earlier names (core.0002): servers of the
+    # previous release read them while an upgrade runs.
+    generation = models.PositiveBigIntegerField(default=1, db_column="version")
     changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        db_table = "convention_contentversion"
         verbose_name = _("génération du contenu public")
         constraints = [
             # There is one row: pk 1.
-            models.CheckConstraint(condition=models.Q(pk=1), name="core_contentgeneration_single_row"),
+            models.CheckConstraint(condition=models.Q(pk=1), name="convention_contentversion_single_row"),
         ]
 
     def __str__(self):

@@ -1,8 +1,8 @@
 """The page cache's counter is named `ContentGeneration.generation` (it was `ContentVersion.version`):
-«version» means a published version of a record. A rename, its number kept, so pages cached
-under it stay valid; its table and its one-row constraint take the new name too, and so do
-its content type and permissions (given permissions stay given), and on PostgreSQL the names
-it gave the table's primary key, the column's check and the id's sequence."""
+«version» means a published version of a record. A rename in the code only: its table, column
+and constraint keep their names in the database (a server of the previous release still
+running during the upgrade reads the same row), its number is kept (pages cached under it stay
+valid), and its content type and permissions take the new name (given permissions stay given)."""
 
 from django.db import migrations, models
 
@@ -26,44 +26,12 @@ def rename(apps, old_model, new_model, verbose_name):
             )
 
 
-# PostgreSQL keeps these names across a table or column rename (SQLite names none of them).
-POSTGRESQL_NAMES = [
-    ("CONSTRAINT", "convention_contentversion_pkey", "core_contentgeneration_pkey"),
-    ("CONSTRAINT", "convention_contentversion_version_check", "core_contentgeneration_generation_check"),
-    ("SEQUENCE", "convention_contentversion_id_seq", "core_contentgeneration_id_seq"),
-]
-
-
-def rename_postgresql_names(schema_editor, forwards: bool):
-    """Each name that is there (a database made by another Django may lack one) and whose new
-    name is free."""
-    connection = schema_editor.connection
-    if connection.vendor != "postgresql":
-        return
-    quote, table = schema_editor.quote_name, "core_contentgeneration"
-    with connection.cursor() as cursor:
-        own = set(connection.introspection.get_constraints(cursor, table))
-        own |= {sequence["name"] for sequence in connection.introspection.get_sequences(cursor, table)}
-        cursor.execute("SELECT relname FROM pg_class WHERE pg_table_is_visible(oid)")
-        taken = own | {name for (name,) in cursor.fetchall()}
-    for kind, before, after in POSTGRESQL_NAMES:
-        old, new = (before, after) if forwards else (after, before)
-        if old not in own or new in taken:
-            continue
-        if kind == "CONSTRAINT":
-            schema_editor.execute(f"ALTER TABLE {quote(table)} RENAME CONSTRAINT {quote(old)} TO {quote(new)}")
-        else:
-            schema_editor.execute(f"ALTER SEQUENCE {quote(old)} RENAME TO {quote(new)}")
-
-
 def to_generation(apps, schema_editor):
     rename(apps, "contentversion", "contentgeneration", "génération du contenu public")
-    rename_postgresql_names(schema_editor, forwards=True)
 
 
 def to_version(apps, schema_editor):
     rename(apps, "contentgeneration", "contentversion", "version du contenu public")
-    rename_postgresql_names(schema_editor, forwards=False)
 
 
 class Migration(migrations.Migration):
@@ -74,15 +42,16 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveConstraint(model_name="contentversion", name="convention_contentversion_single_row"),
+        # The column keeps its name, and the table too (options): no database change, so the
+        # servers of the previous release, still answering while this one migrates, keep
+        # reading and bumping the same row.
+        migrations.AlterField(
+            model_name="contentversion",
+            name="version",
+            field=models.PositiveBigIntegerField(default=1, db_column="version"),
+        ),
         migrations.RenameModel(old_name="ContentVersion", new_name="ContentGeneration"),
-        # Its table from before the move to core (`convention_contentversion`) takes the default name.
-        migrations.AlterModelTable(name="contentgeneration", table=None),
         migrations.RenameField(model_name="contentgeneration", old_name="version", new_name="generation"),
         migrations.AlterModelOptions(name="contentgeneration", options={"verbose_name": "génération du contenu public"}),
-        migrations.AddConstraint(
-            model_name="contentgeneration",
-            constraint=models.CheckConstraint(condition=models.Q(("pk", 1)), name="core_contentgeneration_single_row"),
-        ),
         migrations.RunPython(to_generation, to_version),
     ]
