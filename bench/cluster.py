@@ -6,7 +6,7 @@ REDIS_URL point at throwaway servers), on loopback only, with the Clermont data.
 1. requests per second and p99 of the table through nginx, beside one server alone, and a
    static file of the same size served by nginx itself (target: the page ≥ 0.8 of the file);
 2. a change made in the back office of server A: seconds until server B and nginx show it,
-   beside the documented bound (PAGE_CACHE_VERSION_TTL, then max-age + stale-while-revalidate);
+   beside the documented bound (PAGE_CACHE_GENERATION_TTL, then max-age + stale-while-revalidate);
 3. a review published while wrk holds 200 connections on the public pages through nginx:
    p99 and errors over the minute (targets: p99 ≤ 100 ms, no error);
 4. a rolling restart of the two servers (A stopped and started again, then B) while wrk sends
@@ -43,7 +43,7 @@ from tests.loopback_dns import LoopbackDNS  # noqa: E402
 SECRET_KEY = secrets.token_urlsafe(50)  # one for the whole cluster: sessions and forms cross servers
 PASSWORD = secrets.token_urlsafe(16)
 # The defaults of convention/settings.py: the staleness bounds the README documents.
-VERSION_TTL, MAX_AGE, STALE = 1.0, 60, 30
+GENERATION_TTL, MAX_AGE, STALE = 1.0, 60, 30
 PUBLIC_PAGES = [
     "/",
     "/propositions/",
@@ -272,9 +272,10 @@ def propagation(a: Replica, b: Replica, proxy: Nginx) -> None:
     def said(seconds):
         return f"{seconds:.1f} s" if seconds is not None else f"not within {elapsed:.0f} s"
 
-    print(f"server A: {said(on_a)} (its other worker may hold the version for up to {VERSION_TTL:.0f} s)")
-    print(f"server B: {said(on_b)} (bound: {VERSION_TTL:.0f} s, the content version's time to live)")
-    print(f"through nginx: {said(through)} (bound: {MAX_AGE + STALE + VERSION_TTL:.0f} s = max-age + stale + version)")
+    print(f"server A: {said(on_a)} (its other worker may hold the generation for up to {GENERATION_TTL:.0f} s)")
+    print(f"server B: {said(on_b)} (bound: {GENERATION_TTL:.0f} s, the content generation's time to live)")
+    bound = MAX_AGE + STALE + GENERATION_TTL
+    print(f"through nginx: {said(through)} (bound: {bound:.0f} s = max-age + stale + generation)")
 
 
 def publication(proxy: Nginx, work: Path) -> None:

@@ -361,19 +361,24 @@ CACHES = {
     }
 }
 # Whole public pages for anonymous visitors (0 disables it). The cache key holds the
-# content version, bumped on every change of public data (core/cache.py).
-# Off in tests, which turn it on where they test it (rows change under a fixed version there).
-# Off in development too, where templates change under a fixed content version.
+# content generation, bumped on every change of public data (core/cache.py).
+# Off in tests, which turn it on where they test it (rows change under a fixed generation there).
+# Off in development too, where templates change under a fixed content generation.
 PAGE_CACHE_SECONDS = envint("DJANGO_PAGE_CACHE_SECONDS", 0 if (TESTING or DEBUG) else 3600)
 # The apps whose models the public reads: any save or delete of one of their rows bumps the
-# content version (history rows excepted).
+# content generation (history rows excepted).
 PUBLIC_DATA_APPS = ["proposals", "reports", "assessments"]
-# How long a process may trust its copy of the content version (seconds): the staleness
+# How long a process may trust its copy of the content generation (seconds): the staleness
 # bound between workers and servers. Changes made by the process itself are seen at once.
-PAGE_CACHE_VERSION_TTL = envfloat("DJANGO_PAGE_CACHE_VERSION_TTL", 1.0)
+PAGE_CACHE_GENERATION_TTL = envfloat("DJANGO_PAGE_CACHE_GENERATION_TTL", 1.0)
+if "DJANGO_PAGE_CACHE_VERSION_TTL" in os.environ:  # its former name: refused, never silently ignored
+    raise ImproperlyConfigured(
+        "DJANGO_PAGE_CACHE_VERSION_TTL is replaced by DJANGO_PAGE_CACHE_GENERATION_TTL (same meaning): "
+        "set that one instead."
+    )
 # HTTP caching of public pages by browsers and shared caches (nginx, a CDN):
 # `Cache-Control: public, max-age=N, s-maxage=N, stale-while-revalidate=S`. After a change, a
-# visitor sees the new page within N + S seconds (plus PAGE_CACHE_VERSION_TTL). 0: `no-cache`
+# visitor sees the new page within N + S seconds (plus PAGE_CACHE_GENERATION_TTL). 0: `no-cache`
 # (the default in development and tests, where pages change under the same address).
 PAGE_HTTP_MAX_AGE = envint("DJANGO_PAGE_HTTP_MAX_AGE", 0 if (TESTING or DEBUG) else 60)
 PAGE_HTTP_STALE_SECONDS = envint("DJANGO_PAGE_HTTP_STALE_SECONDS", 30)

@@ -9,7 +9,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
     """Every section's «Historique»: who changed what, when, before and after; read-only for
     everyone, superusers included.
 
-    django-simple-history's «Rétablir» would save an old version through the model's form
+    django-simple-history's «Rétablir» would save an earlier state through the model's form
     alone: no inline (the source rule), no year lock on related rows, and only the view
     permission checked. Nobody needs it (every save is already a change anyone may redo on
     the change page), so its button is gone and its POST answers 405."""

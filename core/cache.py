@@ -5,15 +5,15 @@ cache key is the scheme, the validated host, the path and those parameters only,
 parameter neither splits the cache nor forces a new rendering (`?x=<random>` on the PDF).
 
 Every save or delete of a public model (the apps of settings.PUBLIC_DATA_APPS) bumps the single
-`ContentVersion` row, on commit. That number is the cache's `version=` of every page (a cache
-"generation"): a change anywhere makes every cached page stale at once, in every worker and on
-every server. Each process reads the version at most once per PAGE_CACHE_VERSION_TTL seconds
-(one tiny query), and at once after its own changes. With a shared cache (Redis), a page is
-rendered once for the whole cluster after a change.
+`ContentGeneration` row, on commit: the content generation. That number is given as Django's
+cache `version=` of every page: a change anywhere makes every cached page stale at once, in every
+worker and on every server. Each process reads the generation at most once per
+PAGE_CACHE_GENERATION_TTL seconds (one tiny query), and at once after its own changes. With a
+shared cache (Redis), a page is rendered once for the whole cluster after a change.
 
-The same version keys a smaller, per-process memo (`memoized`): what nearly every page reads
+The same generation keys a smaller, per-process memo (`memoized`): what nearly every page reads
 first (the convention, the published years, a published version's figures...) is read once per
-version, not once per request, also while the page cache is off or misses (filters, searches,
+generation, not once per request, also while the page cache is off or misses (filters, searches,
 the first visitor after a change).
 """
 
@@ -43,14 +43,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from redis.exceptions import RedisError
 
-from .models import ContentVersion
+from .models import ContentGeneration
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass
 class Stamp:
-    version: int
+    generation: int
     changed_at: datetime
     read_at: float
 
@@ -59,41 +59,41 @@ _stamp: Stamp | None = None
 
 
 def current_stamp() -> Stamp:
-    """The content version, from this process's memory when fresh enough.
+    """The content generation, from this process's memory when fresh enough.
 
-    When the database does not answer, the last known version is kept, so pages already
+    When the database does not answer, the last known generation is kept, so pages already
     cached are still served during an outage."""
     global _stamp
     now = time.monotonic()
-    if _stamp is not None and now - _stamp.read_at < settings.PAGE_CACHE_VERSION_TTL:
+    if _stamp is not None and now - _stamp.read_at < settings.PAGE_CACHE_GENERATION_TTL:
         return _stamp
     try:
-        row, _ = ContentVersion.objects.get_or_create(pk=1)
+        row, _ = ContentGeneration.objects.get_or_create(pk=1)
     except DatabaseError:
         if _stamp is None:
             raise
         return _stamp
-    _stamp = Stamp(row.version, row.changed_at, now)
+    _stamp = Stamp(row.generation, row.changed_at, now)
     return _stamp
 
 
-# The memo: (content version, {(function, language, arguments): result}).
+# The memo: (content generation, {(function, language, arguments): result}).
 _memo: tuple[int | None, dict] = (None, {})
-# At most this many results held per content version: arguments may come from an address (a
+# At most this many results held per content generation: arguments may come from an address (a
 # year asked for), and a visitor asking for one after another must not grow a process without
-# bound. Beyond it, results are computed and not kept, until the next version.
+# bound. Beyond it, results are computed and not kept, until the next generation.
 MEMO_MAX_ENTRIES = 1000
 
 
 def memoized(func):
-    """`func(*args)` read once per process and content version: for functions of public data
-    only (the apps of settings.PUBLIC_DATA_APPS, whose every change bumps the version), whose
+    """`func(*args)` read once per process and content generation: for functions of public data
+    only (the apps of settings.PUBLIC_DATA_APPS, whose every change bumps the generation), whose
     result depends on nothing else but their arguments (hashable) and the language, and that
-    no caller mutates. The staleness bound is the page cache's: PAGE_CACHE_VERSION_TTL between
-    processes, none after the process's own changes (they drop the version it holds).
+    no caller mutates. The staleness bound is the page cache's: PAGE_CACHE_GENERATION_TTL
+    between processes, none after the process's own changes (they drop the generation it holds).
 
     Inside a transaction (a write under way, or a test) `func` is called every time: the
-    transaction may see rows the version does not count yet, or never will (a rollback)."""
+    transaction may see rows the generation does not count yet, or never will (a rollback)."""
 
     @wraps(func)
     def memoized_func(*args):
@@ -101,13 +101,13 @@ def memoized(func):
         if transaction.get_connection().in_atomic_block:
             return func(*args)
         try:
-            version = current_stamp().version
+            generation = current_stamp().generation
         except DatabaseError:
             return func(*args)
         held, values = _memo
-        if held != version:
+        if held != generation:
             values = {}
-            _memo = (version, values)
+            _memo = (generation, values)
         key = (func, get_language(), args)
         try:
             return values[key]
@@ -126,12 +126,12 @@ def forget_memo(**kwargs) -> None:
     _memo = (None, {})
 
 
-def bump_version() -> None:
+def bump_generation() -> None:
     """Mark all public pages stale (called after every change to public data)."""
     global _stamp
-    updated = ContentVersion.objects.filter(pk=1).update(version=F("version") + 1, changed_at=timezone.now())
+    updated = ContentGeneration.objects.filter(pk=1).update(generation=F("generation") + 1, changed_at=timezone.now())
     if not updated:
-        ContentVersion.objects.get_or_create(pk=1)
+        ContentGeneration.objects.get_or_create(pk=1)
     _stamp = None
     forget_memo()
 
@@ -189,11 +189,11 @@ def page_key(request, params: tuple) -> str:
 
 
 def public_data_changed(sender, using=None, **kwargs):
-    """Bump the version once the change is committed; once per transaction, however many
+    """Bump the generation once the change is committed; once per transaction, however many
     rows an import or a fixture writes (a rolled-back change bumps nothing)."""
     connection = transactions_connection(using)
-    if not any(func is bump_version for _, func, *_ in connection.run_on_commit):
-        transaction.on_commit(bump_version, using=using)
+    if not any(func is bump_generation for _, func, *_ in connection.run_on_commit):
+        transaction.on_commit(bump_generation, using=using)
 
 
 def connect_invalidation() -> None:
@@ -246,7 +246,7 @@ def get_cached(key: str, stamp: Stamp):
     """The cached response, or None: also when the shared cache does not answer, so that the
     site keeps serving pages (rendered each time) while Redis is down."""
     try:
-        return cache.get(key, version=stamp.version)
+        return cache.get(key, version=stamp.generation)
     except RedisError as error:
         logger.warning("Page cache unavailable: %s", error)
         return None
@@ -263,7 +263,7 @@ def cache_answers() -> bool:
 
 def store(key: str, stamp: Stamp, response) -> None:
     try:
-        cache.set(key, response, settings.PAGE_CACHE_SECONDS, version=stamp.version)
+        cache.set(key, response, settings.PAGE_CACHE_SECONDS, version=stamp.generation)
     except RedisError as error:
         logger.warning("Page cache unavailable: %s", error)
 
@@ -334,7 +334,7 @@ def warm_public_pages(paths, base_url: str = "") -> dict[str, int]:
     """Render `paths` into the page cache before visitors ask for them, as a visitor of
     `base_url` (default SITE_URL, else the first allowed host over HTTPS) would: the key holds
     the scheme and the host. Call it once the change is committed (`transaction.on_commit`),
-    after the content version was bumped, and after the request's own saves (the pages go
+    after the content generation was bumped, and after the request's own saves (the pages go
     through the whole middleware stack). Returns each path's status code; nothing to do when
     the page cache is off."""
     if settings.PAGE_CACHE_SECONDS <= 0:
@@ -347,7 +347,7 @@ def warm_public_pages(paths, base_url: str = "") -> dict[str, int]:
         logger.warning("Pages not warmed: %s is not in DJANGO_ALLOWED_HOSTS.", url.hostname)
         return {}
     client = Client(HTTP_HOST=url.netloc, HTTP_X_FORWARDED_PROTO=url.scheme, raise_request_exception=False)
-    _stamp = None  # read the version now, not a copy from before the change
+    _stamp = None  # read the generation now, not a copy from before the change
     statuses = {}
     for path in paths:
         try:

@@ -3,25 +3,28 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class ContentVersion(models.Model):
-    """A single row, bumped whenever anything the public sees changes.
+class ContentGeneration(models.Model):
+    """A single row whose number goes up whenever anything the public sees changes.
 
     It keys the page cache (so every server and worker drops stale pages) and gives the
-    pages their Last-Modified date. See core/cache.py."""
+    pages their Last-Modified date. See core/cache.py. («Generation», not «version»: a version
+    is what a published record has, `publishing`.)"""
 
-    version = models.PositiveBigIntegerField(default=1)
+    # The column, table and constraint keep their earlier names (core.0002): servers of the
+    # previous release read them while an upgrade runs.
+    generation = models.PositiveBigIntegerField(default=1, db_column="version")
     changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        db_table = "convention_contentversion"  # its table from before the move to core
-        verbose_name = _("version du contenu public")
+        db_table = "convention_contentversion"
+        verbose_name = _("génération du contenu public")
         constraints = [
             # There is one row: pk 1.
             models.CheckConstraint(condition=models.Q(pk=1), name="convention_contentversion_single_row"),
         ]
 
     def __str__(self):
-        return f"v{self.version} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+        return f"#{self.generation} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
 
 
 class PendingImport(models.Model):

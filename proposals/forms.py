@@ -17,7 +17,7 @@ from .models import Project, Proposal, Status, YearlyStatus
 from .services import SourceData
 
 
-class VersionedForm(forms.ModelForm):
+class RevisionCheckedForm(forms.ModelForm):
     """A change form that refuses to save over a change made since it was opened: it carries
     the revision it was opened at, checked against the database (row locked until the save)."""
 
@@ -43,11 +43,11 @@ class VersionedForm(forms.ModelForm):
         return cleaned
 
     def conflict_message(self, seen: int | None) -> str:
-        """Who changed the record since `seen`, when, and what each changed field holds now."""
+        """Who changed the row since `seen`, when, and what each changed field holds now."""
         current = type(self.instance).objects.get(pk=self.instance.pk)
-        records = list(self.instance.history.order_by("-history_date", "-history_id"))
-        latest = records[0] if records else None
-        opened = next((record for record in records if record.revision == seen), None)
+        history = list(self.instance.history.order_by("-history_date", "-history_id"))
+        latest = history[0] if history else None
+        opened = next((entry for entry in history if entry.revision == seen), None)
         names = []
         if latest is not None and opened is not None and latest is not opened:
             names = latest.diff_against(opened, excluded_fields=["revision"]).changed_fields
@@ -91,19 +91,19 @@ def _shown(instance, name) -> str:
     return "—" if value in (None, "") else truncatechars(str(value), 300)
 
 
-class ProposalForm(VersionedForm):
+class ProposalForm(RevisionCheckedForm):
     class Meta:
         model = Proposal
         fields = ["key", "number", "axis", "order", "leads", "title", "summary", "text"]
 
 
-class ProjectForm(VersionedForm):
+class ProjectForm(RevisionCheckedForm):
     class Meta:
         model = Project
         fields = ["slug", "title", "summary", "focus", "lead", "partners", "start_year", "state", "proposals"]
 
 
-class YearlyStatusForm(VersionedForm):
+class YearlyStatusForm(RevisionCheckedForm):
     class Meta:
         model = YearlyStatus
         fields = ["proposal", "year", "status", "explanation"]

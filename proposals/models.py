@@ -93,10 +93,10 @@ class Status(models.TextChoices):
 DEFAULT_CONVENTION_NAME = _("Suivi de la convention citoyenne")
 
 
-class Versioned(CleanTextModel):
+class WithRevision(CleanTextModel):
     """Optimistic locking for what editors edit: every save bumps `revision` (an edit counter,
     not a published version); a form opened at an older revision is refused on save
-    (forms.VersionedForm), so no one erases another's work."""
+    (forms.RevisionCheckedForm), so no one erases another's work."""
 
     revision = models.PositiveIntegerField(_("révision"), default=0, editable=False)
 
@@ -372,7 +372,7 @@ class ProposalQuerySet(models.QuerySet):
         )
 
 
-class Proposal(Versioned):
+class Proposal(WithRevision):
     key = models.SlugField(
         _("clé"),
         max_length=80,
@@ -466,7 +466,7 @@ YEAR_LOCKED_MESSAGE = _(
 )
 
 
-class YearlyStatus(YearLockedRow, Versioned):
+class YearlyStatus(YearLockedRow, WithRevision):
     """A proposal's status for a year. A published review's year is a record: its statuses
     change only through a rectificatif (`YearLockedRow`, on every path)."""
 
@@ -572,7 +572,7 @@ class ProjectState(models.TextChoices):
     IN_PROGRESS = "in_progress", _("En cours")
 
 
-class Project(Versioned):
+class Project(WithRevision):
     slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
     title = models.CharField(_("titre"), max_length=200)
     summary = models.TextField(_("résumé"), blank=True)

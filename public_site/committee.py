@@ -157,7 +157,7 @@ def committee_report(summary, total_label: str, city_version_id: int | None) -> 
 @memoized
 def public_years_with_committee() -> list[ReviewYear]:
     """`reports.years.public_years`, each year with the committee's latest published version of
-    it, if any (`committee_version_id`; still one query, once per process and content version)."""
+    it, if any (`committee_version_id`; still one query, once per process and content generation)."""
     latest = CommitteeVersion.objects.filter(review__year=OuterRef("year")).order_by("-number").values("pk")[:1]
     return public_years(committee_version=latest)
 

@@ -4,13 +4,13 @@ from django.utils.functional import SimpleLazyObject
 from core.cache import memoized
 from proposals.models import Convention
 
-# The convention's row changes only with the content version: read once per process and version.
+# The convention's row changes only with the content generation: read once per process and generation.
 _current = memoized(Convention.current)
 
 
 def current_convention(request) -> Convention:
     """The site's convention, read at most once per request (at most one query, only when a page
-    uses it; none while this process holds it for the current content version)."""
+    uses it; none while this process holds it for the current content generation)."""
     if not hasattr(request, "_convention"):
         request._convention = _current()
     return request._convention

@@ -21,7 +21,7 @@ from reports.years import ReviewYear, live_axes, proposals_as_of
 
 from .committee import PASSING_GRADE, with_committee
 
-# The institutions to filter by change only with the content version (read-only: shared).
+# The institutions to filter by change only with the content generation (read-only: shared).
 institution_codes = memoized(Institution.objects.codes)
 
 # Statuses sort in the order of their enum, not alphabetically by code.

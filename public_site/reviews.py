@@ -67,7 +67,7 @@ def _review_page_context(review: AnnualReview, *, live: bool = False) -> tuple[d
 @memoized
 def published_review_page(year: int) -> dict | None:
     """What the page of the published review of `year` shows, the same for everyone (None: no
-    published review that year). Once per process and content version: the record, its figures,
+    published review that year). Once per process and content generation: the record, its figures,
     the committee's voice and the lists are read and laid out once, not at every request."""
     review = AnnualReview.objects.published().filter(year=year).first()
     return None if review is None else _review_page_context(review)[0]
@@ -134,16 +134,14 @@ def review_deliberations(request, year: int, data_format: str):
     if review is None:
         return review_not_found(request, year)
     version = review.latest_version()
-    records = version.deliberation_records()
+    rows = version.deliberation_rows()
     if data_format == "json":
-        data = {"year": year, "version": version.number, "deliberations": records}
+        data = {"year": year, "version": version.number, "deliberations": rows}
         return HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
     dataset = tablib.Dataset(headers=DELIBERATION_COLUMNS)
-    for record in records:
+    for row in rows:
         dataset.append(
-            neutralise_row(
-                str(record[name]).lower() if name == "addition" else record[name] for name in DELIBERATION_COLUMNS
-            )
+            neutralise_row(str(row[name]).lower() if name == "addition" else row[name] for name in DELIBERATION_COLUMNS)
         )
     response = HttpResponse("\ufeff" + dataset.export("csv"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(False, f"deliberations-{year}.csv")

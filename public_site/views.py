@@ -152,7 +152,7 @@ NEIGHBOUR_FIELDS = ("pk", "key", "title", "short_title", "number")
 @memoized
 def axis_sequence(axis_id: int) -> list[tuple]:
     """The proposals of an axis in the table's order, as `NEIGHBOUR_FIELDS` (one query, once per
-    process and content version: every proposal page of the axis finds its neighbours there)."""
+    process and content generation: every proposal page of the axis finds its neighbours there)."""
     return list(Proposal.objects.filter(axis_id=axis_id).order_by("order", "key").values_list(*NEIGHBOUR_FIELDS))
 
 

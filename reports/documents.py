@@ -1,7 +1,7 @@
 """Serving a published review's stored documents, byte for byte, as a static file is served.
 
 The bytes of each (year, format) are kept in this process's memory once read, checked against
-the content version (`core.cache`), which every publication bumps: a document costs no
+the content generation (`core.cache`), which every publication bumps: a document costs no
 query until the next change. A version's own URL (`/bilans/2025/v1.pdf`) never changes.
 """
 
@@ -17,7 +17,7 @@ from core.cache import current_stamp
 from .formats import FORMATS
 from .models import ReviewDocument
 
-# (year, fmt, version number or None for the latest) -> (content version, document)
+# (year, fmt, version number or None for the latest) -> (content generation, document)
 _memory: dict[tuple[int, str, int | None], tuple[int, ReviewDocument]] = {}
 MEMORY_MAX_ENTRIES = 200
 
@@ -28,17 +28,17 @@ VERSION_MAX_AGE = 31536000  # a version's own URL never changes
 
 
 def forget_documents() -> None:
-    """Drop this process's copies (after a publication; other processes follow the content version)."""
+    """Drop this process's copies (after a publication; other processes follow the content generation)."""
     _memory.clear()
     document_headers.cache_clear()
 
 
 def stored_document(year: int, fmt: str, number: int | None = None) -> ReviewDocument | None:
     """The stored document of `year`'s latest published version (or of version `number`)."""
-    stamp = current_stamp().version
+    generation = current_stamp().generation
     key = (year, fmt, number)
     known = _memory.get(key)
-    if known is not None and (known[0] == stamp or number is not None):
+    if known is not None and (known[0] == generation or number is not None):
         return known[1]
     documents = ReviewDocument.objects.filter(version__review__year=year, fmt=fmt).select_related("version__review")
     if number is not None:
@@ -48,7 +48,7 @@ def stored_document(year: int, fmt: str, number: int | None = None) -> ReviewDoc
         if len(_memory) >= MEMORY_MAX_ENTRIES:
             _memory.clear()
         document.content = bytes(document.content)  # PostgreSQL gives a memoryview
-        _memory[key] = (stamp, document)
+        _memory[key] = (generation, document)
     return document
 
 

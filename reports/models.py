@@ -318,13 +318,13 @@ class ReviewVersion(PublishedVersion):
         """The deliberations recorded after this version was published, oldest first."""
         return list(self.additions.select_related("body").order_by("added_at", "pk"))
 
-    def deliberation_records(self) -> list[dict]:
+    def deliberation_rows(self) -> list[dict]:
         """Every deliberation of this version as open data: those it published (recorded on its
         publication date), then the additions, each on the date it was recorded."""
         published_on = timezone.localdate(self.published_at).isoformat()
-        records = [{**item, "recorded_on": published_on, "addition": False} for item in self.deliberations]
+        rows = [{**item, "recorded_on": published_on, "addition": False} for item in self.deliberations]
         for deliberation in self.added_deliberations():
-            records.append(
+            rows.append(
                 {
                     "body": deliberation.body.name,
                     "date": deliberation.date.isoformat(),
@@ -334,7 +334,7 @@ class ReviewVersion(PublishedVersion):
                     "addition": True,
                 }
             )
-        return records
+        return rows
 
     def identity(self, previous: "ReviewVersion | None") -> "VersionIdentity":
         """What each document of this version says about itself; `previous` is the version it

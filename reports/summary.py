@@ -121,7 +121,7 @@ def live_summary(year: int) -> Summary:
 
 def year_summaries(years: list[ReviewYear]) -> dict[int, Summary]:
     """The Summary of each year: published years from their frozen figures (one query for all,
-    none while this process holds them for the current content version), draft years counted
+    none while this process holds them for the current content generation), draft years counted
     from the live rows (two queries each)."""
     frozen = frozen_figures(tuple(year.version_id for year in years if year.is_published))
     return {

@@ -47,7 +47,7 @@ class ReviewYear:
 
 @memoized
 def version_figures(version_id: int) -> dict:
-    """The figures a published version froze (one query, once per process and content version;
+    """The figures a published version froze (one query, once per process and content generation;
     read-only: the same dict serves every caller)."""
     return ReviewVersion.objects.values_list("figures", flat=True).get(pk=version_id)
 
@@ -66,7 +66,7 @@ def public_years(*, committee_version=None) -> list[ReviewYear]:
     `committee_version`: the committee's latest published version of a review's year, as a
     subquery of its pk by `OuterRef("year")`, given by the app above that holds the committee
     (`public_site.committee.public_years_with_committee`); each year then carries it, in the same query.
-    Without it, read once per process and content version."""
+    Without it, read once per process and content generation."""
     if committee_version is None:
         return _public_years()
     rows = _published_rows().annotate(committee_id=Subquery(committee_version))

@@ -274,13 +274,13 @@ def _redis_asked_again():
 
 @pytest.fixture
 def page_cache(settings):
-    """The public page cache on, empty, and each process trusting its content version for a minute."""
+    """The public page cache on, empty, and each process trusting its content generation for a minute."""
     from django.core.cache import cache as django_cache
 
     from core import cache
 
     settings.PAGE_CACHE_SECONDS = 3600
-    settings.PAGE_CACHE_VERSION_TTL = 60
+    settings.PAGE_CACHE_GENERATION_TTL = 60
     django_cache.clear()
     cache._stamp = None
     yield

@@ -12,7 +12,7 @@ or the builder simply runs again:
   no longer there (checked as `loaddata` checks them); otherwise the replay is rolled back.
 What the builder returned is given again, its model instances read afresh from the database.
 What it did beside the database is not done again (after a commit, a publication warms the page
-cache: a replay only bumps the content version, as any write does)."""
+cache: a replay only bumps the content generation, as any write does)."""
 
 import dataclasses
 from collections import defaultdict

@@ -34,7 +34,7 @@ def test_a_cached_page_costs_no_query(citizen, convention, page_cache, django_as
     assert second["ETag"] == first["ETag"]
 
 
-@pytest.mark.django_db(transaction=True)  # real commits: the version is bumped on commit
+@pytest.mark.django_db(transaction=True)  # real commits: the generation is bumped on commit
 def test_a_change_drops_the_cached_pages_at_once(citizen, convention, page_cache):
     assert "Titre changé" not in citizen.get("/propositions/").content.decode()
 
@@ -136,7 +136,7 @@ def test_a_database_outage_gives_the_french_maintenance_page(citizen, monkeypatc
 
 def test_a_cached_page_is_still_served_when_the_database_is_down(citizen, convention, page_cache, monkeypatch):
     cached = citizen.get("/propositions/")
-    cache._stamp.read_at -= 3600  # the version must be read again…
+    cache._stamp.read_at -= 3600  # the generation must be read again…
     database_down(monkeypatch)
 
     response = citizen.get("/propositions/")  # …and the database does not answer
@@ -152,7 +152,7 @@ def test_warming_renders_the_pages_before_the_first_visitor(
     settings.SITE_URL = "http://testserver"
     citizen.get("/propositions/")
     Proposal.objects.filter(pk=convention[0].pk).update(title="Avant la publication")
-    make_project(proposals=[convention[0]], title="Publié")  # a change: the version is bumped
+    make_project(proposals=[convention[0]], title="Publié")  # a change: the generation is bumped
 
     statuses = cache.warm_public_pages(["/", "/propositions/", "/bilans/2025/", "/nexiste-pas/"])
 

@@ -55,6 +55,23 @@ def test_a_missing_required_variable_stops_the_start_clearly(tmp_path, variable)
 
 
 @pytest.mark.engine_independent("settings read from the environment, in a process of its own")
+def test_the_former_name_of_the_generation_ttl_stops_the_start_naming_the_new_one(tmp_path):
+    """DJANGO_PAGE_CACHE_VERSION_TTL is DJANGO_PAGE_CACHE_GENERATION_TTL now: a deployment that
+    still sets the old name is told which to set, rather than silently given the default."""
+    former = manage(tmp_path, production_env(tmp_path, DJANGO_PAGE_CACHE_VERSION_TTL="5"), "check")
+
+    assert former.returncode != 0
+    assert "DJANGO_PAGE_CACHE_VERSION_TTL is replaced by DJANGO_PAGE_CACHE_GENERATION_TTL" in former.stderr
+
+    code = "from django.conf import settings; print(settings.PAGE_CACHE_GENERATION_TTL)"
+    renamed = manage(
+        tmp_path, production_env(tmp_path, DJANGO_PAGE_CACHE_GENERATION_TTL="5"), "shell", "-v", "0", "-c", code
+    )
+    assert renamed.returncode == 0, renamed.stderr
+    assert renamed.stdout.strip() == "5.0"
+
+
+@pytest.mark.engine_independent("settings read from the environment, in a process of its own")
 def test_a_mistyped_boolean_stops_the_start(tmp_path):
     result = manage(tmp_path, production_env(tmp_path, DJANGO_DEBUG="yes"), "check")
 

@@ -21,7 +21,7 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL") or os.environ.get("REDIS_URL", "")
 
 pytestmark = [
     pytest.mark.skipif(not REDIS_URL, reason="needs REDIS_URL (make test starts a redis-server)"),
-    pytest.mark.django_db(transaction=True),  # real commits: the version is bumped on commit
+    pytest.mark.django_db(transaction=True),  # real commits: the generation is bumped on commit
 ]
 
 
@@ -41,7 +41,7 @@ def redis_cache(settings):
 
 class Server:
     """What each server process keeps for itself: its Redis client and its copy of the
-    content version. The database and Redis are shared."""
+    content generation. The database and Redis are shared."""
 
     def __init__(self):
         self.cache = caches.create_connection("default")
@@ -58,7 +58,7 @@ class Server:
             cache.cache, cache._stamp = kept
 
     def time_passes(self):
-        """The version copy is older than PAGE_CACHE_VERSION_TTL: read again next time."""
+        """The generation copy is older than PAGE_CACHE_GENERATION_TTL: read again next time."""
         self.stamp.read_at -= 3600
 
 
@@ -86,7 +86,7 @@ def test_a_page_rendered_on_one_server_is_served_by_the_other(convention, django
     with a.serving() as visitor:
         first = visitor.get("/propositions/")
 
-    with b.serving() as visitor, django_assert_num_queries(1):  # the content version only
+    with b.serving() as visitor, django_assert_num_queries(1):  # the content generation only
         again = visitor.get("/propositions/")
 
     assert again.status_code == 200

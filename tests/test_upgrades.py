@@ -13,13 +13,13 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import CommitteeReview
-from core.models import ContentVersion, PendingImport
+from core.models import ContentGeneration, PendingImport
 from proposals.models import Project, Proposal, Source, YearlyStatus
 from reports.models import AnnualReview, Deliberation, ReviewDocument, ReviewVersion
 from tests.factory import run_queued_publications
@@ -274,7 +274,7 @@ def test_an_upgrade_from_aab5ee4_builds_the_search_documents_and_ranks_the_axes(
     ]
 
 
-def test_the_move_to_core_keeps_the_content_version_the_pending_imports_and_their_permissions(release_database):
+def test_the_move_to_core_keeps_the_content_generation_the_pending_imports_and_their_permissions(release_database):
     apps = release_database(BEFORE_CORE)
     apps.get_model("convention", "ContentVersion").objects.create(pk=1, version=41, changed_at=WHEN)
     apps.get_model("convention", "PendingImport").objects.create(name="apercu", dataset=b"rows", expires_at=WHEN)
@@ -286,8 +286,8 @@ def test_the_move_to_core_keeps_the_content_version_the_pending_imports_and_thei
 
     upgrade()
 
-    version = ContentVersion.objects.get()
-    assert (version.pk, version.version, version.changed_at) == (1, 41, WHEN)
+    generation = ContentGeneration.objects.get()  # ContentVersion then, `version` its number
+    assert (generation.pk, generation.generation, generation.changed_at) == (1, 41, WHEN)
     pending = PendingImport.objects.get()
     assert (pending.name, bytes(pending.dataset), pending.expires_at) == ("apercu", b"rows", WHEN)
     # The permission given on the model before the move is still given, on core's model.
@@ -370,3 +370,32 @@ def test_the_edit_counter_keeps_its_value_under_its_new_name_history_rows_includ
     assert Proposal.history.get().revision == 7
     assert YearlyStatus.objects.get().revision == 3 and YearlyStatus.history.get().revision == 3
     assert Project.objects.get(slug="pistes").revision == 2 and Project.history.get().revision == 2
+
+
+def test_the_content_generation_keeps_its_number_and_its_permissions_under_its_new_name(release_database):
+    """The cache's counter, `ContentVersion.version`, became `ContentGeneration.generation`
+    («version» is a review's published version), in the code only: its number is kept (pages
+    cached under it stay valid), so are permissions given on it, and the table keeps its name
+    and column for the previous release's servers still running while it migrates."""
+    apps = release_database({"core": "0001_initial"})
+    apps.get_model("core", "ContentVersion").objects.create(pk=1, version=41, changed_at=WHEN)
+    content_versions = ContentType.objects.get(app_label="core", model="contentversion")
+    permission = Permission.objects.get(content_type=content_versions, codename="view_contentversion")
+    Group.objects.create(name="Lecteurs").permissions.add(permission)
+
+    upgrade()
+
+    generation = ContentGeneration.objects.get()
+    assert (generation.pk, generation.generation, generation.changed_at) == (1, 41, WHEN)
+    assert list(Group.objects.get(name="Lecteurs").permissions.values_list("content_type__model", "codename")) == [
+        ("contentgeneration", "view_contentgeneration")
+    ]
+    assert not ContentType.objects.filter(model="contentversion").exists()
+    assert not Permission.objects.filter(codename__endswith="_contentversion").exists()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ContentGeneration.objects.create(pk=2)  # still one row
+    # What the previous release's servers, still answering during the upgrade, read and bump.
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE convention_contentversion SET version = version + 1 WHERE id = 1")
+        cursor.execute("SELECT version FROM convention_contentversion")
+        assert cursor.fetchall() == [(42,)]

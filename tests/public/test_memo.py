@@ -1,5 +1,5 @@
 """What every public page reads first (the convention, the published years, a published version's
-figures, the institutions) is read once per process and content version, page cache on or off;
+figures, the institutions) is read once per process and content generation, page cache on or off;
 a change is seen at once, and nothing read inside a transaction outlives it."""
 
 import pytest
@@ -9,7 +9,7 @@ from core import cache
 from proposals.models import Convention, Institution, Proposal
 from tests.factory import make_convention, make_review
 
-# Real commits: the content version is bumped on commit, and the memo is only used outside a
+# Real commits: the content generation is bumped on commit, and the memo is only used outside a
 # transaction.
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,7 +21,7 @@ PAGES = {
     # the proposal, its projects, its institutions, its published statuses, the committee's
     # assessments (its neighbours in the axis: held)
     "/propositions/gen-2025-4/": 5,
-    # a published review's page is laid out once per version: the record, its figures, the
+    # a published review's page is laid out once per generation: the record, its figures, the
     # committee's voice, the lists of proposals
     "/bilans/2025/": 0,
 }
@@ -29,7 +29,7 @@ PAGES = {
 
 @pytest.fixture
 def convention(settings):
-    settings.PAGE_CACHE_VERSION_TTL = 60  # no second read of the version in the middle of a test
+    settings.PAGE_CACHE_GENERATION_TTL = 60  # no second read of the generation in the middle of a test
     Convention.objects.create(pk=1, name="Convention essai")
     city = Institution.objects.create(code="ville", name="Ville")
     proposals = make_convention(12)
@@ -43,7 +43,7 @@ def convention(settings):
 
 
 @pytest.mark.parametrize("url, queries", PAGES.items())
-def test_a_page_reads_what_pages_share_once_per_version(citizen, convention, django_assert_num_queries, url, queries):
+def test_a_page_reads_what_pages_share_once_a_generation(citizen, convention, django_assert_num_queries, url, queries):
     cache.forget_memo()
     first = citizen.get(url)
 
@@ -58,8 +58,8 @@ def test_a_change_is_seen_at_once(citizen, convention):
     assert "Convention essai" in citizen.get("/").content.decode()
     assert "Ville" in citizen.get("/propositions/").content.decode()
 
-    Convention.objects.update(name="Nouveau nom")  # no signal: the version says it
-    cache.bump_version()
+    Convention.objects.update(name="Nouveau nom")  # no signal: the generation says it
+    cache.bump_generation()
     institution = Institution.objects.get(code="ville")
     institution.name = "Métropole"
     institution.save()
@@ -88,7 +88,7 @@ def test_a_proposal_another_process_added_has_its_neighbours(citizen, convention
     axis = convention[0].axis
     assert 'rel="next"' in citizen.get(convention[0].get_absolute_url()).content.decode()
 
-    # Written by another process: this one still holds the version it read (and the axis).
+    # Written by another process: this one still holds the generation it read (and the axis).
     Proposal.objects.bulk_create([Proposal(key="ajoutee", title="Ajoutée ailleurs", axis=axis, order=0)])
 
     page = citizen.get("/propositions/ajoutee/").content.decode()

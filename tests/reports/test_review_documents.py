@@ -260,12 +260,12 @@ def test_the_same_review_gives_the_same_bytes(clermont):
         ), fmt
 
 
-# A published review's document is stored: the content version, then the document.
+# A published review's document is stored: the content generation, then the document.
 QUERIES = 2
 
 
 def cold_process():
-    """As a process that has served nothing yet (the content version row exists)."""
+    """As a process that has served nothing yet (the content generation row exists)."""
     from core import cache
     from reports.documents import forget_documents
 
@@ -293,7 +293,7 @@ def test_the_query_count_of_each_document_does_not_grow(citizen, django_assert_n
     cold_process()
     with django_assert_num_queries(QUERIES):
         assert get(citizen, 2025, fmt).status_code == 200
-    with django_assert_num_queries(1):  # then from this process's memory: at most the content version
+    with django_assert_num_queries(1):  # then from this process's memory: at most the content generation
         cache._stamp = None
         assert get(citizen, 2025, fmt).status_code == 200
 

@@ -63,5 +63,5 @@ def test_its_query_count_does_not_grow_with_the_proposals(citizen, django_assert
     make_review(2025, documents=True)
 
     cold_process()
-    with django_assert_num_queries(2):  # the content version, the stored document
+    with django_assert_num_queries(2):  # the content generation, the stored document
         assert citizen.get("/bilans/2025.json").status_code == 200

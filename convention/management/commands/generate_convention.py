@@ -3,7 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from core.cache import bump_version
+from core.cache import bump_generation
 from proposals.models import Axis, Institution, Project, Proposal, SearchDocument, Source, Status, YearlyStatus
 from reports.models import AnnualReview, ReviewVersion
 
@@ -69,7 +69,7 @@ class Command(BaseCommand):
         )
         AnnualReview.objects.create(year=year, situation_date=datetime.date(year, 12, 1), is_final=True)
         SearchDocument.rebuild()  # bulk writes send no signal
-        transaction.on_commit(bump_version)
+        transaction.on_commit(bump_generation)
         self.stdout.write(
             f"{proposals} propositions générées, bilan {year} en brouillon : "
             f"publiez-le avec « manage.py publish_review {year} »."

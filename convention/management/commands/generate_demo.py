@@ -16,7 +16,7 @@ from django.db import transaction
 
 from assessments.models import Assessment, AssessmentSource, AxisStatement, CommitteeReview, Fidelity
 from assessments.publication import committee_publish
-from core.cache import bump_version
+from core.cache import bump_generation
 from core.text import shortened
 from proposals.models import (
     Axis,
@@ -135,7 +135,7 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             count = build_demo()
-            transaction.on_commit(bump_version)  # bulk writes send no signal
+            transaction.on_commit(bump_generation)  # bulk writes send no signal
         if verbosity:
             self.stdout.write(
                 f"Convention fictive chargée : {count} mesures, bilans 2024 et 2025 publiés, "
