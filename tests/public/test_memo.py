@@ -19,8 +19,8 @@ PAGES = {
     "/propositions/": 3,  # the page of proposals (all of them: no count), their projects, their institutions
     "/propositions/?statut=implemented&porteur=ville&tri=-titre": 3,
     # the proposal, its projects, its institutions, its published statuses, the committee's
-    # assessments (its neighbours in the axis: held)
-    "/propositions/gen-2025-4/": 5,
+    # assessments, its neighbours in the axis: all held
+    "/propositions/gen-2025-4/": 0,
     # a published review's page is laid out once per version: the record, its figures, the
     # committee's voice, the lists of proposals
     "/bilans/2025/": 0,
