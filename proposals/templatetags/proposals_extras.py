@@ -1,11 +1,11 @@
 """Formatting for the public pages: statuses, French numbers, the main navigation."""
 
 from django import template
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core import numbers
+from core.site import fixed_url
 from proposals.models import ProjectState, Status
 
 register = template.Library()
@@ -71,9 +71,9 @@ def main_nav(context):
     request = context.get("request")
     path = request.path if request else ""
     links = []
-    home = reverse("public_site:home")
+    home = fixed_url("public_site:home")
     for name, label in NAV:
-        url = reverse(name)
+        url = fixed_url(name)
         if path == url:
             current = "page"
         elif url != home and path.startswith(url):
