@@ -100,6 +100,7 @@ def proposal_list(request):
         "page": page,
         "year": filterset.year,
         "columns": filterset.columns(),
+        "axis_label": filterset.axis_label,  # each row's label for the axis cell, «Thème»
         "committee": filterset.committee_version,
         "querystring": filterset.querystring(),
         "previous_querystring": filterset.querystring(page=page.number - 1),
