@@ -66,6 +66,18 @@ def _ordering(expression, descending: bool):
     return expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
 
 
+@memoized
+def year_table(year: ReviewYear | None):
+    """Every proposal with its status as of `year` (`proposals_as_of`) and, when the year has one,
+    the committee's published assessment: the table's query before its filters and order, built
+    once per process and content version (its annotations cost more to build than to run). A
+    query, never evaluated: each request filters and orders its own copy."""
+    queryset = proposals_as_of(year, Proposal.objects.all())
+    if year and year.committee_version_id:
+        queryset = with_committee(queryset, year.committee_version_id)
+    return queryset
+
+
 @dataclass(frozen=True)
 class Column:
     """A header of the tracking table: its label, and its sort link when it is sortable."""
@@ -200,11 +212,9 @@ class ProposalFilter(django_filters.FilterSet):
         return queryset.filter(Matches(SEARCH_DOCUMENT, words)) if words else queryset
 
     def filter_queryset(self, queryset):
-        # The status filter and sort read `status_as_of`, which depends on the chosen year.
-        queryset = proposals_as_of(self.review_year, queryset)
-        if self.committee_version:
-            queryset = with_committee(queryset, self.committee_version)
-        queryset = super().filter_queryset(queryset)
+        # The status filter and sort read `status_as_of`, which depends on the chosen year (the
+        # set's queryset is always every proposal: `year_table` starts from it too).
+        queryset = super().filter_queryset(year_table(self.review_year).all())
         return queryset.order_by(*self.ordering())
 
     def ordering(self) -> list:
