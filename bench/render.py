@@ -38,6 +38,7 @@ def main(requests: int, rounds: int) -> None:
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY="render-bench-only-not-a-secret",
         DJANGO_ALLOWED_HOSTS="testserver",
+        SITE_URL="https://testserver",  # required with DEBUG off
         DJANGO_PAGE_CACHE_SECONDS="0",
         DJANGO_SETTINGS_MODULE="convention.settings",
     )

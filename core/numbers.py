@@ -28,6 +28,8 @@ def fr_number(value, decimal_pos: int | None = None) -> str:
     thousands); useless decimals dropped unless `decimal_pos` is given; "" for no value."""
     if value is None or value == "":
         return ""
+    if type(value) is int and not decimal_pos:  # a count: the same text without numberformat's work
+        return f"{value:,}".replace(",", NBSP)
     value = Decimal(str(value))
     places = _decimal_places(value) if decimal_pos is None else int(decimal_pos)
     return numberformat.format(

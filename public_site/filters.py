@@ -6,6 +6,7 @@ not applied, and the page shows the form's errors as a note.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlencode
 
 import django_filters
@@ -63,6 +64,18 @@ def _ordering(expression, descending: bool):
     if isinstance(expression, str):
         expression = F(expression)
     return expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+
+
+@memoized
+def year_table(year: ReviewYear | None):
+    """Every proposal with its status as of `year` (`proposals_as_of`) and, when the year has one,
+    the committee's published assessment: the table's query before its filters and order, built
+    once per process and content generation (its annotations cost more to build than to run). A
+    query, never evaluated: each request filters and orders its own copy."""
+    queryset = proposals_as_of(year, Proposal.objects.all())
+    if year and year.committee_version_id:
+        queryset = with_committee(queryset, year.committee_version_id)
+    return queryset
 
 
 @dataclass(frozen=True)
@@ -143,7 +156,7 @@ class ProposalFilter(django_filters.FilterSet):
         self.form.fields["axe"].label = self.axis_label
         self.form.fields["axe"].empty_label = _("Tous les %(axes)s") % {"axes": convention.axis_name_plural}
 
-    @property
+    @cached_property
     def review_year(self) -> ReviewYear | None:
         """The year of the statuses shown: the chosen published year, or the latest one."""
         chosen = self.cleaned("annee")
@@ -156,8 +169,12 @@ class ProposalFilter(django_filters.FilterSet):
         return self.review_year.year if self.review_year else None
 
     def cleaned(self, name: str) -> str:
+        return self._cleaned_data.get(name) or ""
+
+    @cached_property
+    def _cleaned_data(self) -> dict:
         self.form.is_valid()  # validates the form once; invalid values are left out
-        return self.form.cleaned_data.get(name) or ""
+        return self.form.cleaned_data
 
     def filter_nothing(self, queryset, name, value):
         return queryset
@@ -185,7 +202,7 @@ class ProposalFilter(django_filters.FilterSet):
     def filter_lead(self, queryset, name, value):
         return queryset.carried_by(value, self.joints)
 
-    @property
+    @cached_property
     def search_words(self) -> list[str]:
         """The words searched (none when the search is empty, invalid or only stop words)."""
         return search_words(self.cleaned("q"))
@@ -195,11 +212,9 @@ class ProposalFilter(django_filters.FilterSet):
         return queryset.filter(Matches(SEARCH_DOCUMENT, words)) if words else queryset
 
     def filter_queryset(self, queryset):
-        # The status filter and sort read `status_as_of`, which depends on the chosen year.
-        queryset = proposals_as_of(self.review_year, queryset)
-        if self.committee_version:
-            queryset = with_committee(queryset, self.committee_version)
-        queryset = super().filter_queryset(queryset)
+        # The status filter and sort read `status_as_of`, which depends on the chosen year (the
+        # set's queryset is always every proposal: `year_table` starts from it too).
+        queryset = super().filter_queryset(year_table(self.review_year).all())
         return queryset.order_by(*self.ordering())
 
     def ordering(self) -> list:
@@ -231,12 +246,13 @@ class ProposalFilter(django_filters.FilterSet):
     def is_filtered(self) -> bool:
         return any(self.cleaned(name) for name in ("axe", "statut", "porteur", "q", "avis"))
 
+    @cached_property
     def valid_params(self) -> dict[str, str]:
         """The valid, non-empty filters, as they appear in the query string."""
         return {name: self.form.data.get(name) for name in self.filters if self.cleaned(name)}
 
     def querystring(self, **changes) -> str:
-        params = self.valid_params() | changes
+        params = self.valid_params | changes
         return urlencode({name: value for name, value in params.items() if value})
 
     def columns(self) -> list[Column]:

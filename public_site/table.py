@@ -7,7 +7,7 @@ only lays the values out.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from typing import TypedDict
 from urllib.parse import quote
 
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from core.cache import memoized
 from proposals.models import UNTITLED, Project, Proposal, Status
 from proposals.search import highlight
 from proposals.templatetags.proposals_extras import status_badge
@@ -33,8 +34,10 @@ def url_maker(name: str):
     return lambda slug: f"{prefix}{quote(slug)}{suffix}"
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(TypedDict):
+    """A row as the template reads it: a dict, which the template engine looks up at once (an
+    object's attribute costs it a failed key lookup first: a quarter of the rows' rendering)."""
+
     number: str  # «n° 12», or "" when the proposal has no official number
     url: str
     title: SafeString  # the short title when there is one, the searched words in <mark>
@@ -43,31 +46,46 @@ class Row:
     status: str  # the badge's HTML
     lead: str  # the institutions' names, "" when unknown
     projects: SafeString  # links to the projects, "" when there is none
-    grade: str = ""  # the committee's «6/10» or «pas d'avis»; "" when it did not assess the proposal
+    grade: str  # the committee's «6/10» or «pas d'avis»; "" when it did not assess the proposal
 
 
-def project_links(proposal_ids: list[int], words: list[str] = ()) -> dict[int, SafeString]:
-    """The links to each proposal's projects, by title, comma-separated (one query), the searched
-    `words` in <mark>. Escaped here rather than by a nested {% for %} in the template: a third
-    of the table's rendering."""
-    project_url = url_maker("public_site:project-detail")
-    links = (
-        Project.proposals.through.objects.filter(proposal_id__in=proposal_ids)
-        .order_by("project__title", "project_id")
-        .values_list("proposal_id", "project__slug", "project__title")
+@memoized
+def projects_by_proposal() -> dict[int, list[tuple[str, str]]]:
+    """Each proposal's projects as (slug, title), by title (one query, once per process and content
+    version: every table page, filtered or not, reads its rows' projects there)."""
+    links = Project.proposals.through.objects.order_by("project__title", "project_id").values_list(
+        "proposal_id", "project__slug", "project__title"
     )
     by_proposal = defaultdict(list)
     for proposal_id, slug, title in links:
-        by_proposal[proposal_id].append(f'<a href="{escape(project_url(slug))}">{highlight(title, words)}</a>')
-    return {proposal_id: mark_safe(", ".join(html)) for proposal_id, html in by_proposal.items()}
+        by_proposal[proposal_id].append((slug, title))
+    return dict(by_proposal)
 
 
-def lead_names(proposal_ids: list[int]) -> dict[int, str]:
-    """Each proposal's institutions, by name in their display order, comma-separated (one query)."""
-    leads = (
-        Proposal.leads.through.objects.filter(proposal_id__in=proposal_ids)
-        .order_by("institution__order", "institution__name")
-        .values_list("proposal_id", "institution__name")
+def project_links(proposal_ids: list[int], words: list[str] = ()) -> dict[int, SafeString]:
+    """The links to each proposal's projects, by title, comma-separated, the searched `words` in
+    <mark>. Escaped here rather than by a nested {% for %} in the template: a third of the
+    table's rendering."""
+    project_url = url_maker("public_site:project-detail")
+    projects = projects_by_proposal()
+    return {
+        proposal_id: mark_safe(
+            ", ".join(
+                f'<a href="{escape(project_url(slug))}">{highlight(title, words)}</a>'
+                for slug, title in projects[proposal_id]
+            )
+        )
+        for proposal_id in proposal_ids
+        if proposal_id in projects
+    }
+
+
+@memoized
+def leads_by_proposal() -> dict[int, str]:
+    """Each proposal's institutions, by name in their display order, comma-separated (one query,
+    once per process and content generation)."""
+    leads = Proposal.leads.through.objects.order_by("institution__order", "institution__name").values_list(
+        "proposal_id", "institution__name"
     )
     by_proposal = defaultdict(list)
     for proposal_id, name in leads:
@@ -83,12 +101,15 @@ def _grade(proposal: dict, no_grade: str) -> str:
 
 
 def table_rows(proposals, words: list[str] = ()) -> list[Row]:
-    """One row per proposal; `proposals` is a `.values(*ROW_FIELDS)` queryset (three queries);
+    """One row per proposal; `proposals` is a `.values(*ROW_FIELDS)` queryset (one query, and the
+    projects and institutions of every proposal, read once per process and content generation);
     the searched `words` (`search.search_words`) are highlighted in the titles."""
     proposals = list(proposals)
+    if not proposals:
+        return []
     ids = [proposal["id"] for proposal in proposals]
     projects = project_links(ids, words)
-    leads = lead_names(ids)
+    leads = leads_by_proposal()
     proposal_url = url_maker("public_site:proposal-detail")
     badges = {status.value: status_badge(status.value) for status in Status}
     untitled = str(UNTITLED)

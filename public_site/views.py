@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from csp.utils import build_policy
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 
@@ -100,6 +100,7 @@ def proposal_list(request):
         "page": page,
         "year": filterset.year,
         "columns": filterset.columns(),
+        "axis_label": filterset.axis_label,  # each row's label for the axis cell, «Thème»
         "committee": filterset.committee_version,
         "querystring": filterset.querystring(),
         "previous_querystring": filterset.querystring(page=page.number - 1),
@@ -214,32 +215,60 @@ def year_by_year(entries: list[ReviewEntry], committee: dict[int, AssessmentEntr
     return rows
 
 
-@cache_public_page()
-def proposal_detail(request, key: str):
+@dataclass(frozen=True)
+class ProposalRecord:
+    proposal: Proposal  # with its axis, projects and institutions
+    year: int | None  # the latest published year
+    entries: list[ReviewEntry]  # its rows in the published reviews, oldest first, rectificatifs marked
+    current: ReviewEntry | None  # its row in the latest published review
+    committee: dict[int, AssessmentEntry]  # the committee's published assessments, by year
+
+
+@memoized
+def proposal_record(key: str) -> ProposalRecord | None:
+    """What the page of the proposal `key` shows, None when there is no such proposal: six
+    queries at most, once per process and content generation (and key). Read-only: shared by the requests."""
     years = public_years()
-    proposal = get_object_or_404(
-        Proposal.objects.select_related("axis").prefetch_related(
+    proposal = (
+        Proposal.objects.select_related("axis")
+        .prefetch_related(
             Prefetch("projects", queryset=Project.objects.only("slug", "title", "state").order_by("title")),
             "leads",
-        ),
-        key=key,
+        )
+        .filter(key=key)
+        .first()
     )
+    if proposal is None:
+        return None
     # Only published reviews, as their latest version froze them: a draft year is never public.
     entries = ReviewEntry.objects.filter(proposal=proposal, version_id__in=[year.version_id for year in years])
     entries = sorted(entries.select_related("version__review"), key=lambda entry: entry.version.review.year)
     mark_corrections(entries)  # a status a rectificatif changed says so, with its date and reason
-    current = entries[-1] if entries and entries[-1].version.review.year == years[0].year else None
+    return ProposalRecord(
+        proposal=proposal,
+        year=years[0].year if years else None,
+        entries=entries,
+        current=entries[-1] if entries and entries[-1].version.review.year == years[0].year else None,
+        # The committee's voice, beside (never merged with) the institutions' status of each year.
+        committee=proposal_entries(proposal),
+    )
+
+
+@cache_public_page()
+def proposal_detail(request, key: str):
+    record = proposal_record(key)
+    if record is None:
+        raise Http404
+    proposal = record.proposal
     previous, following = _neighbours(proposal)
-    # The committee's voice, beside (never merged with) the institutions' status of each year.
-    committee = proposal_entries(proposal)
     context = {
         "proposal": proposal,
-        "year": years[0].year if years else None,
-        "current": current,
-        "years": year_by_year(entries, committee),
+        "year": record.year,
+        "current": record.current,
+        "years": year_by_year(record.entries, record.committee),
         "previous": previous,
         "next": following,
-        "has_committee": bool(committee),
+        "has_committee": bool(record.committee),
         "embed": proposal_embed(request, proposal),
     }
     return render(request, "public_site/proposals/proposal_detail.html", context)

@@ -38,6 +38,13 @@ def test_fr_number_writes_french_numbers(value, decimal_pos, text):
     assert fr_number(value, decimal_pos) == text
 
 
+@pytest.mark.parametrize("value", [0, 7, -7, 999, 1000, -1000, 12345, 1234567, -1234567890])
+@pytest.mark.parametrize("decimal_pos", [None, 0, 1])
+def test_a_whole_number_is_written_as_its_decimal_would_be(value, decimal_pos):
+    """Counts take a shorter path (a page writes dozens of them): the same text."""
+    assert fr_number(value, decimal_pos) == fr_number(Decimal(value), decimal_pos)
+
+
 def test_every_french_number_is_written_by_fr_number():
     assert fr_integer(4000) == fr_number(4000) == f"4{NBSP}000"
     assert fr_decimal("-1234.56") == f"{MINUS}1{NBSP}234,6"

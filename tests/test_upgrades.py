@@ -265,9 +265,9 @@ def test_an_upgrade_from_aab5ee4_builds_the_search_documents_and_ranks_the_axes(
     version = ReviewVersion.objects.get(review__year=2025)
     assert list(version.entries.values_list("key", "axis_rank")) == [("velo", 0), ("bus", 0), ("arbres", 2)]
     found = client.get("/propositions/", {"q": "vegetalisation"}, headers={"x-forwarded-proto": "https"})
-    assert [row.url for row in found.context["rows"]] == ["/propositions/arbres/"]
+    assert [row["url"] for row in found.context["rows"]] == ["/propositions/arbres/"]
     by_axis = client.get("/propositions/", {"tri": "-axe"}, headers={"x-forwarded-proto": "https"})
-    assert [row.url for row in by_axis.context["rows"]] == [
+    assert [row["url"] for row in by_axis.context["rows"]] == [
         "/propositions/arbres/",
         "/propositions/velo/",
         "/propositions/bus/",

@@ -1,11 +1,11 @@
 """Formatting for the public pages: statuses, French numbers, the main navigation."""
 
 from django import template
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core import numbers
+from core.site import fixed_url
 from proposals.models import ProjectState, Status
 
 register = template.Library()
@@ -65,15 +65,17 @@ NAV = [
 ]
 
 
-@register.inclusion_tag("includes/nav.html", takes_context=True)
-def main_nav(context):
-    """The header's links; `current` is "page" on the page itself, "true" inside its section."""
+@register.simple_tag(takes_context=True)
+def main_nav(context) -> list[dict]:
+    """`{% main_nav as links %}`: the header's links; `current` is "page" on the page itself, "true"
+    inside its section (a list the header lays out itself: an inclusion tag's template and
+    context cost more than the links)."""
     request = context.get("request")
     path = request.path if request else ""
     links = []
-    home = reverse("public_site:home")
+    home = fixed_url("public_site:home")
     for name, label in NAV:
-        url = reverse(name)
+        url = fixed_url(name)
         if path == url:
             current = "page"
         elif url != home and path.startswith(url):
@@ -81,7 +83,7 @@ def main_nav(context):
         else:
             current = ""
         links.append({"url": url, "label": label, "current": current})
-    return {"links": links}
+    return links
 
 
 @register.filter

@@ -30,15 +30,15 @@ def moved():
 
 
 def table_keys(response) -> list[str]:
-    return [row.url.strip("/").split("/")[-1] for row in response.context["rows"]]
+    return [row["url"].strip("/").split("/")[-1] for row in response.context["rows"]]
 
 
 def test_the_table_shows_the_frozen_axis_and_the_live_title(citizen, moved):
     response = citizen.get("/propositions/", {"annee": 2025})
 
-    rows = {row.url.strip("/").split("/")[-1]: row for row in response.context["rows"]}
-    assert rows["velo"].axis == "Transition écologique"
-    assert rows["velo"].title == "Développer le vélo partout"
+    rows = {row["url"].strip("/").split("/")[-1]: row for row in response.context["rows"]}
+    assert rows["velo"]["axis"] == "Transition écologique"
+    assert rows["velo"]["title"] == "Développer le vélo partout"
     assert table_keys(response) == ["velo", "arbres", "bancs"]
 
 

@@ -16,11 +16,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PAGES = {
     # url: queries once the memo holds what the pages share (the page cache is off in tests)
     "/": 0,  # the convention, the published years and the year's figures: all held
-    "/propositions/": 3,  # the page of proposals (all of them: no count), their projects, their institutions
-    "/propositions/?statut=implemented&porteur=ville&tri=-titre": 3,
+    # the page of proposals (all of them: no count); every proposal's projects and institutions: held
+    "/propositions/": 1,
+    "/propositions/?statut=implemented&porteur=ville&tri=-titre": 1,
     # the proposal, its projects, its institutions, its published statuses, the committee's
-    # assessments (its neighbours in the axis: held)
-    "/propositions/gen-2025-4/": 5,
+    # assessments, its neighbours in the axis: all held
+    "/propositions/gen-2025-4/": 0,
     # a published review's page is laid out once per generation: the record, its figures, the
     # committee's voice, the lists of proposals
     "/bilans/2025/": 0,
