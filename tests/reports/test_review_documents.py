@@ -86,6 +86,25 @@ def test_the_pdf_lists_every_proposal_with_its_status_and_projects(citizen, cler
     assert "Hors compétences (2)" in text
 
 
+@pytest.mark.engine_independent("the PDF's pages: the renderer's work")
+def test_the_pdf_lays_the_table_of_every_proposal_on_landscape_pages(citizen, clermont):
+    """Five columns on landscape A4: most cells on one line, half the lines to lay out at
+    thousands of proposals; the other pages stay portrait."""
+    content = get(citizen, 2025, "pdf").content
+
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "9999", "-"], input=content, capture_output=True, check=True)
+    sizes = [
+        line.split("size:")[1].strip()
+        for line in info.stdout.decode().splitlines()
+        if line.startswith("Page ") and " size:" in line
+    ]
+    texts = pdf_text(content).split("\f")
+    table = [size for size, text in zip(sizes, texts, strict=False) if "Portée par" in text]
+    others = [size for size, text in zip(sizes, texts, strict=False) if "Portée par" not in text]
+    assert table and all(size == "841.89 x 595.276 pts (A4)" for size in table), sizes
+    assert others and all(size == "595.276 x 841.89 pts (A4)" for size in others), sizes
+
+
 @pytest.mark.engine_independent("the PDF's pages and fonts: the renderer's work")
 def test_the_pdf_is_numbered_on_a4_pages_with_embedded_fonts(citizen, clermont):
     content = get(citizen, 2025, "pdf").content
