@@ -125,7 +125,6 @@ SLOW = (
     "tests/test_local_env.py",
     "tests/follow/test_worker_process.py",
     "tests/test_upgrades.py",
-    "tests/proposals/test_institutions.py",
     "tests/security/test_cache_bypass.py",
 )
 

@@ -125,7 +125,7 @@ DATA = ["/propositions.csv", "/propositions.json", "/bilans/2025.csv", "/bilans/
 
 
 @pytest.mark.parametrize("url", PAGES)
-def test_every_page_speaks_of_this_convention_only(citizen, national, url):
+def test_every_page_speaks_of_this_convention_only_and_in_its_words(citizen, national, url):
     response = citizen.get(url)
 
     html = response.content.decode()
@@ -133,6 +133,7 @@ def test_every_page_speaks_of_this_convention_only(citizen, national, url):
     assert not FORBIDDEN.findall(html)
     assert re.search(rf"<title>[^<]+ — {re.escape(SHORT_NAME)}</title>", html.replace("&#x27;", "'"))
     assert f'<p class="site-name"><a href="/">{NAME}</a></p>' in html.replace("&#x27;", "'")
+    assert not CITY_WORDS.findall(visible_text(html))
 
 
 def test_the_pages_speak_of_its_institutions_and_assemblies(citizen, national):
@@ -195,13 +196,6 @@ def test_the_back_office_is_headed_with_the_conventions_name(superuser_client, n
 
     assert f'<div id="site-name"><a href="/admin/">{NAME}</a></div>' in html
     assert not FORBIDDEN.findall(html)
-
-
-@pytest.mark.parametrize("url", PAGES)
-def test_every_page_speaks_in_this_conventions_words(citizen, national, url):
-    text = visible_text(citizen.get(url).content.decode())
-
-    assert not CITY_WORDS.findall(text)
 
 
 def test_the_review_speaks_of_themes_adopted_texts_and_a_report(citizen, national):

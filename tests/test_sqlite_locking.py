@@ -49,7 +49,8 @@ def test_the_server_and_the_worker_write_to_one_sqlite_file_without_a_locked_err
         DJANGO_ALLOWED_HOSTS="example.org",
         SITE_URL="https://example.org",
     )
-    assert manage(tmp_path, env, "migrate", "--noinput", "-v0").returncode == 0
+    # Both sides write groups: their tables are all the file needs (not every app's migrations).
+    assert manage(tmp_path, env, "migrate", "auth", "--noinput", "-v0").returncode == 0
     held, ready = str(tmp_path / "held"), str(tmp_path / "ready")
 
     def shell(code):

@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from assessments.models import CommitteeReview
 from core.models import ContentGeneration, PendingImport
-from proposals.models import Project, Proposal, Source, YearlyStatus
-from reports.models import AnnualReview, Deliberation, ReviewDocument, ReviewVersion
+from proposals.models import Institution, Project, Proposal, Source, YearlyStatus
+from reports.models import AnnualReview, Assembly, Deliberation, ReviewDocument, ReviewVersion
 from tests.factory import run_queued_publications
 
 # The last migration of each of our apps in each release that landed (None: the app did not exist).
@@ -101,6 +101,8 @@ def test_an_upgrade_from_35cbdf1_keeps_everything(release_database):
     history(apps, shared, "+")
     orphan = Proposal_.objects.create(key="jardin", axis=axis, title="", order=3)
     history(apps, orphan, "+")
+    outside = Proposal_.objects.create(key="hors", axis=axis, title="Hors compétences", lead="aucun", order=4)
+    history(apps, outside, "+")
     status = get("proposals", "YearlyStatus").objects.create(
         proposal=carried, year=2025, status="implemented", explanation="Fait."
     )
@@ -123,9 +125,25 @@ def test_an_upgrade_from_35cbdf1_keeps_everything(release_database):
         review=review, body="ville", date=datetime.date(2025, 12, 15), reference="DEL-2025-1"
     )
     history(apps, deliberation, "+")
+    get("reports", "Deliberation").objects.create(
+        review=review, body="metropole", date=datetime.date(2025, 12, 18), reference="DEL-2025-M1"
+    )
 
     upgrade()
 
+    # Each former code in use became a row with the same code, named and ordered as the fixed
+    # list was (0009), and so did each assembly's (reports 0003).
+    assert list(Institution.objects.order_by("order").values_list("code", "name", "order")) == [
+        ("ville", "Ville", 1),
+        ("metropole", "Métropole", 2),
+        ("ville_metropole", "Ville et Métropole", 3),
+        ("aucun", "Aucune (hors compétences)", 4),
+    ]
+    assert list(Assembly.objects.order_by("code").values_list("code", "name")) == [
+        ("metropole", "Conseil métropolitain"),
+        ("ville", "Conseil municipal"),
+    ]
+    assert [i.code for i in Proposal.objects.get(key="hors").leads.all()] == ["aucun"]
     carried = Proposal.objects.get(key="velo")
     assert [i.code for i in carried.leads.all()] == ["ville"]
     assert [i.code for i in Proposal.objects.get(key="bus").leads.all()] == [
@@ -150,7 +168,10 @@ def test_an_upgrade_from_35cbdf1_keeps_everything(release_database):
     review = AnnualReview.objects.get(year=2025)
     assert review.published_at == WHEN
     assert review.history.filter(history_type="+", introduction="Le bilan.").exists()
-    assert Deliberation.objects.get(review=review).body.code == "ville"
+    assert sorted(Deliberation.objects.filter(review=review).values_list("reference", "body__code")) == [
+        ("DEL-2025-1", "ville"),
+        ("DEL-2025-M1", "metropole"),
+    ]
     # The review published before reviews were frozen is frozen by the upgrade, as published.
     version = ReviewVersion.objects.get(review=review)
     assert version.number == 1 and version.published_at == WHEN
@@ -158,6 +179,7 @@ def test_an_upgrade_from_35cbdf1_keeps_everything(release_database):
         "velo": "implemented",
         "bus": "not_assessed",
         "jardin": "not_assessed",
+        "hors": "not_assessed",
     }
     assert set(ReviewDocument.objects.filter(version=version).values_list("fmt", flat=True)) == {
         "pdf",
@@ -182,6 +204,16 @@ def test_an_upgrade_from_586fad1_keeps_everything(release_database):
         get("proposals", "HistoricalProposal_leads").objects.create(
             history=row, id=link.pk, proposal_id=carried.pk, institution_id=ville.pk
         )
+    # A proposal carried jointly had an institution of its own whose code joins the others'.
+    Institution_ = get("proposals", "Institution")
+    Institution_.objects.create(code="metropole", name="Métropole", order=2)
+    joint = Institution_.objects.create(code="ville_metropole", name="Ville et Métropole", order=3)
+    outside = Institution_.objects.create(code="aucun", name="Aucun", order=4)
+    for key, lead in [("bus", joint), ("hors", outside), ("jardin", None)]:
+        proposal = get("proposals", "Proposal").objects.create(key=key, axis=axis, title=f"Titre {key}")
+        if lead:
+            proposal.leads.add(lead)
+    get("proposals", "Project").objects.create(slug="parc", title="Parc", lead=joint)
     status = get("proposals", "YearlyStatus").objects.create(proposal=carried, year=2025, status="implemented")
     history(apps, status, "+")
     source = get("proposals", "Source").objects.create(
@@ -229,6 +261,19 @@ def test_an_upgrade_from_586fad1_keeps_everything(release_database):
     assert list(version.entries.values_list("key", "status")) == [("velo", "implemented")]
     assert {bytes(d.content) for d in version.documents.all()} == {DOCUMENT}
     assert version.documents.count() == 5
+    # The joint institution is declared the joint of the Ville and the Métropole (0014): its
+    # proposals carry each of them, with a history row saying why; its project keeps it.
+    leads = {p.key: [i.code for i in p.leads.all()] for p in Proposal.objects.exclude(key="velo")}
+    assert leads == {"bus": ["ville", "metropole"], "hors": ["aucun"], "jardin": []}
+    assert list(Institution.objects.get(code="ville_metropole").members.values_list("code", flat=True)) == [
+        "ville",
+        "metropole",
+    ]
+    assert Project.objects.get(slug="parc").lead.code == "ville_metropole"
+    change = Proposal.objects.get(key="bus").history.latest()
+    assert change.title == "Titre bus"
+    assert sorted(lead.institution.code for lead in change.leads.all()) == ["metropole", "ville"]
+    assert "Ville et Métropole" in change.history_change_reason
 
 
 def test_an_upgrade_from_aab5ee4_builds_the_search_documents_and_ranks_the_axes(release_database, client):

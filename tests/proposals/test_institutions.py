@@ -7,8 +7,6 @@ import json
 import re
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from proposals.models import Institution, Proposal
@@ -232,91 +230,6 @@ def test_an_unknown_institution_is_a_french_row_error_that_lists_the_codes(edito
 
     assert "Porteur inconnu « Ville » (codes possibles : gouvernement, parlement)." in import_errors(response)
     assert not Proposal.objects.filter(key="p1").exists()
-
-
-# The data migration: the former codes become rows with the same codes.
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_turns_the_former_codes_into_rows():
-    executor = MigrationExecutor(connection)
-    before = [("proposals", "0007_convention_names"), ("reports", "0001_initial")]
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
-    axis = old.get_model("proposals", "Axis").objects.create(slug="a", name="A")
-    Proposal_ = old.get_model("proposals", "Proposal")
-    for key, code in [("p1", "ville"), ("p2", "ville_metropole"), ("p3", "aucun"), ("p4", "")]:
-        Proposal_.objects.create(key=key, axis=axis, lead=code)
-    old.get_model("proposals", "Project").objects.create(slug="parc", title="Parc", lead="metropole")
-    review = old.get_model("reports", "AnnualReview").objects.create(year=2025, situation_date="2025-12-01")
-    old.get_model("reports", "Deliberation").objects.create(
-        review=review, body="metropole", date="2025-12-15", reference="D1"
-    )
-
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-    executor.loader.build_graph()
-
-    from proposals.models import Project
-    from reports.models import Assembly, Deliberation
-
-    assert list(Institution.objects.values_list("code", "name", "order")) == [
-        ("ville", "Ville", 1),
-        ("metropole", "Métropole", 2),
-        ("ville_metropole", "Ville et Métropole", 3),
-        ("aucun", "Aucune (hors compétences)", 4),
-    ]
-    leads = {p.key: [i.code for i in p.leads.all()] for p in Proposal.objects.all()}
-    # `ville_metropole` became a row, then (0014) the joint of the Ville and the Métropole.
-    assert leads == {"p1": ["ville"], "p2": ["ville", "metropole"], "p3": ["aucun"], "p4": []}
-    assert Project.objects.get().lead.code == "metropole"
-    assert list(Assembly.objects.values_list("code", "name")) == [("metropole", "Conseil métropolitain")]
-    assert Deliberation.objects.get().body.code == "metropole"
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_turns_a_joint_institution_into_several_leads_with_their_history():
-    executor = MigrationExecutor(connection)
-    before = [("proposals", "0013_institution_members")]
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
-    Institution_ = old.get_model("proposals", "Institution")
-    ville, metropole, joint, aucun = (
-        Institution_.objects.create(code=code, name=name, order=order)
-        for order, (code, name) in enumerate(
-            [
-                ("ville", "Ville"),
-                ("metropole", "Métropole"),
-                ("ville_metropole", "Ville et Métropole"),
-                ("aucun", "Aucun"),
-            ]
-        )
-    )
-    axis = old.get_model("proposals", "Axis").objects.create(slug="a", name="A")
-    Proposal_ = old.get_model("proposals", "Proposal")
-    for key, lead in [("p1", ville), ("p2", joint), ("p3", aucun), ("p4", None)]:
-        proposal = Proposal_.objects.create(key=key, axis=axis, title=f"Titre {key}")
-        if lead:
-            proposal.leads.add(lead)
-    old.get_model("proposals", "Project").objects.create(slug="parc", title="Parc", lead=joint)
-
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-    executor.loader.build_graph()
-
-    from proposals.models import Project
-
-    leads = {p.key: [i.code for i in p.leads.all()] for p in Proposal.objects.all()}
-    assert leads == {"p1": ["ville"], "p2": ["ville", "metropole"], "p3": ["aucun"], "p4": []}
-    assert list(Institution.objects.get(code="ville_metropole").members.values_list("code", flat=True)) == [
-        "ville",
-        "metropole",
-    ]
-    assert Project.objects.get().lead.code == "ville_metropole"
-    change = Proposal.objects.get(key="p2").history.latest()
-    assert change.title == "Titre p2"
-    assert sorted(lead.institution.code for lead in change.leads.all()) == ["metropole", "ville"]
-    assert "Ville et Métropole" in change.history_change_reason
 
 
 @pytest.mark.django_db(transaction=True)
