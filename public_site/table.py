@@ -52,7 +52,7 @@ class Row(TypedDict):
 @memoized
 def projects_by_proposal() -> dict[int, list[tuple[str, str]]]:
     """Each proposal's projects as (slug, title), by title (one query, once per process and content
-    version: every table page, filtered or not, reads its rows' projects there)."""
+    generation: every table page, filtered or not, reads its rows' projects there)."""
     links = Project.proposals.through.objects.order_by("project__title", "project_id").values_list(
         "proposal_id", "project__slug", "project__title"
     )
