@@ -4,7 +4,9 @@ migrates to this release with `manage.py migrate` and keeps every row.
 
 Each test migrates the test database back to the release's migrations (Django's executor), fills
 it with that release's own models (the migration state, not today's classes), then runs
-`migrate` as a city would. One test per release: migrations are slow."""
+`migrate` as a city would. One test per release: migrations are slow. The first release's
+database is built from nothing instead (its own migrations, on a database whose tables are all
+dropped): migrating back to it would undo nearly every migration, at several times the cost."""
 
 import datetime
 import hashlib
@@ -63,17 +65,36 @@ def release_database(transactional_db):
     """Migrate the test database back to a release's state; return that state's models. The
     database is emptied and migrated forward again afterwards, even when the upgrade failed."""
 
-    def at(release: str | dict):
+    def at(release: str | dict, *, from_nothing: bool = False):
         """`release`: a name of RELEASES, or its own {app: last migration}."""
         targets = list((RELEASES[release] if isinstance(release, str) else release).items())
         executor = MigrationExecutor(connection)
-        executor.migrate(targets)
+        if from_nothing:
+            built_from_nothing(executor, targets)
+        else:
+            executor.migrate(targets)
         executor.loader.build_graph()
         return executor.loader.project_state([target for target in targets if target[1]]).apps
 
     yield at
     call_command("flush", interactive=False, verbosity=0)
     call_command("migrate", verbosity=0)
+
+
+def built_from_nothing(executor: MigrationExecutor, targets: list) -> None:
+    """The migrations that migrating back to `targets` would leave applied (our apps at the
+    release, the others as they are), applied to an empty database: every table dropped first.
+    Migrating back renders Django's migration state at each later migration (35cbdf1: 6.7 s of
+    CPU); the release's own migrations from nothing cost a fraction of it (1.5 s)."""
+    graph = executor.loader.graph
+    undone = {(migration.app_label, migration.name) for migration, _backwards in executor.migration_plan(targets)}
+    kept = set(executor.loader.applied_migrations) & set(graph.nodes) - undone  # a squashed app: its squash
+    with connection.schema_editor() as editor:
+        for table in connection.introspection.table_names():
+            editor.execute(editor.sql_delete_table % {"table": editor.quote_name(table)})
+    MigrationExecutor(connection).migrate(
+        [key for key in kept if not any(child.key in kept for child in graph.node_map[key].children)]
+    )
 
 
 def history(apps, obj, history_type: str, **changes):
@@ -88,7 +109,7 @@ def upgrade() -> None:
 
 
 def test_an_upgrade_from_35cbdf1_keeps_everything(release_database):
-    apps = release_database("35cbdf1")
+    apps = release_database("35cbdf1", from_nothing=True)
     get = apps.get_model
     get("proposals", "Convention").objects.create(pk=1, name="Convention citoyenne", introduction="Bienvenue.")
     axis = get("proposals", "Axis").objects.create(name="Mobilités", slug="mobilites", order=1)
