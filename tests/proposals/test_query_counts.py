@@ -1,6 +1,7 @@
 """Every public page runs a small, fixed number of queries, whatever the number of proposals."""
 
 import pytest
+from django.db import transaction
 
 from tests.factory import make_convention, make_key_figure, make_review
 
@@ -40,17 +41,22 @@ PAGES = {
 ONE_PAGE = {40: {"/propositions/": 7, "/propositions/?statut=implemented&annee=2025&q=generee&tri=-statut": 7}}
 
 
-@pytest.fixture(params=[40, 400])
-def convention(request):
-    proposals = make_convention(request.param)
-    project = proposals[0].projects.get()
-    project.slug = "grand-projet"
-    project.save()
-    make_key_figure(project, value=25000, unit="€")
-    make_key_figure(project, value="2.5", unit="ha")
-    make_review(2024)
-    make_review(2025)
-    return request.param
+@pytest.fixture(scope="module", params=[40, 400])
+def convention(request, django_db_setup, django_db_blocker):
+    """Built once for each size, as Django's `setUpTestData` builds a class's data: in a
+    transaction rolled back after the module's tests of that size, each test's own writes
+    rolled back to a savepoint within it (pytest-django's `db`), so no test sees another's."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        proposals = make_convention(request.param)
+        project = proposals[0].projects.get()
+        project.slug = "grand-projet"
+        project.save()
+        make_key_figure(project, value=25000, unit="€")
+        make_key_figure(project, value="2.5", unit="ha")
+        make_review(2024)
+        make_review(2025)
+        yield request.param
+        transaction.set_rollback(True)
 
 
 def test_a_missing_proposal_costs_two_queries(citizen, django_assert_num_queries, convention):

@@ -244,6 +244,8 @@ class Walk:
         self.role = role
         self.client = logged_in(user)
         self.reference = reference  # a superuser's page: builds the form data a browser would send
+        # The role's own page (the fields it may type into): a superuser's is the reference, read once.
+        self.own_page = reference if role == "superuser" else self.client.get
         self.failures = []
 
     def expect(self, condition: bool, message: str):
@@ -282,7 +284,7 @@ class Walk:
             return
         # A role may change some fields of a row and not others (an editor changes the
         # convention's presentation, not its name): the field its own page lets it type into.
-        own_page = self.client.get(url) if may else None
+        own_page = self.own_page(url) if may else None
         own_field = probe_field(own_page) if own_page is not None and own_page.status_code == 200 else None
         before = snapshot(obj)
         data = {**form_data(page), field: "Modifié"}

@@ -93,16 +93,16 @@ def test_an_archive_of_many_parts_is_refused(editor_client, axis):
 
 def test_the_preview_shows_a_summary_and_at_most_100_rows(editor_client, axis):
     Proposal.objects.create(key="p0", axis=axis, title="Proposition 0", order=0).leads.add(make_institution("ville"))
-    content = spreadsheet(HEADERS, rows(300), "csv")
+    content = spreadsheet(HEADERS, rows(120), "csv")  # more rows than the preview shows
 
     response = upload(editor_client, "proposal", content, "csv")
 
     assert response.context["confirm_form"] is not None
     page = response.content.decode()
-    assert "299 nouvelles lignes" in page and "1 ligne inchangée" in page
+    assert "119 nouvelles lignes" in page and "1 ligne inchangée" in page
     table = page[page.index('class="import-preview"') :].split("</table>")[0]
     assert table.count("<tr") == 101  # the header and 100 rows
-    assert "100 premières lignes sur 300" in page
+    assert "100 premières lignes sur 120" in page
 
 
 def test_an_xlsx_of_too_many_rows_is_refused(editor_client, axis):
