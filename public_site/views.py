@@ -26,7 +26,7 @@ from .committee import proposal_entries, public_years_with_committee
 from .context_processors import current_convention
 from .filters import ProposalFilter
 from .opendata import ASSESSMENT_COLUMNS, proposal_rows_with_assessment
-from .table import COMMITTEE_FIELDS, ROW_FIELDS, table_rows
+from .table import COMMITTEE_FIELDS, ROW_FIELDS, table_body, table_rows
 
 
 def current_year() -> int | None:
@@ -94,9 +94,11 @@ def proposal_list(request):
     filterset.name_axes(current_convention(request))
     fields = ROW_FIELDS + COMMITTEE_FIELDS if filterset.committee_version else ROW_FIELDS
     page = table_page(filterset.qs.values(*fields), request.GET.get("page"))
+    rows = table_rows(page.object_list, filterset.search_words)
     context = {
         "filterset": filterset,
-        "rows": table_rows(page.object_list, filterset.search_words),
+        "rows": rows,
+        "table_body": table_body(rows, filterset.axis_label, bool(filterset.committee_version)),
         "page": page,
         "year": filterset.year,
         "columns": filterset.columns(),
