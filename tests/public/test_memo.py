@@ -71,6 +71,18 @@ def test_a_change_is_seen_at_once(citizen, convention):
     assert ">Ville<" not in table
 
 
+def test_a_published_review_shows_a_change_at_once(citizen, convention):
+    """Its article is rendered once per process and generation: the next one renders it again."""
+    assert "Bilan 2025 — Convention essai</h1>" in citizen.get("/bilans/2025/").content.decode()
+
+    Convention.objects.update(name="Nouveau nom")  # no signal: the generation says it
+    cache.bump_generation()
+
+    page = citizen.get("/bilans/2025/").content.decode()
+    assert "Bilan 2025 — Nouveau nom</h1>" in page
+    assert "Convention essai" not in page
+
+
 def test_what_a_transaction_reads_never_outlives_it(citizen, convention):
     assert "Convention essai" in citizen.get("/").content.decode()
 
