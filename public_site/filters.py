@@ -12,6 +12,8 @@ from urllib.parse import urlencode
 import django_filters
 from django import forms
 from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -255,6 +257,11 @@ class ProposalFilter(django_filters.FilterSet):
         params = self.valid_params | changes
         return urlencode({name: value for name, value in params.items() if value})
 
+    def form_key(self) -> tuple:
+        """What the filter form shows depends on besides the content generation and the language:
+        the values asked for each filter (`data`, a QueryDict), as given, valid or not."""
+        return tuple((name, tuple(self.data.getlist(name))) for name in self.filters)
+
     def columns(self) -> list[Column]:
         """The table headers, each sortable one linking to its sort (or its reverse once sorted)."""
         current = self.cleaned("tri")
@@ -272,3 +279,16 @@ class ProposalFilter(django_filters.FilterSet):
             columns.append(Column(label, "?" + self.querystring(tri=next_sort), aria_sort))
         columns.append(Column(str(_("Projets"))))
         return columns
+
+
+# The filter forms kept by this process (a few kilobytes each), beside the memo's other entries.
+FILTER_FORMS = 256
+
+
+@memoized(entries=FILTER_FORMS, key=ProposalFilter.form_key)
+def filter_form(filterset: ProposalFilter) -> SafeString:
+    """The filter form in HTML, as `filterset` (bound to a query string, its axes named by the
+    convention: `name_axes`) shows it: rendered once per process and content generation for
+    the same filters asked for (a table's other pages, its sorts, its visitors)."""
+    context = {"filterset": filterset, "committee": filterset.committee_version}
+    return render_to_string("public_site/proposals/_filter_form.html", context)

@@ -24,7 +24,7 @@ from .cards import axis_embed, proposal_embed
 from .catalogue import data_package, dcat_catalogue
 from .committee import proposal_entries, public_years_with_committee
 from .context_processors import current_convention
-from .filters import ProposalFilter
+from .filters import ProposalFilter, filter_form
 from .opendata import ASSESSMENT_COLUMNS, proposal_rows_with_assessment
 from .table import COMMITTEE_FIELDS, ROW_FIELDS, table_body, table_rows
 
@@ -97,6 +97,7 @@ def proposal_list(request):
     rows = table_rows(page.object_list, filterset.search_words)
     context = {
         "filterset": filterset,
+        "filter_form": filter_form(filterset),
         "rows": rows,
         "table_body": table_body(rows, filterset.axis_label, bool(filterset.committee_version)),
         "page": page,

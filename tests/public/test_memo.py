@@ -83,6 +83,51 @@ def test_a_published_review_shows_a_change_at_once(citizen, convention):
     assert "Convention essai" not in page
 
 
+def filter_form(response) -> str:
+    page = response.content.decode()
+    return page[page.index('<form class="filters"') : page.index("</form>")]
+
+
+def test_the_filter_form_shows_what_each_query_asks(citizen, convention):
+    """The form is rendered once per generation for the same filters asked for, never shown for others."""
+    assert 'value="arbres"' in filter_form(citizen.get("/propositions/?q=arbres"))
+
+    other = filter_form(citizen.get("/propositions/?q=velo&statut=inconnu"))
+    assert 'value="velo"' in other
+    assert 'value="arbres"' not in other
+    assert "Ce filtre est ignoré" in other
+
+    again = filter_form(citizen.get("/propositions/?q=velo&page=2"))
+    assert 'value="velo"' in again
+    assert "Ce filtre est ignoré" not in again
+    assert filter_form(citizen.get("/propositions/?q=arbres&tri=-titre")).count('value="-titre"') == 1
+
+
+def test_the_filter_form_names_the_axes_as_the_convention_does_after_a_change(citizen, convention):
+    assert "Tous les axes" in filter_form(citizen.get("/propositions/"))
+
+    Convention.objects.update(axis_name="thème", axis_name_plural="thèmes")  # no signal: the generation says it
+    cache.bump_generation()
+
+    renamed = filter_form(citizen.get("/propositions/"))
+    assert "Tous les thèmes" in renamed
+    assert "Tous les axes" not in renamed
+
+
+def test_a_function_of_many_arguments_holds_its_latest_results_only(convention):
+    calls = []
+
+    @cache.memoized(entries=3, key=lambda number: number)
+    def double(number):
+        calls.append(number)
+        return 2 * number
+
+    assert [double(number) for number in (1, 2, 3, 4, 4, 1, 3)] == [2, 4, 6, 8, 8, 2, 6]
+
+    assert calls == [1, 2, 3, 4, 1]  # 4 asked again: held; 1: dropped for 4, the least recently used
+    assert list(cache._memo[1][double.__wrapped__]) == [("fr", 4), ("fr", 1), ("fr", 3)]
+
+
 def test_what_a_transaction_reads_never_outlives_it(citizen, convention):
     assert "Convention essai" in citizen.get("/").content.decode()
 
