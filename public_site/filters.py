@@ -12,8 +12,8 @@ from urllib.parse import urlencode
 import django_filters
 from django import forms
 from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.http import QueryDict
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +22,7 @@ from proposals.models import Institution, Proposal, Status
 from proposals.search import SEARCH_MAX_LENGTH, Matches, rank, search_words, searchable, validate_search
 from reports.years import ReviewYear, live_axes, proposals_as_of
 
-from .committee import PASSING_GRADE, with_committee
+from .committee import PASSING_GRADE, public_years_with_committee, with_committee
 
 # The institutions to filter by change only with the content generation (read-only: shared).
 institution_codes = memoized(Institution.objects.codes)
@@ -257,11 +257,6 @@ class ProposalFilter(django_filters.FilterSet):
         params = self.valid_params | changes
         return urlencode({name: value for name, value in params.items() if value})
 
-    def form_key(self) -> tuple:
-        """What the filter form shows depends on besides the content generation and the language:
-        the values asked for each filter (`data`, a QueryDict), as given, valid or not."""
-        return tuple((name, tuple(self.data.getlist(name))) for name in self.filters)
-
     def columns(self) -> list[Column]:
         """The table headers, each sortable one linking to its sort (or its reverse once sorted)."""
         current = self.cleaned("tri")
@@ -281,14 +276,35 @@ class ProposalFilter(django_filters.FilterSet):
         return columns
 
 
-# The filter forms kept by this process (a few kilobytes each), beside the memo's other entries.
-FILTER_FORMS = 256
+def filters_asked(data: QueryDict, *_unkeyed) -> tuple:
+    """Every value asked for each declared filter in the query string `data`, as given (valid or
+    not): what a filter set bound to `data` depends on, besides public data (the content
+    generation) and the language."""
+    return tuple((name, tuple(data.getlist(name))) for name in ProposalFilter.base_filters)
 
 
-@memoized(entries=FILTER_FORMS, key=ProposalFilter.form_key)
-def filter_form(filterset: ProposalFilter) -> SafeString:
-    """The filter form in HTML, as `filterset` (bound to a query string, its axes named by the
-    convention: `name_axes`) shows it: rendered once per process and content generation for
-    the same filters asked for (a table's other pages, its sorts, its visitors)."""
+# The filter sets kept by this process (a few kilobytes each, their form included), beside the
+# memo's other entries.
+TABLE_FILTERS = 256
+
+
+@memoized(entries=TABLE_FILTERS, key=filters_asked)
+def table_filters(data: QueryDict, convention) -> ProposalFilter:
+    """The table's filters bound to the query string `data` (its filters only), validated, the
+    axes named by `convention` (public data: the generation keys it), the table's query built
+    (not run) and the form in HTML (`form_html`): once per process and content generation for
+    the same filters asked for (a table's other pages, its visitors), instead of a filter set,
+    a form class and their deep copies at each request. Read-only: shared by the requests."""
+    asked = QueryDict(mutable=True)
+    for name, values in filters_asked(data):
+        if values:
+            asked.setlist(name, list(values))
+    asked._mutable = False
+    filterset = ProposalFilter(asked, years=public_years_with_committee())
+    filterset.name_axes(convention)
+    # Validated, its query built (never run: each request reads a copy) and its words read now,
+    # each cached on the set: the requests that share it only read it.
+    _ = (filterset.qs, filterset.search_words, filterset.valid_params)
     context = {"filterset": filterset, "committee": filterset.committee_version}
-    return render_to_string("public_site/proposals/_filter_form.html", context)
+    filterset.form_html = render_to_string("public_site/proposals/_filter_form.html", context)
+    return filterset

@@ -103,6 +103,20 @@ def test_the_filter_form_shows_what_each_query_asks(citizen, convention):
     assert filter_form(citizen.get("/propositions/?q=arbres&tri=-titre")).count('value="-titre"') == 1
 
 
+def test_the_table_lists_what_each_query_asks(citizen, convention):
+    """The filters bound to a query are held once per generation and shared: never another query's."""
+
+    def listed(query: str) -> set[str]:
+        return {row["url"] for row in citizen.get(f"/propositions/{query}").context["rows"]}
+
+    implemented = listed("?statut=implemented")
+    underway = listed("?statut=underway")
+
+    assert implemented.isdisjoint(underway)
+    assert listed("?statut=implemented") == implemented
+    assert listed("?statut=implemented&statut=underway") == underway  # the last value counts, as Django reads it
+
+
 def test_the_filter_form_names_the_axes_as_the_convention_does_after_a_change(citizen, convention):
     assert "Tous les axes" in filter_form(citizen.get("/propositions/"))
 
