@@ -117,6 +117,13 @@ def test_the_table_lists_what_each_query_asks(citizen, convention):
     assert listed("?statut=implemented&statut=underway") == underway  # the last value counts, as Django reads it
 
 
+def test_a_row_held_for_a_search_is_not_shown_for_another(citizen, convention):
+    searched = citizen.get("/propositions/?q=g%C3%A9n%C3%A9r%C3%A9e").content.decode()
+    assert "<mark>générée</mark>" in searched
+
+    assert "<mark>" not in citizen.get("/propositions/").content.decode()
+
+
 def test_the_filter_form_names_the_axes_as_the_convention_does_after_a_change(citizen, convention):
     assert "Tous les axes" in filter_form(citizen.get("/propositions/"))
 
