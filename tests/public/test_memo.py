@@ -2,6 +2,8 @@
 figures, the institutions) is read once per process and content generation, page cache on or off;
 a change is seen at once, and nothing read inside a transaction outlives it."""
 
+import datetime
+
 import pytest
 from django.db import transaction
 
@@ -147,6 +149,31 @@ def test_a_function_of_many_arguments_holds_its_latest_results_only(convention):
 
     assert calls == [1, 2, 3, 4, 1]  # 4 asked again: held; 1: dropped for 4, the least recently used
     assert list(cache._memo[1][double.__wrapped__]) == [("fr", 4), ("fr", 1), ("fr", 3)]
+
+
+def test_the_menu_held_marks_each_page_its_own_link(citizen, convention):
+    """The header is rendered once per generation for each state of the menu, never another page's."""
+    for url, value, current in [
+        ("/", "page", "Accueil"),
+        ("/propositions/", "page", "Propositions"),
+        ("/propositions/gen-2025-4/", "true", "Propositions"),
+        ("/bilans/2025/", "true", "Bilans"),
+        ("/", "page", "Accueil"),
+    ]:
+        header = citizen.get(url).content.decode().split("</header>")[0]
+        assert f'aria-current="{value}">{current}</a>' in header
+        assert header.count("aria-current=") == 1
+
+
+def test_an_archived_page_has_the_archive_footer(citizen, convention, settings):
+    def footer() -> str:
+        return citizen.get("/").content.decode().split('<footer class="site-footer">')[1]
+
+    assert "Suivre par courriel" in footer()
+
+    settings.SITE_ARCHIVED_AT = datetime.datetime(2031, 1, 1, tzinfo=datetime.UTC)
+
+    assert "Suivre par courriel" not in footer()
 
 
 def test_what_a_transaction_reads_never_outlives_it(citizen, convention):
