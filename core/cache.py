@@ -20,6 +20,8 @@ the first visitor after a change).
 import hashlib
 import logging
 import time
+from collections import OrderedDict
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
@@ -85,15 +87,22 @@ _memo: tuple[int | None, dict] = (None, {})
 MEMO_MAX_ENTRIES = 1000
 
 
-def memoized(func):
+def memoized(func=None, *, entries: int | None = None, key=None):
     """`func(*args)` read once per process and content generation: for functions of public data
     only (the apps of settings.PUBLIC_DATA_APPS, whose every change bumps the generation), whose
     result depends on nothing else but their arguments (hashable) and the language, and that
     no caller mutates. The staleness bound is the page cache's: PAGE_CACHE_GENERATION_TTL
     between processes, none after the process's own changes (they drop the generation it holds).
 
+    `@memoized(entries=N, key=...)`: for a function of arguments that take many values (what a
+    query string asks for): its results are held apart, at most N of them, the least recently
+    used dropped first, so that they never crowd out the others. `key(*args)` (hashable) must
+    hold everything the result depends on but the generation and the language.
+
     Inside a transaction (a write under way, or a test) `func` is called every time: the
     transaction may see rows the generation does not count yet, or never will (a rollback)."""
+    if func is None:
+        return lambda func: memoized(func, entries=entries, key=key)
 
     @wraps(func)
     def memoized_func(*args):
@@ -108,14 +117,28 @@ def memoized(func):
         if held != generation:
             values = {}
             _memo = (generation, values)
-        key = (func, get_language(), args)
+        if entries is not None:
+            return _held_apart(values.setdefault(func, OrderedDict()), (get_language(), key(*args)), func, args)
+        lookup = (func, get_language(), args)
         try:
-            return values[key]
+            return values[lookup]
         except KeyError:
             value = func(*args)
             if len(values) < MEMO_MAX_ENTRIES:
-                values[key] = value
+                values[lookup] = value
             return value
+
+    def _held_apart(store: OrderedDict, lookup, func, args):
+        try:
+            value = store[lookup]
+        except KeyError:
+            value = store[lookup] = func(*args)
+            while len(store) > entries:
+                store.popitem(last=False)
+            return value
+        with suppress(KeyError):  # dropped meanwhile by another thread
+            store.move_to_end(lookup)
+        return value
 
     return memoized_func
 

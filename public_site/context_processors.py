@@ -16,6 +16,11 @@ def current_convention(request) -> Convention:
     return request._convention
 
 
+def site_values() -> dict:
+    """`site`'s values without a request: for what is rendered once for every visitor."""
+    return {"convention": _current(), "archived_at": settings.SITE_ARCHIVED_AT}
+
+
 def site(request):
     """`convention`: its name, short name (`title`), whom it is addressed to, and whether it is a
     demonstration; a neutral «Suivi de la convention citoyenne» while none is entered.

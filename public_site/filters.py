@@ -12,6 +12,8 @@ from urllib.parse import urlencode
 import django_filters
 from django import forms
 from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +22,7 @@ from proposals.models import Institution, Proposal, Status
 from proposals.search import SEARCH_MAX_LENGTH, Matches, rank, search_words, searchable, validate_search
 from reports.years import ReviewYear, live_axes, proposals_as_of
 
-from .committee import PASSING_GRADE, with_committee
+from .committee import PASSING_GRADE, public_years_with_committee, with_committee
 
 # The institutions to filter by change only with the content generation (read-only: shared).
 institution_codes = memoized(Institution.objects.codes)
@@ -272,3 +274,37 @@ class ProposalFilter(django_filters.FilterSet):
             columns.append(Column(label, "?" + self.querystring(tri=next_sort), aria_sort))
         columns.append(Column(str(_("Projets"))))
         return columns
+
+
+def filters_asked(data: QueryDict, *_unkeyed) -> tuple:
+    """Every value asked for each declared filter in the query string `data`, as given (valid or
+    not): what a filter set bound to `data` depends on, besides public data (the content
+    generation) and the language."""
+    return tuple((name, tuple(data.getlist(name))) for name in ProposalFilter.base_filters)
+
+
+# The filter sets kept by this process (a few kilobytes each, their form included), beside the
+# memo's other entries.
+TABLE_FILTERS = 256
+
+
+@memoized(entries=TABLE_FILTERS, key=filters_asked)
+def table_filters(data: QueryDict, convention) -> ProposalFilter:
+    """The table's filters bound to the query string `data` (its filters only), validated, the
+    axes named by `convention` (public data: the generation keys it), the table's query built
+    (not run) and the form in HTML (`form_html`): once per process and content generation for
+    the same filters asked for (a table's other pages, its visitors), instead of a filter set,
+    a form class and their deep copies at each request. Read-only: shared by the requests."""
+    asked = QueryDict(mutable=True)
+    for name, values in filters_asked(data):
+        if values:
+            asked.setlist(name, list(values))
+    asked._mutable = False
+    filterset = ProposalFilter(asked, years=public_years_with_committee())
+    filterset.name_axes(convention)
+    # Validated, its query built (never run: each request reads a copy) and its words read now,
+    # each cached on the set: the requests that share it only read it.
+    _ = (filterset.qs, filterset.search_words, filterset.valid_params)
+    context = {"filterset": filterset, "committee": filterset.committee_version}
+    filterset.form_html = render_to_string("public_site/proposals/_filter_form.html", context)
+    return filterset

@@ -4,6 +4,7 @@ import tablib
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
@@ -17,6 +18,7 @@ from reports.report import review_report
 from reports.summary import year_summaries
 from reports.years import public_years
 
+from .context_processors import site_values
 from .document_parts import review_context
 from .exports import export_review
 
@@ -65,12 +67,19 @@ def _review_page_context(review: AnnualReview, *, live: bool = False) -> tuple[d
 
 
 @memoized
-def published_review_page(year: int) -> dict | None:
+def published_review_page(year: int, archived_at) -> dict | None:
     """What the page of the published review of `year` shows, the same for everyone (None: no
     published review that year). Once per process and content generation: the record, its figures,
-    the committee's voice and the lists are read and laid out once, not at every request."""
+    the committee's voice and the lists are read and laid out once, not at every request, and
+    the article (the page but the site's header and footer) rendered once, in `article`.
+    `archived_at`: settings.SITE_ARCHIVED_AT, which the site's templates read (`site_values`): a
+    page rendered for the static archive is kept apart."""
     review = AnnualReview.objects.published().filter(year=year).first()
-    return None if review is None else _review_page_context(review)[0]
+    if review is None:
+        return None
+    # The convention it is rendered with is the page's too (its title, its description).
+    context = _review_page_context(review)[0] | site_values()
+    return context | {"article": render_to_string("public_site/reviews/_review_article.html", context)}
 
 
 @cache_public_page()
@@ -78,7 +87,7 @@ def review_detail(request, year: int):
     # Staff preview a rectificatif in preparation with ?apercu=rectificatif, or a draft; everyone
     # else, and by default, reads the published record.
     if anonymous(request):
-        context = published_review_page(year)
+        context = published_review_page(year, settings.SITE_ARCHIVED_AT)
         if context is not None:
             return render(request, "public_site/reviews/review_detail.html", context)
     try:

@@ -24,9 +24,9 @@ from .cards import axis_embed, proposal_embed
 from .catalogue import data_package, dcat_catalogue
 from .committee import proposal_entries, public_years_with_committee
 from .context_processors import current_convention
-from .filters import ProposalFilter
+from .filters import ProposalFilter, table_filters
 from .opendata import ASSESSMENT_COLUMNS, proposal_rows_with_assessment
-from .table import COMMITTEE_FIELDS, ROW_FIELDS, table_rows
+from .table import COMMITTEE_FIELDS, ROW_FIELDS, table_body, table_rows
 
 
 def current_year() -> int | None:
@@ -90,13 +90,15 @@ def table_page(rows, number: str | None):
 
 @cache_public_page(ProposalFilter, "page")
 def proposal_list(request):
-    filterset = _proposal_filter(request)
-    filterset.name_axes(current_convention(request))
+    filterset = table_filters(request.GET, current_convention(request))
     fields = ROW_FIELDS + COMMITTEE_FIELDS if filterset.committee_version else ROW_FIELDS
     page = table_page(filterset.qs.values(*fields), request.GET.get("page"))
+    rows = table_rows(page.object_list, filterset.search_words)
     context = {
         "filterset": filterset,
-        "rows": table_rows(page.object_list, filterset.search_words),
+        "filter_form": filterset.form_html,
+        "rows": rows,
+        "table_body": table_body(rows, filterset.axis_label, bool(filterset.committee_version)),
         "page": page,
         "year": filterset.year,
         "columns": filterset.columns(),

@@ -1,10 +1,13 @@
 """Formatting for the public pages: statuses, French numbers, the main navigation."""
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from core import numbers
+from core.cache import memoized
 from core.site import fixed_url
 from proposals.models import ProjectState, Status
 
@@ -84,6 +87,44 @@ def main_nav(context) -> list[dict]:
             current = ""
         links.append({"url": url, "label": label, "current": current})
     return links
+
+
+# The site's header and footer: rendered once per process and content generation for each state
+# of the menu (the page, its section or neither, for each link) and of the site (archived or not).
+# The convention they name is public data, which the generation keys; a page rendered without it
+# is kept apart.
+
+
+@register.simple_tag(takes_context=True)
+def site_header(context) -> SafeString:
+    """`{% site_header %}`: includes/header.html, the menu's current link marked."""
+    currents = tuple(link["current"] for link in main_nav(context))
+    return _site_part("includes/header.html", currents, context.get("archived_at"), context.get("convention"))
+
+
+@register.simple_tag(takes_context=True)
+def site_footer(context) -> SafeString:
+    """`{% site_footer %}`: includes/footer.html."""
+    return _site_part("includes/footer.html", (), context.get("archived_at"), context.get("convention"))
+
+
+def _site_part_key(template_name, currents, archived_at, convention) -> tuple:
+    return template_name, currents, archived_at, convention is None
+
+
+@memoized(entries=64, key=_site_part_key)
+def _site_part(template_name: str, currents: tuple, archived_at, convention) -> SafeString:
+    # the header's menu (none for the footer)
+    links = (
+        [
+            {"url": fixed_url(name), "label": label, "current": current}
+            for (name, label), current in zip(NAV, currents, strict=True)
+        ]
+        if currents
+        else []
+    )
+    context = {"links": links, "archived_at": archived_at, "convention": convention}
+    return render_to_string(template_name, context)
 
 
 @register.filter
