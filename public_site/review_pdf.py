@@ -1,7 +1,9 @@
 """The review's PDF: archival and tagged (PDF/A-3a, PDF/UA-1), its CSV and JSON attached, made
 by WeasyPrint from the review page's partial templates (`exports.review_context`)."""
 
+import contextlib
 import datetime
+import gc
 import io
 
 import pydyf  # WeasyPrint's PDF writer: the PDF's objects, in a finisher
@@ -92,6 +94,23 @@ def _attachments(report: ReviewReport, base_url: str) -> list:
     ]
 
 
+@contextlib.contextmanager
+def cyclic_gc_paused():
+    """Python's cyclic garbage collector off for the block, as it was after it (even on error).
+
+    WeasyPrint keeps every box, style and PDF object of the document alive until the end: each
+    full collection walks them all again, and they are many (at 4,000 proposals, a sixth of the
+    PDF's CPU time went to collections that found next to nothing). Its garbage is freed as it
+    goes by reference counting: the peak memory hardly moves (+2 %)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def render_pdf(report: ReviewReport, base_url: str) -> bytes:
     from weasyprint import HTML
 
@@ -104,7 +123,7 @@ def render_pdf(report: ReviewReport, base_url: str) -> bytes:
         "identity": report.identity,
     }
     html = render_to_string("public_site/reviews/review_pdf.html", context)
-    # No base URL: the document fetches nothing (its styles and charts are inline).
-    return HTML(string=html).write_pdf(
-        pdf_variant=PDF_VARIANT, attachments=_attachments(report, base_url), finisher=finish_pdf
-    )
+    attachments = _attachments(report, base_url)
+    with cyclic_gc_paused():
+        # No base URL: the document fetches nothing (its styles and charts are inline).
+        return HTML(string=html).write_pdf(pdf_variant=PDF_VARIANT, attachments=attachments, finisher=finish_pdf)
