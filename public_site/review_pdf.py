@@ -112,6 +112,12 @@ def cyclic_gc_paused():
 
 
 def render_pdf(report: ReviewReport, base_url: str) -> bytes:
+    # The template's thousands of rows too: the collector would walk the publication's objects.
+    with cyclic_gc_paused():
+        return _render_pdf(report, base_url)
+
+
+def _render_pdf(report: ReviewReport, base_url: str) -> bytes:
     from weasyprint import HTML
 
     # Rendered without a request: the convention's name comes here, not from the context processor.
@@ -123,7 +129,7 @@ def render_pdf(report: ReviewReport, base_url: str) -> bytes:
         "identity": report.identity,
     }
     html = render_to_string("public_site/reviews/review_pdf.html", context)
-    attachments = _attachments(report, base_url)
-    with cyclic_gc_paused():
-        # No base URL: the document fetches nothing (its styles and charts are inline).
-        return HTML(string=html).write_pdf(pdf_variant=PDF_VARIANT, attachments=attachments, finisher=finish_pdf)
+    # No base URL: the document fetches nothing (its styles and charts are inline).
+    return HTML(string=html).write_pdf(
+        pdf_variant=PDF_VARIANT, attachments=_attachments(report, base_url), finisher=finish_pdf
+    )
