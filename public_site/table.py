@@ -101,21 +101,29 @@ def _grade(proposal: dict, no_grade: str) -> str:
     return no_grade if grade is None else f"{grade}/10"
 
 
-# The rows kept by this process (their values and searched words as the key), beside the
-# memo's other entries.
+# The rows kept by this process (their values and searched words as the key), and the pages of
+# rows, beside the memo's other entries.
 TABLE_ROWS = 4096
+TABLE_PAGES = 256
 
 
 def table_rows(proposals, words: list[str] = ()) -> list[Row]:
     """One row per proposal; `proposals` is a `.values(*ROW_FIELDS)` queryset (one query); the
-    searched `words` (`search.search_words`) are highlighted in the titles. Each row is laid out
-    once per process and content generation for the same values and words (`table_row`)."""
+    searched `words` (`search.search_words`) are highlighted in the titles. A page of rows is
+    laid out once per process and content generation for the same values and words
+    (`page_rows`), each of its rows once for any page that shows it (`table_row`)."""
     proposals = list(proposals)
     if not proposals:
         return []
-    words = tuple(words)
+    return page_rows(tuple(tuple(proposal.items()) for proposal in proposals), tuple(words))
+
+
+@memoized(entries=TABLE_PAGES, key=lambda rows, words: (rows, words))
+def page_rows(rows: tuple, words: tuple) -> list[Row]:
+    """The rows of a page, `rows` the items of each of its `.values(*ROW_FIELDS)` rows: one
+    lookup in the memo for the page instead of one per row. Read-only: shared by the requests."""
     public_data = (projects_by_proposal(), leads_by_proposal())
-    return [table_row(tuple(proposal.items()), words, public_data) for proposal in proposals]
+    return [table_row(values, words, public_data) for values in rows]
 
 
 @memoized(entries=TABLE_ROWS, key=lambda values, words, _public_data: (values, words))
