@@ -11,9 +11,10 @@ of each publication to FILE-<dataset>.prof (read it with `python -m pstats`); `-
 the stored documents there, to compare them before and after a change; `--no-warm` turns the page
 cache off, so that no page is warmed once the record is published (thousands at 4,000 proposals).
 
-Last measured (December 2026, this 2-core machine, SQLite): 4,000 proposals with `--no-warm`,
-47.9 s CPU, the PDF 43.1 s of it (XLSX 2.4 s, freezing the record 1.2 s); the pages warmed after
-it add 59 s. Clermont: 2.0–2.6 s CPU, the PDF 1.2–1.5 s of it (the machine under load).
+Last measured (December 2026, this 2-core machine, SQLite, quiet): 4,000 proposals with
+`--no-warm`, 41.6 s CPU, the PDF 37.5 s of it (XLSX 2.3 s, freezing the record 0.9 s); the pages
+warmed after it added 59 s, measured under load. Clermont: 2.25–2.30 s CPU in all, of which 1.4–1.6 s to the
+published record (the PDF 1.15–1.3 s) and 0.7–0.8 s to warm the pages.
 """
 
 import argparse
