@@ -68,37 +68,32 @@ NAV = [
 ]
 
 
-@register.simple_tag(takes_context=True)
-def main_nav(context) -> list[dict]:
-    """`{% main_nav as links %}`: the header's links; `current` is "page" on the page itself, "true"
-    inside its section (a list the header lays out itself: an inclusion tag's template and
-    context cost more than the links)."""
-    request = context.get("request")
-    path = request.path if request else ""
-    links = []
+def nav_currents(path: str) -> tuple[str, ...]:
+    """For each link of the menu (`NAV`), as its `aria-current`: "page" on the page itself,
+    "true" inside its section, else ""."""
     home = fixed_url("public_site:home")
-    for name, label in NAV:
+    currents = []
+    for name, _label in NAV:
         url = fixed_url(name)
         if path == url:
-            current = "page"
+            currents.append("page")
         elif url != home and path.startswith(url):
-            current = "true"
+            currents.append("true")
         else:
-            current = ""
-        links.append({"url": url, "label": label, "current": current})
-    return links
+            currents.append("")
+    return tuple(currents)
 
 
 # The site's header and footer: rendered once per process and content generation for each state
-# of the menu (the page, its section or neither, for each link) and of the site (archived or not).
-# The convention they name is public data, which the generation keys; a page rendered without it
-# is kept apart.
+# of the menu (`nav_currents`) and of the site (archived or not). The convention they name is
+# public data, which the generation keys; a page rendered without it is kept apart.
 
 
 @register.simple_tag(takes_context=True)
 def site_header(context) -> SafeString:
     """`{% site_header %}`: includes/header.html, the menu's current link marked."""
-    currents = tuple(link["current"] for link in main_nav(context))
+    request = context.get("request")
+    currents = nav_currents(request.path if request else "")
     return _site_part("includes/header.html", currents, context.get("archived_at"), context.get("convention"))
 
 
